@@ -1,0 +1,85 @@
+/**
+ * Reads the MMS header sequence (OMA-TS-MMS_ENC §7.1, §7.2): binary fields by the table in
+ * fields.ts, application headers (Token-text Text-string, §7.1), and Content-Type, which ends
+ * the headers of PDUs with a body. Every header's place in the sequence and its encoding form
+ * are recorded for the encoder.
+ */
+import { readContentType } from '../wsp/content-type.js';
+import { CodecFault, type Cursor } from '../wsp/cursor.js';
+import { readWapValue, renderValue } from '../wsp/headers.js';
+import { MAX_HEADERS } from '../wsp/limits.js';
+import { octetsToText } from '../wsp/primitives.js';
+import type { ContentType } from '../wsp/types.js';
+import { CONTENT_TYPE_CODE, FIELD_BY_CODE, fieldName, type FieldDef } from './fields.js';
+import type { MmsUnknownHeader } from './types.js';
+
+export interface HeaderBlock {
+  values: Record<string, unknown>;
+  order: string[];
+  forms: Record<string, unknown[]>;
+  unknown: MmsUnknownHeader[];
+  contentType?: ContentType;
+}
+
+export function readMmsHeaders(c: Cursor): HeaderBlock {
+  const block: HeaderBlock = { values: {}, order: [], forms: {}, unknown: [] };
+  while (c.remaining > 0) {
+    const at = c.pos;
+    if (block.order.length === MAX_HEADERS) c.fail('header', `more than ${MAX_HEADERS} header fields`, at, 'CODEC_LIMIT');
+    const b = c.peek('header');
+    if (b >= 0x80) {
+      c.pos++;
+      const code = b & 0x7f;
+      if (code === CONTENT_TYPE_CODE) {
+        block.contentType = readContentType(c, 'Content-Type');
+        block.order.push('contentType');
+        break;
+      }
+      const f = FIELD_BY_CODE.get(code);
+      if (f) readKnown(c, f, block);
+      else keepRaw(c, block, code, fieldName(code) ?? `X-Mms-Field-0x${code.toString(16).padStart(2, '0')}`, 'unknown-field');
+    } else if (b >= 0x20 && b !== 0x7f) {
+      const name = octetsToText(c.cstring('header')).text;
+      keepRaw(c, block, undefined, name, 'application-header');
+    } else {
+      c.fail('header', `field name expected, got 0x${b.toString(16)}`, at);
+    }
+  }
+  return block;
+}
+
+function readKnown(c: Cursor, f: FieldDef, block: HeaderBlock): void {
+  const start = c.pos;
+  let r: { value: unknown; form?: unknown };
+  try {
+    r = f.codec.read(c, f.name);
+  } catch (e) {
+    if (!(e instanceof CodecFault)) throw e;
+    // A recognised field with a value this codec does not define (OMA-TS-MMS_ENC §7.1: ignore,
+    // do not reject): keep it raw when its extent is still well-formed, else report the error.
+    c.pos = start;
+    try {
+      keepRaw(c, block, f.code, f.name, 'unrecognised-value');
+    } catch {
+      throw e;
+    }
+    return;
+  }
+  if (!f.multi && f.key in block.values) {
+    // A second occurrence of a single-valued field: kept raw so that nothing is lost.
+    c.pos = start;
+    keepRaw(c, block, f.code, f.name, 'unrecognised-value');
+    return;
+  }
+  if (f.multi) ((block.values[f.key] ??= []) as unknown[]).push(r.value);
+  else block.values[f.key] = r.value;
+  (block.forms[f.key] ??= []).push(r.form);
+  block.order.push(f.key);
+}
+
+function keepRaw(c: Cursor, block: HeaderBlock, code: number | undefined, name: string, reason: MmsUnknownHeader['reason']): void {
+  const valueAt = c.offset();
+  const raw = readWapValue(c, name);
+  block.unknown.push({ ...(code === undefined ? {} : { code }), name, raw, value: renderValue(undefined, raw, valueAt), reason });
+  block.order.push('unknown');
+}
