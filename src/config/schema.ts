@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import { bool, e164, host, hostPort, httpUrl, int, ip, isLoopback, oneOf, quoteHint, show, text } from './fields.js';
+import { composeSection, mailSection } from './schema-mail.js';
+
+/**
+ * The configuration schema. Every setting has its range and default here and in
+ * docs/CONFIG.md / config/mmsgw.example.yaml; objects are strict, so a misspelt key is an
+ * error rather than a silently ignored setting.
+ */
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const MODEM_PROFILES = ['auto', 'generic', 'huawei', 'quectel', 'simcom', 'sierra', 'zte'] as const;
+
+const boxNumber = z.strictObject({
+  number: e164(),
+  /** ICCID or IMSI of the SIM holding that number, to tell SIMs apart. */
+  simId: text().nullable().default(null),
+  /** The serial port of the modem holding that SIM, when several modems are attached. */
+  port: text().nullable().default(null),
+});
+
+const box = z
+  .strictObject({
+    ownNumber: e164().nullable().default(null),
+    /** Calling code for national numbers written in mail ("0151…"), digits; null: taken from ownNumber. */
+    countryCode: z
+      .string({ error: (iss) => `expected a country calling code of 1 to 3 digits, got ${show(iss.input)}` })
+      .regex(/^[1-9]\d{0,2}$/, { error: 'expected a country calling code of 1 to 3 digits, like "49"' })
+      .nullable()
+      .default(null),
+    numbers: z.array(boxNumber).max(16, { error: 'at most 16 numbers' }).default([]),
+  })
+  .prefault({});
+
+const recovery = z
+  .strictObject({
+    usbPath: text().nullable().default(null),
+    powerCycleCommand: text().nullable().default(null),
+    maxTimeouts: int(1, 100).default(3),
+  })
+  .prefault({});
+
+const modem = z
+  .strictObject({
+    port: text('a serial device path or tcp://host:port')
+      .refine((v) => v.startsWith('/') || /^tcp:\/\/[^/:]+:\d{1,5}$/.test(v), {
+        error: (iss) => `expected a device path like /dev/ttyUSB2 or tcp://host:port, got ${show(iss.input)}`,
+      })
+      .default('/dev/ttyUSB2'),
+    baudRate: int(300, 4_000_000).default(115200),
+    rtscts: bool().default(false),
+    profile: oneOf(MODEM_PROFILES).default('auto'),
+    pin: z
+      .string({ error: (iss) => `expected a SIM PIN of 4 to 8 digits, got ${show(iss.input)}${quoteHint(iss.input)}` })
+      .regex(/^\d{4,8}$/, { error: 'expected a SIM PIN of 4 to 8 digits' })
+      .nullable()
+      .default(null),
+    smsStorage: oneOf(['auto', 'SM', 'ME', 'MT']).default('auto'),
+    recovery,
+  })
+  .prefault({});
+
+const sms = z
+  .strictObject({
+    preferSmsForShortText: bool().default(true),
+    maxSmsParts: int(1, 255).default(10),
+    statusReports: bool().default(true),
+    concatTimeoutMinutes: int(1, 10080).default(60),
+  })
+  .prefault({});
+
+const bearer = z
+  .strictObject({
+    kind: oneOf(['interface', 'modem-http', 'ppp', 'system']).default('interface'),
+    interface: text('a network interface name').default('wwan0'),
+    apn: text().nullable().default(null),
+    apnUser: text().nullable().default(null),
+    apnPassword: text().nullable().default(null),
+    ipType: oneOf(['ipv4', 'ipv6', 'ipv4v6']).default('ipv4'),
+    /** null: the context already carrying the APN, else the lowest free cid from 2 up (cid 1 is usually the internet's). */
+    contextId: int(1, 24).nullable().default(null),
+    dns: z.array(ip()).max(4, { error: 'at most 4 DNS servers' }).default([]),
+    hosts: z.record(host(), ip()).default({}),
+    ppp: z.strictObject({ dataPort: text().nullable().default(null) }).prefault({}),
+  })
+  .prefault({})
+  .superRefine((b, ctx) => {
+    if (b.kind === 'ppp' && b.ppp.dataPort === null) {
+      ctx.addIssue({ code: 'custom', path: ['ppp', 'dataPort'], message: "required when bearer.kind is 'ppp'" });
+    }
+  });
+
+const backoff = z
+  .strictObject({
+    initialSeconds: int(1, 86400).default(30),
+    maxSeconds: int(1, 604800).default(3600),
+    factor: z.number({ error: (iss) => `expected a number between 1 and 10, got ${show(iss.input)}` }).min(1).max(10).default(2),
+  })
+  .prefault({})
+  .superRefine((b, ctx) => {
+    if (b.maxSeconds < b.initialSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['maxSeconds'], message: `must be at least initialSeconds (${b.initialSeconds})` });
+    }
+  });
+
+const mmsc = z
+  .strictObject({
+    url: httpUrl().nullable().default(null),
+    proxy: hostPort().nullable().default(null),
+    carrierProfile: text().default('auto'),
+    userAgent: text().nullable().default(null),
+    uaProf: httpUrl().nullable().default(null),
+    maxMessageSize: int(1024, 52_428_800).default(1_048_576),
+    retrieval: oneOf(['immediate', 'deferred', 'reject']).default('immediate'),
+    fetchRetries: int(0, 100).default(8),
+    backoff,
+    sendTtlHours: int(1, 720).default(72),
+  })
+  .prefault({});
+
+const web = z
+  .strictObject({
+    enabled: bool().default(true),
+    host: host().default('127.0.0.1'),
+    port: int(0, 65535).default(8080),
+    username: text().nullable().default(null),
+    password: text().nullable().default(null),
+  })
+  .prefault({})
+  .superRefine((w, ctx) => {
+    if (!w.enabled || isLoopback(w.host)) return;
+    for (const key of ['username', 'password'] as const) {
+      if (w[key] === null) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `required when web.host is '${w.host}' (not loopback): the web interface must not be exposed without a credential${key === 'password' ? ' (set it here or in MMSGW_WEB_PASSWORD)' : ''}`,
+        });
+      }
+    }
+    if (w.password !== null && w.password.length < 8) {
+      ctx.addIssue({ code: 'custom', path: ['password'], message: 'must be at least 8 characters when the web interface is exposed' });
+    }
+  });
+
+const storage = z
+  .strictObject({
+    /** Finished messages older than this are pruned (with their files); 0 keeps everything. */
+    retentionDays: int(0, 36500).default(0),
+    checkpointMinutes: int(1, 1440).default(5),
+    integrityCheck: oneOf(['quick', 'full', 'off']).default('quick'),
+  })
+  .prefault({});
+
+const simulate = z
+  .strictObject({
+    modem: bool().default(false),
+    mmsc: bool().default(false),
+  })
+  .prefault({});
+
+export const configSchema = z.strictObject({
+  stateDir: text('a directory path').default('/var/lib/mmsgw'),
+  logLevel: oneOf(LOG_LEVELS).default('info'),
+  storage,
+  box,
+  modem,
+  sms,
+  bearer,
+  mmsc,
+  mail: mailSection,
+  compose: composeSection,
+  web,
+  simulate,
+}).superRefine((c, ctx) => {
+  if (c.compose.maxSmsParts > c.sms.maxSmsParts) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['compose', 'maxSmsParts'],
+      message: `must not exceed sms.maxSmsParts (${c.sms.maxSmsParts}): longer text could be composed as SMS but never sent`,
+    });
+  }
+  // Routing rules must name numbers this box has, when the box's numbers are known.
+  const own = new Set([c.box.ownNumber, ...c.box.numbers.map((n) => n.number)].filter((n): n is string => n !== null));
+  if (own.size === 0) return;
+  const check = (to: string | null, path: (string | number)[]): void => {
+    if (to !== null && !own.has(to)) {
+      ctx.addIssue({ code: 'custom', path, message: `'${to}' is not a number of this box (box.ownNumber / box.numbers: ${[...own].join(', ')})` });
+    }
+  };
+  c.mail.out.routes.forEach((r, i) => check(r.to, ['mail', 'out', 'routes', i, 'to']));
+  c.mail.in.authorisation.perDestination.forEach((d, i) => check(d.to, ['mail', 'in', 'authorisation', 'perDestination', i, 'to']));
+});
+
+export type Config = z.output<typeof configSchema>;
+/** The shape accepted from YAML, before defaults are applied. */
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,161 @@
+import type Database from 'better-sqlite3';
+import { MmsgwError } from '../util/errors.js';
+import type { JobRow, JobState, NewJob } from './types.js';
+
+interface JobRecord {
+  id: number;
+  kind: string;
+  key: string;
+  payload: string;
+  state: JobState;
+  attempts: number;
+  run_at: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+function jobRow<P>(r: JobRecord): JobRow<P> {
+  return {
+    id: r.id,
+    kind: r.kind,
+    key: r.key,
+    payload: JSON.parse(r.payload) as P,
+    state: r.state,
+    attempts: r.attempts,
+    runAt: r.run_at,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/**
+ * Durable jobs. A job is `queued` until `claim` hands it out (`running`, attempts + 1), then
+ * ends `done`, goes back to `queued` with a later `run_at` (`fail`), or to `dead` (the
+ * dead-letter state, from which `retry` re-queues it). `key` is unique across all jobs, in
+ * every state: enqueueing an existing key is a no-op, which is what makes the pipeline's
+ * steps idempotent across crashes and duplicate notifications.
+ */
+export class JobsRepo {
+  private readonly claimAny: Database.Statement;
+  private readonly getStmt: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.claimAny = db.prepare(`UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = @now
+      WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= @now ORDER BY run_at, id LIMIT 1)
+      RETURNING *`);
+    this.getStmt = db.prepare('SELECT * FROM jobs WHERE id = ?');
+  }
+
+  /** Adds a job unless one with the same key exists (whatever its state); returns the job either way. */
+  enqueue<P = unknown>(job: NewJob, now: number = Date.now()): { job: JobRow<P>; created: boolean } {
+    const info = this.db
+      .prepare(`INSERT INTO jobs (kind, key, payload, state, attempts, run_at, created_at, updated_at)
+                VALUES (?, ?, ?, 'queued', 0, ?, ?, ?) ON CONFLICT(key) DO NOTHING`)
+      .run(job.kind, job.key, JSON.stringify(job.payload ?? null), job.runAt ?? now, now, now);
+    const row = this.getByKey<P>(job.key);
+    if (!row) throw new MmsgwError('STORE_NOT_FOUND', `job ${job.key} vanished after insert`);
+    return { job: row, created: info.changes > 0 };
+  }
+
+  /**
+   * Atomically takes the next due job (oldest `run_at` first), optionally only of the given
+   * kinds, and marks it running. Undefined when nothing is due.
+   */
+  claim<P = unknown>(now: number = Date.now(), kinds?: readonly string[]): JobRow<P> | undefined {
+    let r: JobRecord | undefined;
+    if (kinds === undefined) {
+      r = this.claimAny.get({ now }) as JobRecord | undefined;
+    } else if (kinds.length > 0) {
+      r = this.db
+        .prepare(`UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?
+          WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= ? AND kind IN (${kinds.map(() => '?').join(', ')})
+                      ORDER BY run_at, id LIMIT 1)
+          RETURNING *`)
+        .get(now, now, ...kinds) as JobRecord | undefined;
+    }
+    return r && jobRow<P>(r);
+  }
+
+  complete(id: number, now: number = Date.now()): void {
+    this.transition(id, ['running'], "state = 'done', last_error = NULL", now);
+  }
+
+  /** A transient failure: back to `queued`, due again at `retryAt`. */
+  fail(id: number, retryAt: number, error: string, now: number = Date.now()): void {
+    this.transition(id, ['running'], "state = 'queued', run_at = @retryAt, last_error = @error", now, { retryAt, error });
+  }
+
+  /** A permanent failure, or retries exhausted: to the dead-letter state. */
+  dead(id: number, reason: string, now: number = Date.now()): void {
+    this.transition(id, ['running', 'queued'], "state = 'dead', last_error = @error", now, { error: reason });
+  }
+
+  /** Dead-letter → queued, due now, attempts reset (an operator's "try again"). */
+  retry(id: number, now: number = Date.now()): void {
+    this.transition(id, ['dead'], "state = 'queued', run_at = @now, attempts = 0", now);
+  }
+
+  /** Replaces the payload of a job (progress a step wants to survive a crash). */
+  updatePayload(id: number, payload: unknown, now: number = Date.now()): void {
+    this.transition(id, ['queued', 'running'], 'payload = @payload', now, { payload: JSON.stringify(payload ?? null) });
+  }
+
+  /** Re-queues jobs a crash left `running`; call once at start-up before claiming. Returns how many. */
+  recoverRunning(now: number = Date.now()): number {
+    return this.db.prepare("UPDATE jobs SET state = 'queued', run_at = ?, updated_at = ? WHERE state = 'running'").run(now, now).changes;
+  }
+
+  get<P = unknown>(id: number): JobRow<P> | undefined {
+    const r = this.getStmt.get(id) as JobRecord | undefined;
+    return r && jobRow<P>(r);
+  }
+
+  getByKey<P = unknown>(key: string): JobRow<P> | undefined {
+    const r = this.db.prepare('SELECT * FROM jobs WHERE key = ?').get(key) as JobRecord | undefined;
+    return r && jobRow<P>(r);
+  }
+
+  /** When the next queued job is due (for the scheduler's sleep), or undefined. */
+  nextRunAt(): number | undefined {
+    const v = this.db.prepare("SELECT min(run_at) FROM jobs WHERE state = 'queued'").pluck().get() as number | null;
+    return v ?? undefined;
+  }
+
+  list(state?: JobState, limit = 100): JobRow[] {
+    const rows = (
+      state
+        ? this.db.prepare('SELECT * FROM jobs WHERE state = ? ORDER BY id DESC LIMIT ?').all(state, limit)
+        : this.db.prepare('SELECT * FROM jobs ORDER BY id DESC LIMIT ?').all(limit)
+    ) as JobRecord[];
+    return rows.map((r) => jobRow(r));
+  }
+
+  counts(): Record<JobState, number> {
+    const out: Record<JobState, number> = { queued: 0, running: 0, done: 0, dead: 0 };
+    for (const r of this.db.prepare('SELECT state, count(*) AS n FROM jobs GROUP BY state').all() as { state: JobState; n: number }[]) {
+      out[r.state] = r.n;
+    }
+    return out;
+  }
+
+  /** Deletes `done` jobs last updated before `before`; their keys become reusable. */
+  purgeDone(before: number): number {
+    return this.db.prepare("DELETE FROM jobs WHERE state = 'done' AND updated_at < ?").run(before).changes;
+  }
+
+  private transition(id: number, from: readonly JobState[], set: string, now: number, extra: Record<string, unknown> = {}): void {
+    const info = this.db
+      .prepare(`UPDATE jobs SET ${set}, updated_at = @now WHERE id = @id AND state IN (${from.map((s) => `'${s}'`).join(', ')})`)
+      .run({ id, now, ...extra });
+    if (info.changes === 0) {
+      const job = this.get(id);
+      throw new MmsgwError(
+        job ? 'STORE_JOB_STATE' : 'STORE_NOT_FOUND',
+        job ? `job ${id} is ${job.state}, expected ${from.join(' or ')}` : `job ${id} does not exist`,
+        { details: { id, state: job?.state } },
+      );
+    }
+  }
+}

@@ -1,0 +1,234 @@
+import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { MmsgwError } from '../util/errors.js';
+
+/**
+ * Schema migrations. `PRAGMA user_version` holds the number of the last migration applied;
+ * each migration runs in its own transaction together with the bump of user_version, so a
+ * crash mid-migration leaves the previous version intact. Migrations are append-only: never
+ * edit one that has shipped, add the next number.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+  /** Data fix-ups SQL alone cannot express; runs inside the same transaction, after `sql`. */
+  readonly after?: (db: Database.Database) => void;
+}
+
+const V1_INITIAL = `
+CREATE TABLE messages (
+  id               INTEGER PRIMARY KEY,
+  direction        TEXT    NOT NULL CHECK (direction IN ('in','out')),
+  kind             TEXT    NOT NULL CHECK (kind IN ('sms','mms')),
+  state            TEXT    NOT NULL,
+  from_addr        TEXT,
+  subject          TEXT,
+  date             INTEGER,
+  transaction_id   TEXT,
+  message_id       TEXT,
+  content_location TEXT,
+  size             INTEGER,
+  expiry           INTEGER,
+  incomplete       INTEGER NOT NULL DEFAULT 0 CHECK (incomplete IN (0,1)),
+  box              TEXT,
+  sim_id           TEXT,
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX messages_txid ON messages(direction, kind, transaction_id, ifnull(content_location, ''))
+  WHERE transaction_id IS NOT NULL;
+CREATE INDEX messages_message_id ON messages(message_id) WHERE message_id IS NOT NULL;
+CREATE INDEX messages_state ON messages(state, direction);
+
+CREATE TABLE addresses (
+  id         INTEGER PRIMARY KEY,
+  msg_id     INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  role       TEXT    NOT NULL CHECK (role IN ('from','to','cc','bcc')),
+  raw        TEXT    NOT NULL,
+  normalized TEXT    NOT NULL
+);
+CREATE INDEX addresses_msg ON addresses(msg_id);
+CREATE INDEX addresses_normalized ON addresses(normalized);
+
+CREATE TABLE parts (
+  id               INTEGER PRIMARY KEY,
+  msg_id           INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  seq              INTEGER NOT NULL,
+  content_type     TEXT    NOT NULL,
+  params           TEXT    NOT NULL DEFAULT '{}',
+  name             TEXT,
+  filename         TEXT    NOT NULL,
+  content_id       TEXT,
+  content_location TEXT,
+  charset          TEXT,
+  size             INTEGER NOT NULL,
+  sha256           TEXT    NOT NULL,
+  inline_body      BLOB,
+  blob_path        TEXT,
+  CHECK ((inline_body IS NULL) <> (blob_path IS NULL)),
+  UNIQUE (msg_id, seq)
+);
+CREATE INDEX parts_sha256 ON parts(sha256);
+
+CREATE TABLE raw_pdus (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT    NOT NULL CHECK (kind IN ('sms-deliver','sms-status-report','sms-submit','wap-push',
+                'mms-notification','mms-retrieve-conf','m-send-req','m-send-conf','m-delivery-ind',
+                'm-read-orig-ind','email')),
+  msg_id      INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+  size        INTEGER NOT NULL,
+  inline_body BLOB,
+  blob_path   TEXT,
+  source      TEXT,
+  received_at INTEGER NOT NULL,
+  CHECK ((inline_body IS NULL) <> (blob_path IS NULL))
+);
+CREATE INDEX raw_pdus_msg ON raw_pdus(msg_id);
+
+CREATE TABLE sms_segments (
+  id          INTEGER PRIMARY KEY,
+  raw_pdu_id  INTEGER NOT NULL REFERENCES raw_pdus(id),
+  originator  TEXT    NOT NULL,
+  ref         INTEGER NOT NULL,
+  total       INTEGER NOT NULL CHECK (total BETWEEN 1 AND 255),
+  seq         INTEGER NOT NULL CHECK (seq BETWEEN 1 AND 255),
+  received_at INTEGER NOT NULL,
+  consumed_by INTEGER REFERENCES messages(id) ON DELETE SET NULL
+);
+CREATE INDEX sms_segments_open ON sms_segments(originator, ref, total) WHERE consumed_by IS NULL;
+
+CREATE TABLE quarantine (
+  id           INTEGER PRIMARY KEY,
+  source       TEXT    NOT NULL,
+  bytes        BLOB    NOT NULL,
+  error_code   TEXT    NOT NULL,
+  error_field  TEXT,
+  error_offset INTEGER,
+  message      TEXT    NOT NULL,
+  created_at   INTEGER NOT NULL
+);
+
+CREATE TABLE reports (
+  id         INTEGER PRIMARY KEY,
+  kind       TEXT    NOT NULL CHECK (kind IN ('delivery','read')),
+  msg_id     INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+  message_id TEXT,
+  recipient  TEXT,
+  status     TEXT    NOT NULL,
+  at         INTEGER NOT NULL,
+  raw_pdu_id INTEGER REFERENCES raw_pdus(id) ON DELETE SET NULL
+);
+CREATE INDEX reports_msg ON reports(msg_id);
+CREATE INDEX reports_message_id ON reports(message_id);
+
+CREATE TABLE relays (
+  id               INTEGER PRIMARY KEY,
+  msg_id           INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  mailbox          TEXT    NOT NULL,
+  email_message_id TEXT    NOT NULL UNIQUE,
+  state            TEXT    NOT NULL CHECK (state IN ('pending','sent','failed','dead')),
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  last_error       TEXT,
+  smtp_response    TEXT,
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL,
+  UNIQUE (msg_id, mailbox)
+);
+CREATE INDEX relays_state ON relays(state);
+
+CREATE TABLE jobs (
+  id         INTEGER PRIMARY KEY,
+  kind       TEXT    NOT NULL,
+  key        TEXT    NOT NULL UNIQUE,
+  payload    TEXT    NOT NULL DEFAULT 'null',
+  state      TEXT    NOT NULL CHECK (state IN ('queued','running','done','dead')),
+  attempts   INTEGER NOT NULL DEFAULT 0,
+  run_at     INTEGER NOT NULL,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX jobs_due ON jobs(state, run_at);
+
+CREATE TABLE events (
+  id     INTEGER PRIMARY KEY,
+  msg_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  at     INTEGER NOT NULL,
+  kind   TEXT    NOT NULL,
+  detail TEXT    NOT NULL DEFAULT 'null'
+);
+CREATE INDEX events_msg ON events(msg_id, at);
+`;
+
+/**
+ * v2: content hashes on raw PDUs (a PDU the modem presents twice is recognised), and the
+ * Message-ID of the email an outbound message came from (an email fetched twice is sent once).
+ */
+const V2_IDEMPOTENCY = `
+ALTER TABLE raw_pdus ADD COLUMN sha256 TEXT NOT NULL DEFAULT '';
+CREATE INDEX raw_pdus_sha256 ON raw_pdus(sha256, kind);
+ALTER TABLE messages ADD COLUMN email_message_id TEXT;
+CREATE UNIQUE INDEX messages_email_message_id ON messages(email_message_id) WHERE email_message_id IS NOT NULL;
+`;
+
+/** Hashes the inline raw PDUs stored before v2; file-backed ones are named by their hash. */
+function backfillRawPduHashes(db: Database.Database): void {
+  const rows = db.prepare('SELECT id, inline_body, blob_path FROM raw_pdus').all() as {
+    id: number;
+    inline_body: Buffer | null;
+    blob_path: string | null;
+  }[];
+  const set = db.prepare('UPDATE raw_pdus SET sha256 = ? WHERE id = ?');
+  for (const r of rows) {
+    const hash = r.inline_body
+      ? createHash('sha256').update(r.inline_body).digest('hex')
+      : (r.blob_path?.split('/').pop() ?? '');
+    set.run(hash, r.id);
+  }
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: V1_INITIAL },
+  { version: 2, name: 'idempotency keys', sql: V2_IDEMPOTENCY, after: backfillRawPduHashes },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings `db` up to `target` (default: the latest). Refuses a database written by a newer
+ * mmsgw, whose schema this code does not know. Returns the versions applied.
+ */
+export function migrate(db: Database.Database, target: number = SCHEMA_VERSION): number[] {
+  const current = schemaVersion(db);
+  if (current > SCHEMA_VERSION) {
+    throw new MmsgwError(
+      'STORE_SCHEMA_TOO_NEW',
+      `database schema version ${current} is newer than this mmsgw understands (${SCHEMA_VERSION}); upgrade mmsgw or restore a backup`,
+      { details: { current, supported: SCHEMA_VERSION } },
+    );
+  }
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > target) continue;
+    const step = db.transaction(() => {
+      db.exec(m.sql);
+      m.after?.(db);
+      db.pragma(`user_version = ${m.version}`);
+    });
+    try {
+      step.immediate();
+    } catch (e) {
+      throw new MmsgwError('STORE_MIGRATION_FAILED', `migration ${m.version} (${m.name}) failed: ${(e as Error).message}`, {
+        cause: e,
+        details: { version: m.version },
+      });
+    }
+    applied.push(m.version);
+  }
+  return applied;
+}
