@@ -1,0 +1,213 @@
+/**
+ * One inbound mail from bytes to outcome: size, MIME structure, loop rules, addressing,
+ * authorisation, limits and composition, in that order of evidence, all before anything is
+ * queued. The result is either an accepted plan or a refusal with its reply; the same code
+ * serves the IMAP poller and the SMTP listener.
+ */
+import { simpleParser } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
+import { htmlToText } from '../../compose/html.js';
+import { checkLimits } from '../../compose/limits.js';
+import { composeOutbound } from '../../compose/plan.js';
+import { expiresAt } from '../../compose/ttl.js';
+import { refusal } from '../../compose/types.js';
+import type { Refusal } from '../../compose/types.js';
+import { logger } from '../../util/log.js';
+import { resolveRecipients } from './addressing.js';
+import { spfFailed, trustedAuthResults } from './auth-results.js';
+import type { AuthResults } from './auth-results.js';
+import { authorise } from './authorise.js';
+import { multipartProblem } from './mime-check.js';
+import { buildReply, noReplyReason } from './reply.js';
+import type { InboundEnvelope, InboundOutcome, InboundSource, MailInOptions } from './types.js';
+import { DEFAULT_MAX_MAIL_BYTES } from './types.js';
+
+const log = logger('mail-in');
+
+/** Bytes of header section parsed from a mail too large to parse whole (for its reply). */
+const HEADER_PEEK_BYTES = 64 * 1024;
+/** HTML longer than this is not converted to text (mailparser `maxHtmlLengthToParse`). */
+const MAX_HTML_CHARS = 2 * 1024 * 1024;
+
+interface Headers {
+  first(name: string): string | undefined;
+  all(name: string): string[];
+}
+
+/** Header access over mailparser's raw header lines, unfolded (RFC 5322 §2.2.3), in message order. */
+function headersOf(mail: ParsedMail): Headers {
+  const values = (name: string): string[] =>
+    mail.headerLines
+      .filter((h) => h.key === name)
+      .map((h) => h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+  return { first: (n) => values(n)[0], all: values };
+}
+
+function addressesOf(field: AddressObject | AddressObject[] | undefined): string[] {
+  const out: string[] = [];
+  const walk = (list: AddressObject['value']): void => {
+    for (const a of list) {
+      if (a.address) out.push(a.address);
+      if (a.group) walk(a.group);
+    }
+  };
+  for (const f of Array.isArray(field) ? field : field ? [field] : []) walk(f.value);
+  return out;
+}
+
+/** `<a@b>` / `a@b` / `<>` → address, null or undefined. */
+function pathAddress(value: string | undefined): string | null | undefined {
+  if (value === undefined) return undefined;
+  const m = /<([^<>]*)>/.exec(value);
+  const inner = (m ? m[1] ?? '' : value).trim();
+  if (inner === '') return null;
+  return /^[^\s@]+@[^\s@]+$/.test(inner) ? inner : undefined;
+}
+
+function headerRecipients(mail: ParsedMail, h: Headers): string[] {
+  const extra = [...h.all('delivered-to'), ...h.all('x-original-to')].map(pathAddress).filter((a): a is string => typeof a === 'string');
+  return [...addressesOf(mail.to), ...addressesOf(mail.cc), ...extra];
+}
+
+/** Every header line has a field name of printable ASCII without ':' (RFC 5322 §2.2, §3.6.8). */
+function wellFormedHeader(mail: ParsedMail): boolean {
+  return mail.headerLines.length > 0 && mail.headerLines.every((h) => /^[!-9;-~]+$/.test(h.key));
+}
+
+async function parse(raw: Buffer): Promise<ParsedMail | undefined> {
+  try {
+    return await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: MAX_HTML_CHARS });
+  } catch (e) {
+    log.debug({ err: e }, 'mail could not be parsed');
+    return undefined;
+  }
+}
+
+async function parseHeadersOnly(raw: Buffer): Promise<ParsedMail | undefined> {
+  const peek = raw.subarray(0, HEADER_PEEK_BYTES);
+  const crlf = peek.indexOf('\r\n\r\n');
+  const lf = peek.indexOf('\n\n');
+  const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
+  return parse(end >= 0 ? peek.subarray(0, end) : Buffer.alloc(0));
+}
+
+interface Context {
+  readonly raw: Buffer;
+  readonly source: InboundSource;
+  readonly envelope: InboundEnvelope;
+  readonly opts: MailInOptions;
+}
+
+function refuse(ctx: Context, mail: ParsedMail | undefined, r: Refusal, extra: { sender?: string; numbers?: readonly string[]; authResults?: AuthResults; senderKnown?: boolean }): InboundOutcome {
+  const h = mail ? headersOf(mail) : undefined;
+  const from = mail ? addressesOf(mail.from) : [];
+  const own = ctx.opts.addressing.mailbox;
+  const base = { kind: 'refused' as const, source: ctx.source, raw: ctx.raw, refusal: r, ...(mail?.messageId ? { messageId: mail.messageId } : {}), ...(extra.sender ? { sender: extra.sender } : {}) };
+  let noReply = h
+    ? noReplyReason({ header: (n) => h.first(n), contentType: h.first('content-type'), envelopeFrom: ctx.envelope.mailFrom, fromAddress: from[0], ownMailbox: own })
+    : ctx.envelope.mailFrom === null ? 'null envelope sender' : undefined;
+  let to: string | undefined;
+  if (noReply === undefined) {
+    if (typeof ctx.envelope.mailFrom === 'string') {
+      to = ctx.envelope.mailFrom;
+      if (extra.authResults && spfFailed(extra.authResults)) noReply = 'SPF failed: the return path is likely forged';
+    } else if (extra.senderKnown && from.length === 1) {
+      to = from[0];
+    } else {
+      noReply = 'no return path and the From address is not a known sender';
+    }
+  }
+  log.info({ source: ctx.source.id, code: r.code, reason: r.reason, ...r.details, noReply }, 'mail refused');
+  if (noReply !== undefined || to === undefined) return { ...base, noReply: noReply ?? 'no reply address' };
+  const reply = buildReply({
+    to,
+    from: ctx.opts.replyFrom ?? own,
+    refusal: r,
+    ...(mail?.subject ? { originalSubject: mail.subject } : {}),
+    ...(mail?.messageId ? { originalMessageId: mail.messageId } : {}),
+    ...(mail?.references ? { originalReferences: Array.isArray(mail.references) ? mail.references : [mail.references] } : {}),
+    ...(extra.numbers ? { numbers: extra.numbers } : {}),
+  });
+  return { ...base, reply };
+}
+
+/**
+ * The envelope as known: SMTP gives it; for IMAP the final delivery's Return-Path header
+ * (RFC 5321 §4.4, the topmost one) stands in for MAIL FROM.
+ */
+function effectiveEnvelope(envelope: InboundEnvelope, mail: ParsedMail | undefined): InboundEnvelope {
+  if (envelope.mailFrom !== undefined || !mail) return envelope;
+  const rp = pathAddress(headersOf(mail).first('return-path'));
+  return rp === undefined ? envelope : { ...envelope, mailFrom: rp };
+}
+
+/**
+ * Turns one received mail into an outcome. Never throws for any input bytes. `size` is the
+ * full size when `raw` is only the head of a mail too large to fetch whole.
+ */
+export async function processInbound(raw: Buffer, source: InboundSource, envelope: InboundEnvelope, opts: MailInOptions, size?: number): Promise<InboundOutcome> {
+  const maxBytes = opts.maxMailBytes ?? DEFAULT_MAX_MAIL_BYTES;
+  const total = Math.max(raw.byteLength, size ?? 0);
+  if (total > maxBytes) {
+    const head = await parseHeadersOnly(raw);
+    const r = refusal('MAIL_TOO_LARGE', `The mail is ${Math.ceil(total / 1024)} KB; the gateway accepts at most ${Math.floor(maxBytes / 1024)} KB.`);
+    return refuse({ raw, source, envelope: effectiveEnvelope(envelope, head), opts }, head, r, {});
+  }
+  const mail = await parse(raw);
+  const ctx: Context = { raw, source, envelope: effectiveEnvelope(envelope, mail), opts };
+  if (!mail || !wellFormedHeader(mail)) {
+    return refuse(ctx, mail, refusal('MAIL_MALFORMED', 'The mail could not be read: it has no valid header section.'), {});
+  }
+  const env = ctx.envelope;
+  const h = headersOf(mail);
+  const authResults = trustedAuthResults(h.all('authentication-results'), opts.authorisation.authservId);
+  const from = addressesOf(mail.from);
+
+  const loop = noReplyReason({ header: (n) => h.first(n), contentType: h.first('content-type'), envelopeFrom: env.mailFrom, fromAddress: from[0], ownMailbox: opts.addressing.mailbox });
+  if (loop !== undefined) {
+    return refuse(ctx, mail, refusal('MAIL_AUTO_SUBMITTED', 'Automatic mail (auto-replies, lists, bounces) is never sent on as SMS or MMS.', { loop }), { authResults });
+  }
+  const structure = multipartProblem(raw);
+  if (structure !== undefined) {
+    return refuse(ctx, mail, refusal('MAIL_MALFORMED', `The mail could not be read completely: ${structure}. Nothing was sent.`), { authResults, senderKnown: false });
+  }
+
+  const rcpt = resolveRecipients(env.rcptTo ?? headerRecipients(mail, h), opts.addressing);
+  const numbers = rcpt.ok ? rcpt.numbers : [];
+  const auth = authorise(
+    { from, ...(authResults ? { authResults } : {}), ...(env.smtpUser ? { smtpUser: env.smtpUser } : {}) },
+    numbers,
+    opts.authorisation,
+    opts.addressing.numbering,
+  );
+  if (!auth.ok) return refuse(ctx, mail, auth.refusal, { authResults, senderKnown: false });
+  const known = { sender: auth.sender, authResults, senderKnown: true };
+  if (!rcpt.ok) return refuse(ctx, mail, rcpt.refusal, known);
+
+  const now = opts.now?.() ?? new Date();
+  const usage = opts.usage ? await opts.usage(auth.sender, now) : { lastHour: 0, lastDay: 0 };
+  const limited = checkLimits(numbers.length, usage, opts.limits);
+  if (limited) return refuse(ctx, mail, limited, { ...known, numbers: numbers.length <= 10 ? numbers : [] });
+
+  const attachments = mail.attachments.map((a) => ({
+    ...(a.filename ? { filename: a.filename } : {}),
+    contentType: a.contentType.toLowerCase(),
+    content: new Uint8Array(a.content.buffer, a.content.byteOffset, a.content.byteLength),
+    related: a.related === true,
+  }));
+  // mailparser derives text from HTML only for single-part HTML mails; do it for the rest.
+  const text = mail.text ?? (typeof mail.html === 'string' ? htmlToText(mail.html) : '');
+  const composed = await composeOutbound({ to: numbers, ...(mail.subject ? { subject: mail.subject } : {}), text, attachments }, opts.compose);
+  if (!composed.ok) return refuse(ctx, mail, composed.refusal, { ...known, numbers });
+
+  log.info({ source: source.id, sender: auth.sender, kind: composed.plan.kind, to: numbers }, 'mail accepted');
+  return {
+    kind: 'accepted',
+    source,
+    raw,
+    ...(mail.messageId ? { messageId: mail.messageId } : {}),
+    sender: auth.sender,
+    plan: composed.plan,
+    expiresAt: expiresAt(now, opts.ttlSeconds),
+  };
+}

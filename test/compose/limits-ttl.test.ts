@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkLimits, MemoryUsageCounter } from '../../src/compose/limits.js';
+import { expiresAt, isExpired, remainingSeconds } from '../../src/compose/ttl.js';
+
+test('recipient cap refuses the whole mail', () => {
+  const r = checkLimits(1000, { lastHour: 0, lastDay: 0 }, { maxRecipients: 20 });
+  assert.equal(r?.code, 'MAIL_TOO_MANY_RECIPIENTS');
+  assert.match(r?.reason ?? '', /1000 numbers; at most 20/);
+  assert.equal(checkLimits(20, { lastHour: 0, lastDay: 0 }, { maxRecipients: 20, perHour: 100 }), undefined);
+});
+
+test('hourly and daily caps count what this mail would add', () => {
+  const limits = { perHour: 5, perDay: 8 };
+  assert.equal(checkLimits(1, { lastHour: 4, lastDay: 4 }, limits), undefined);
+  assert.equal(checkLimits(2, { lastHour: 4, lastDay: 4 }, limits)?.code, 'MAIL_RATE_LIMITED');
+  assert.match(checkLimits(1, { lastHour: 0, lastDay: 8 }, limits)?.reason ?? '', /per day/);
+});
+
+test('in-memory counter slides its windows', () => {
+  const c = new MemoryUsageCounter();
+  const t0 = new Date('2026-01-01T10:00:00Z');
+  c.record('Anna@Example.org', 2, t0);
+  c.record('anna@example.org', 1, new Date(t0.getTime() + 30 * 60_000));
+  assert.deepEqual(c.usage('anna@example.org', new Date(t0.getTime() + 45 * 60_000)), { lastHour: 3, lastDay: 3 });
+  assert.deepEqual(c.usage('anna@example.org', new Date(t0.getTime() + 61 * 60_000)), { lastHour: 1, lastDay: 3 });
+  assert.deepEqual(c.usage('anna@example.org', new Date(t0.getTime() + 25 * 3600_000)), { lastHour: 0, lastDay: 0 });
+  assert.deepEqual(c.usage('bob@example.org', t0), { lastHour: 0, lastDay: 0 });
+});
+
+test('time-to-live: expired at the boundary, remaining validity for TP-VP', () => {
+  const created = new Date('2026-01-01T00:00:00Z');
+  const job = { expiresAt: expiresAt(created, 3600) };
+  assert.equal(job.expiresAt.toISOString(), '2026-01-01T01:00:00.000Z');
+  assert.equal(isExpired(job, new Date('2026-01-01T00:59:59Z')), false);
+  assert.equal(isExpired(job, new Date('2026-01-01T01:00:00Z')), true);
+  assert.equal(remainingSeconds(job, new Date('2026-01-01T00:30:00Z')), 1800);
+  assert.equal(remainingSeconds(job, new Date('2026-01-02T00:00:00Z')), undefined);
+  assert.throws(() => expiresAt(created, 0), RangeError);
+});
