@@ -1,0 +1,412 @@
+import { EventEmitter } from 'node:events';
+import { silentLogger, type Logger } from '../util/log.js';
+import type { AtCommand, AtResponse } from './command.js';
+import { AtError, errorFromFinal, finalKind, type FinalKind } from './errors.js';
+import { AtFramer, type Frame } from './framer.js';
+import { WireTrace } from './trace.js';
+import type { Transport } from './transport.js';
+import { PDU_URCS, REGISTRATION_PREFIXES, isRegistrationQueryResponse, toUrc, UrcTable, type Urc } from './urc.js';
+
+/**
+ * The AT transaction layer: one command in flight, a FIFO behind it, a timeout and an
+ * AbortSignal per command, and every incoming line classified (final / response / URC)
+ * before a command sees it — the order is written down in ./urc.ts and docs/MODEM.md.
+ *
+ * Events: 'urc' (Urc), 'timeout' (AtError, consecutive count), 'open', 'close' (Error|undefined).
+ */
+export interface AtChannelOptions {
+  readonly log?: Logger;
+  /** Wire trace logger (debug level); default: none. */
+  readonly wireLog?: Logger;
+  /** Timeout of a command that names none. Default 10 s. */
+  readonly defaultTimeoutMs?: number;
+  /**
+   * After a command timed out or was aborted, how long the next command waits for the late
+   * final result of the abandoned one, so that result is not taken for its own. Default 300 ms.
+   */
+  readonly settleMs?: number;
+  /** Extra notification prefixes (a profile's vendor URCs: '^RSSI:', '+QIND:'). */
+  readonly urcPrefixes?: readonly string[];
+}
+
+export interface RunOptions {
+  readonly signal?: AbortSignal;
+  /** Overrides the command's own timeout. */
+  readonly timeoutMs?: number;
+}
+
+/** The handle an exclusive sequence runs its commands through. */
+export interface AtTx {
+  run<T>(command: AtCommand<T>, options?: RunOptions): Promise<T>;
+  /** Writes bytes outside any command (a data phase after CONNECT). */
+  write(data: Buffer | string): Promise<void>;
+}
+
+interface InFlight {
+  readonly command: AtCommand<unknown>;
+  readonly lines: string[];
+  readonly raw: Buffer[];
+  promptSent: boolean;
+  lastWasResponse: boolean;
+  finish(error: AtError | undefined, final?: string): void;
+}
+
+interface Queued {
+  readonly start: () => void;
+  readonly fail: (e: AtError) => void;
+}
+
+const ESC = '\x1b';
+
+/** V.250 §6.3 call-progress results: final only for commands that place or resume a call. */
+const CALL_PROGRESS: ReadonlySet<FinalKind> = new Set(['AT_NO_CARRIER', 'AT_BUSY', 'AT_NO_ANSWER', 'AT_NO_DIALTONE']);
+
+function takesCallProgress(command: AtCommand<unknown>): boolean {
+  return command.callProgress ?? (/^AT(D|A$|O\d?$|\+CGDATA)/i.test(command.text) || command.rawAfter !== undefined);
+}
+
+export class AtChannel extends EventEmitter {
+  private readonly log: Logger;
+  private readonly trace: WireTrace | undefined;
+  private readonly defaultTimeoutMs: number;
+  private readonly settleMs: number;
+  private readonly urcs = new UrcTable();
+  private readonly framer: AtFramer;
+  private transport: Transport | undefined;
+  private current: InFlight | undefined;
+  private readonly queue: Queued[] = [];
+  private busy = false;
+  private pendingPduUrc: { line: string; prefix: string } | undefined;
+  private orphan: { resolve: () => void; promise: Promise<void> } | undefined;
+  private readonly onData = (chunk: Buffer): void => {
+    this.trace?.record('rx', chunk);
+    this.framer.push(chunk);
+  };
+  private readonly onClose = (error: Error | undefined): void => this.handleClose(error);
+  /** Timeouts in a row with no final result in between; the recovery ladder watches it. */
+  consecutiveTimeouts = 0;
+
+  constructor(options: AtChannelOptions = {}) {
+    super();
+    this.log = options.log ?? silentLogger;
+    this.trace = options.wireLog ? new WireTrace(options.wireLog, 'at') : undefined;
+    this.defaultTimeoutMs = options.defaultTimeoutMs ?? 10_000;
+    this.settleMs = options.settleMs ?? 300;
+    if (options.urcPrefixes) this.urcs.add(options.urcPrefixes);
+    this.framer = new AtFramer((f) => this.onFrame(f));
+  }
+
+  get isOpen(): boolean {
+    return this.transport?.isOpen === true;
+  }
+
+  get path(): string | undefined {
+    return this.transport?.path;
+  }
+
+  /** Adds notification prefixes (a profile's vendor URCs). */
+  addUrcPrefixes(prefixes: readonly string[]): void {
+    this.urcs.add(prefixes);
+  }
+
+  /** Starts using an opened transport (first open, or after the port came back). */
+  attach(transport: Transport): void {
+    if (this.transport) this.detach();
+    this.framer.reset();
+    this.pendingPduUrc = undefined;
+    this.transport = transport;
+    transport.on('data', this.onData);
+    transport.on('close', this.onClose);
+    this.emit('open');
+  }
+
+  /** Closes the transport; everything queued or in flight fails with AT_PORT_CLOSED. */
+  async close(): Promise<void> {
+    const t = this.transport;
+    if (!t) return;
+    await t.close();
+    this.handleClose(undefined);
+  }
+
+  /** Subscribes to notifications; `name` filters ('+CMTI'), '*' takes all. Returns the unsubscribe. */
+  onUrc(name: string, listener: (urc: Urc) => void): () => void {
+    const wrapped = (u: Urc): void => {
+      if (name === '*' || u.name === name) listener(u);
+    };
+    this.on('urc', wrapped);
+    return () => this.off('urc', wrapped);
+  }
+
+  /** Queues one command; resolves with its parsed answer or rejects with an AtError. */
+  run<T>(command: AtCommand<T>, options: RunOptions = {}): Promise<T> {
+    return this.enqueue(() => this.execute(command, options), options.signal);
+  }
+
+  /**
+   * Runs a multi-step sequence with the channel to itself: nothing else is written until `fn`
+   * settles. Inside, use `tx.run` (calling `channel.run` there would wait for itself).
+   */
+  exclusive<T>(fn: (tx: AtTx) => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
+    return this.enqueue(async () => {
+      let done = false;
+      const tx: AtTx = {
+        run: (c, o) => (done ? Promise.reject(new AtError('AT_ABORTED', 'exclusive sequence already ended', { command: c.text })) : this.execute(c, o ?? {})),
+        write: (data) => this.write(data),
+      };
+      try {
+        return await fn(tx);
+      } finally {
+        done = true;
+      }
+    }, options.signal);
+  }
+
+  private enqueue<T>(job: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (!this.isOpen) return Promise.reject(new AtError('AT_PORT_CLOSED', 'the AT port is closed'));
+    if (signal?.aborted) return Promise.reject(new AtError('AT_ABORTED', 'aborted before it was queued'));
+    return new Promise<T>((resolve, reject) => {
+      let started = false;
+      const item: Queued = {
+        start: () => {
+          started = true;
+          signal?.removeEventListener('abort', onAbort);
+          job().then(resolve, reject).finally(() => {
+            this.busy = false;
+            this.pump();
+          });
+        },
+        fail: (e) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      };
+      const onAbort = (): void => {
+        if (started) return;
+        const i = this.queue.indexOf(item);
+        if (i >= 0) this.queue.splice(i, 1);
+        item.fail(new AtError('AT_ABORTED', 'aborted while queued'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(item);
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.busy) return;
+    const next = this.queue.shift();
+    if (!next) return;
+    this.busy = true;
+    next.start();
+  }
+
+  private async write(data: Buffer | string): Promise<void> {
+    const t = this.transport;
+    if (!t?.isOpen) throw new AtError('AT_PORT_CLOSED', 'the AT port is closed');
+    this.trace?.record('tx', typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+    await t.write(data);
+  }
+
+  private async execute<T>(command: AtCommand<T>, options: RunOptions): Promise<T> {
+    if (this.orphan) {
+      const o = this.orphan;
+      let settle: NodeJS.Timeout | undefined;
+      await Promise.race([o.promise, new Promise((r) => (settle = setTimeout(r, this.settleMs)))]);
+      clearTimeout(settle);
+      if (this.orphan === o) this.orphan = undefined;
+    }
+    if (!this.isOpen) throw new AtError('AT_PORT_CLOSED', 'the AT port is closed', { command: command.text });
+    const signal = options.signal;
+    if (signal?.aborted) throw new AtError('AT_ABORTED', 'aborted', { command: command.text });
+    const timeoutMs = options.timeoutMs ?? command.timeoutMs ?? this.defaultTimeoutMs;
+
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.consecutiveTimeouts++;
+        const e = new AtError('AT_TIMEOUT', `no final result within ${timeoutMs} ms`, { command: command.text, details: { timeoutMs, lines: flight.lines } });
+        abandon(e);
+        this.emit('timeout', e, this.consecutiveTimeouts);
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (this.current === flight) this.current = undefined;
+        this.framer.expectPrompt = false;
+      };
+      const abandon = (error: AtError): void => {
+        // The modem may still answer; keep that late answer away from the next command.
+        let release!: () => void;
+        const promise = new Promise<void>((r) => (release = r));
+        this.orphan = { resolve: release, promise };
+        if (command.prompt !== undefined && !flight.promptSent) this.write(ESC).catch(() => undefined); // 27.005 §3.5.1: ESC cancels
+        flight.finish(error);
+      };
+      const onAbort = (): void => abandon(new AtError('AT_ABORTED', 'aborted', { command: command.text }));
+      const flight: InFlight = {
+        command,
+        lines: [],
+        raw: [],
+        promptSent: false,
+        lastWasResponse: false,
+        finish: (error, final) => {
+          if (this.current !== flight) return;
+          cleanup();
+          if (error) {
+            reject(error);
+            return;
+          }
+          const response: AtResponse = { lines: flight.lines, raw: flight.raw, final: final ?? 'OK' };
+          try {
+            resolve(command.parse(response));
+          } catch (e) {
+            reject(e instanceof AtError ? e : new AtError('AT_PARSE', `cannot parse the answer: ${e instanceof Error ? e.message : String(e)}`, { command: command.text, cause: e, details: { lines: flight.lines } }));
+          }
+        },
+      };
+      this.current = flight;
+      this.framer.expectPrompt = command.prompt !== undefined;
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.write(`${command.text}\r`).catch((e: unknown) => flight.finish(e instanceof AtError ? e : new AtError('AT_PORT_CLOSED', String(e), { command: command.text })));
+    });
+  }
+
+  private onFrame(frame: Frame): void {
+    if (this.pendingPduUrc && frame.kind !== 'pdu') {
+      const p = this.pendingPduUrc;
+      this.pendingPduUrc = undefined;
+      this.log.warn({ line: p.line }, 'notification announced a PDU that did not follow');
+      this.deliver(toUrc(p.line, p.prefix));
+    }
+    const cur = this.current;
+    switch (frame.kind) {
+      case 'prompt':
+        if (cur && cur.command.prompt !== undefined && !cur.promptSent) {
+          cur.promptSent = true;
+          this.write(cur.command.prompt).catch((e: unknown) => cur.finish(e instanceof AtError ? e : new AtError('AT_PORT_CLOSED', String(e))));
+        } else {
+          this.log.warn('unexpected "> " prompt; cancelling it with ESC');
+          this.write(ESC).catch(() => undefined);
+        }
+        return;
+      case 'raw':
+        if (cur) cur.raw.push(frame.data);
+        else this.log.warn({ bytes: frame.data.length }, 'raw payload with no command in flight dropped');
+        return;
+      case 'pdu':
+        if (this.pendingPduUrc) {
+          const p = this.pendingPduUrc;
+          this.pendingPduUrc = undefined;
+          this.deliver(toUrc(p.line, p.prefix, frame.text));
+        } else if (cur?.lastWasResponse) {
+          cur.lines.push(frame.text);
+        } else {
+          this.log.warn({ header: frame.header }, 'PDU line with no owner dropped');
+        }
+        return;
+      case 'line':
+        this.onLine(frame.text, cur);
+    }
+  }
+
+  private onLine(line: string, cur: InFlight | undefined): void {
+    if (cur && cur.lastWasResponse) cur.lastWasResponse = false;
+    // Echo (V.250 §6.2.4 ATE1): the command line coming back.
+    if (/^AT/i.test(line) && (!cur || line.toUpperCase() === cur.command.text.toUpperCase())) return;
+    const kind = finalKind(line);
+    if (cur) {
+      if (kind === 'connect' && cur.command.rawAfter) {
+        cur.lines.push(line);
+        const n = cur.command.rawAfter(line);
+        if (n !== undefined) this.framer.readRaw(n);
+        return;
+      }
+      if (kind !== undefined && (!CALL_PROGRESS.has(kind) || takesCallProgress(cur.command))) {
+        this.complete(cur, kind, line);
+        return;
+      }
+      const urcPrefix = this.urcs.match(line);
+      if (cur.command.prefixes?.some((p) => line.startsWith(p)) && (urcPrefix === undefined || this.answers(cur.command, line, urcPrefix))) {
+        this.takeResponse(cur, line);
+        return;
+      }
+      if (urcPrefix !== undefined) {
+        this.notification(line, urcPrefix);
+        return;
+      }
+      if (!cur.command.prefixes) {
+        this.takeResponse(cur, line);
+        return;
+      }
+      this.deliver(toUrc(line, undefined));
+      return;
+    }
+    if (kind !== undefined && kind !== 'AT_NO_CARRIER') {
+      if (this.orphan) {
+        this.orphan.resolve();
+        this.orphan = undefined;
+      } else this.log.debug({ line }, 'final result with no command in flight dropped');
+      return;
+    }
+    const urcPrefix = this.urcs.match(line);
+    if (urcPrefix !== undefined) this.notification(line, urcPrefix);
+    else this.deliver(toUrc(line, undefined));
+  }
+
+  private answers(command: AtCommand<unknown>, line: string, urcPrefix: string): boolean {
+    if (command.isResponse) return command.isResponse(line);
+    if (REGISTRATION_PREFIXES.has(urcPrefix)) return isRegistrationQueryResponse(line);
+    return true;
+  }
+
+  private takeResponse(cur: InFlight, line: string): void {
+    cur.lines.push(line);
+    cur.lastWasResponse = true;
+    const n = cur.command.rawAfter?.(line);
+    if (n !== undefined) this.framer.readRaw(n);
+  }
+
+  private complete(cur: InFlight, kind: FinalKind, line: string): void {
+    this.consecutiveTimeouts = 0;
+    if (kind === 'ok' || kind === 'connect') cur.finish(undefined, line);
+    else cur.finish(errorFromFinal(line, cur.command.text));
+  }
+
+  private notification(line: string, prefix: string): void {
+    const name = prefix.endsWith(':') ? prefix.slice(0, -1) : prefix;
+    if (PDU_URCS.has(name)) {
+      this.pendingPduUrc = { line, prefix };
+      return;
+    }
+    this.deliver(toUrc(line, prefix));
+  }
+
+  private deliver(urc: Urc): void {
+    if (urc.unexpected) this.log.debug({ line: urc.line }, 'unexpected line');
+    try {
+      this.emit('urc', urc);
+    } catch (e) {
+      this.log.error({ err: e, urc: urc.line }, 'notification subscriber threw');
+    }
+  }
+
+  private detach(): void {
+    const t = this.transport;
+    if (!t) return;
+    t.off('data', this.onData);
+    t.off('close', this.onClose);
+    this.transport = undefined;
+  }
+
+  private handleClose(error: Error | undefined): void {
+    if (!this.transport) return;
+    this.detach();
+    this.framer.reset();
+    this.pendingPduUrc = undefined;
+    const reason = error ? `the AT port closed: ${error.message}` : 'the AT port closed';
+    this.current?.finish(new AtError('AT_PORT_CLOSED', reason, { command: this.current.command.text, cause: error }));
+    for (const q of this.queue.splice(0)) q.fail(new AtError('AT_PORT_CLOSED', reason, { cause: error }));
+    this.orphan?.resolve();
+    this.orphan = undefined;
+    this.emit('close', error);
+  }
+}

@@ -1,0 +1,182 @@
+import { EventEmitter } from 'node:events';
+import { realpath } from 'node:fs/promises';
+import net from 'node:net';
+import { SerialPort } from 'serialport';
+import { AtError } from './errors.js';
+
+/**
+ * The byte layer: a duplex to the modem's AT port. A serial device through `serialport`, or
+ * `tcp://host:port` for a port exported by ser2net. Emits 'data' (Buffer) and, once, 'close'
+ * with the error that ended it (undefined for a close we asked for).
+ */
+export interface Transport {
+  readonly path: string;
+  readonly isOpen: boolean;
+  write(data: Buffer | string): Promise<void>;
+  close(): Promise<void>;
+  on(event: 'data', listener: (chunk: Buffer) => void): this;
+  on(event: 'close', listener: (error: Error | undefined) => void): this;
+  off(event: 'data', listener: (chunk: Buffer) => void): this;
+  off(event: 'close', listener: (error: Error | undefined) => void): this;
+}
+
+export interface TransportOptions {
+  /** Default 115200; a USB modem ignores it, a UART modem does not. */
+  readonly baudRate?: number;
+  /** RTS/CTS hardware flow control (UART modems on a HAT). Default false. */
+  readonly rtscts?: boolean;
+}
+
+export type TransportFactory = (path: string, options: TransportOptions) => Promise<Transport>;
+
+/** How often an open serial device is checked for having vanished (see SerialTransport). */
+const PRESENCE_CHECK_MS = 1000;
+
+class SerialTransport extends EventEmitter implements Transport {
+  readonly path: string;
+  private readonly port: SerialPort;
+  private readonly device: string;
+  private readonly presence: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(path: string, port: SerialPort, device: string) {
+    super();
+    this.path = path;
+    this.port = port;
+    this.device = device;
+    port.on('data', (chunk: Buffer) => this.emit('data', chunk));
+    port.on('error', (e: Error) => this.finish(e));
+    port.on('close', (e: Error | null) => this.finish(e ?? undefined));
+    // A read error is how a pulled USB modem usually shows; but a tty whose node is gone (or
+    // whose udev link now names another node) is treated as unplugged even if no read failed.
+    this.presence = setInterval(() => void this.checkPresence(), PRESENCE_CHECK_MS);
+    this.presence.unref();
+  }
+
+  private async checkPresence(): Promise<void> {
+    let now: string | undefined;
+    try {
+      now = await realpath(this.path);
+    } catch {
+      now = undefined;
+    }
+    if (this.closed || now === this.device) return;
+    const e = new Error(`${this.path} vanished`);
+    this.finish(e);
+    if (this.port.isOpen) this.port.close(() => undefined);
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.port.isOpen;
+  }
+
+  write(data: Buffer | string): Promise<void> {
+    if (!this.isOpen) return Promise.reject(new AtError('AT_PORT_CLOSED', `${this.path} is closed`));
+    return new Promise((resolve, reject) => {
+      this.port.write(data, (e) => {
+        if (e) reject(new AtError('AT_PORT_CLOSED', `write to ${this.path} failed: ${e.message}`, { cause: e }));
+        else this.port.drain((d) => (d ? reject(new AtError('AT_PORT_CLOSED', `drain ${this.path}: ${d.message}`, { cause: d })) : resolve()));
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      if (!this.port.isOpen) {
+        this.finish(undefined);
+        resolve();
+        return;
+      }
+      this.port.close(() => {
+        this.finish(undefined);
+        resolve();
+      });
+    });
+  }
+
+  private finish(error: Error | undefined): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.presence);
+    this.emit('close', error);
+  }
+}
+
+class TcpTransport extends EventEmitter implements Transport {
+  readonly path: string;
+  private readonly socket: net.Socket;
+  private closed = false;
+
+  constructor(path: string, socket: net.Socket) {
+    super();
+    this.path = path;
+    this.socket = socket;
+    socket.on('data', (chunk: Buffer) => this.emit('data', chunk));
+    socket.on('error', (e) => this.finish(e));
+    socket.on('close', () => this.finish(new Error('connection closed by peer')));
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  write(data: Buffer | string): Promise<void> {
+    if (this.closed) return Promise.reject(new AtError('AT_PORT_CLOSED', `${this.path} is closed`));
+    return new Promise((resolve, reject) => {
+      this.socket.write(data, (e) => (e ? reject(new AtError('AT_PORT_CLOSED', `write to ${this.path}: ${e.message}`, { cause: e })) : resolve()));
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    this.socket.destroy();
+    this.emit('close', undefined);
+    return Promise.resolve();
+  }
+
+  private finish(error: Error | undefined): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.destroy();
+    this.emit('close', error);
+  }
+}
+
+async function openSerial(path: string, options: TransportOptions): Promise<Transport> {
+  let device: string;
+  try {
+    device = await realpath(path);
+  } catch (e) {
+    throw new AtError('AT_PORT_CLOSED', `cannot open ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  return new Promise((resolve, reject) => {
+    const port = new SerialPort({ path, baudRate: options.baudRate ?? 115200, rtscts: options.rtscts ?? false, autoOpen: false, hupcl: false });
+    port.open((e) => {
+      if (e) reject(new AtError('AT_PORT_CLOSED', `cannot open ${path}: ${e.message}`, { cause: e }));
+      else resolve(new SerialTransport(path, port, device));
+    });
+  });
+}
+
+function openTcp(path: string): Promise<Transport> {
+  const url = new URL(path);
+  const port = Number(url.port);
+  if (!url.hostname || !Number.isInteger(port) || port <= 0) {
+    return Promise.reject(new AtError('AT_PORT_CLOSED', `bad ser2net address ${path} (want tcp://host:port)`));
+  }
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: url.hostname, port });
+    socket.setNoDelay(true);
+    const fail = (e: Error): void => reject(new AtError('AT_PORT_CLOSED', `cannot connect ${path}: ${e.message}`, { cause: e }));
+    socket.once('error', fail);
+    socket.once('connect', () => {
+      socket.off('error', fail);
+      resolve(new TcpTransport(path, socket));
+    });
+  });
+}
+
+/** Opens the AT port: a device path for serialport, or tcp://host:port (ser2net raw mode). */
+export const openTransport: TransportFactory = (path, options) => (path.startsWith('tcp://') ? openTcp(path) : openSerial(path, options));

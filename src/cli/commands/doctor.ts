@@ -1,0 +1,115 @@
+import { parseArgs } from 'node:util';
+import { findPortHolders, modemManagerActive, type PortHolder } from '../../modem/port-holders.js';
+import { probeModem, type ProbeReport } from '../../modem/probe.js';
+import { profileById } from '../../modem/profiles/index.js';
+import type { ProfileId } from '../../modem/profiles/index.js';
+import type { Registration } from '../../modem/commands/creg.js';
+import type { CliCommand } from '../registry.js';
+
+const USAGE = `usage: mmsgw doctor --port PATH [--baud N] [--profile ID] [--json]
+
+Probes the modem on PATH (a tty such as /dev/ttyUSB2, the udev name /dev/mmsgw-modem, or
+tcp://host:port for ser2net) and reports its identity, the profile the gateway would use, the
+SIM, registration, operator, signal and SMS storage. It changes no settings and never enters
+a PIN. It also checks whether ModemManager (or any other process) holds the port.
+
+  --port PATH     the AT port (required)
+  --baud N        serial speed for UART modems (default 115200; USB modems ignore it)
+  --profile ID    force a profile: generic, huawei, quectel, simcom, sierra, zte
+  --json          print the report as JSON`;
+
+interface DoctorReport extends ProbeReport {
+  readonly holders: readonly PortHolder[];
+  readonly modemManager: boolean | undefined;
+  readonly advice: readonly string[];
+}
+
+function advice(r: ProbeReport, holders: readonly PortHolder[], mm: boolean | undefined): string[] {
+  const out: string[] = [];
+  const mmHolds = holders.some((h) => /modemmanager/i.test(h.command));
+  if (mmHolds || mm === true) {
+    out.push(
+      mmHolds ? 'ModemManager holds this port: it will interleave its own AT commands with ours.' : 'ModemManager is running and may grab the modem.',
+      'Keep it off the modem: install systemd/udev/70-mmsgw-modem.rules (sets ID_MM_DEVICE_IGNORE=1) to /etc/udev/rules.d/, run `udevadm control --reload && udevadm trigger`, or stop it: `systemctl disable --now ModemManager`.',
+    );
+  }
+  const others = holders.filter((h) => !/modemmanager/i.test(h.command));
+  if (others.length > 0) out.push(`Other processes have the port open: ${others.map((h) => `${h.command} (pid ${h.pid})`).join(', ')}.`);
+  if (!r.responding) out.push('No AT answer: check that PATH is the AT port (see firmware-notes/ for which ttyUSB it is) and that the stick is in modem (not HiLink/RNDIS) mode.');
+  if (r.sim === 'absent') out.push('No SIM detected (+CME ERROR 10): seat the SIM, contacts down, and power-cycle the modem.');
+  if (r.sim === 'pin-required') out.push('The SIM wants its PIN: set modem.pin in the configuration.');
+  if (r.sim === 'puk-required') out.push('The SIM is PUK-blocked: unblock it in a phone.');
+  const reg = r.network?.cs?.state ?? r.network?.eps?.state ?? r.network?.ps?.state;
+  if (r.responding && r.sim === 'ready' && reg !== 'home' && reg !== 'roaming') out.push('Not registered: check antenna, coverage and that the SIM is active.');
+  return out;
+}
+
+function line(label: string, value: unknown): string {
+  return `  ${label.padEnd(14)} ${value === undefined || value === '' ? '-' : String(value)}`;
+}
+
+function render(r: DoctorReport): string {
+  const n = r.network;
+  const sig = n?.signal;
+  const signal = sig ? [sig.rssiDbm !== undefined ? `RSSI ${sig.rssiDbm} dBm` : '', sig.rsrpDbm !== undefined ? `RSRP ${sig.rsrpDbm} dBm` : '', sig.rsrqDb !== undefined ? `RSRQ ${sig.rsrqDb} dB` : '', sig.sinrDb !== undefined ? `SINR ${sig.sinrDb} dB` : ''].filter(Boolean).join(', ') : undefined;
+  const reg = (x: Registration | undefined): string | undefined => (x ? `${x.state}${x.accessTechnology ? ` (${x.accessTechnology})` : ''}${x.lac ? ` lac ${x.lac} cell ${x.cellId ?? '?'}` : ''}` : undefined);
+  const out = [
+    `mmsgw doctor — ${r.port}`,
+    line('responding', r.responding ? 'yes' : `no${r.error ? `: ${r.error}` : ''}`),
+    line('usb', r.usb ? `${r.usb.vendorId}:${r.usb.productId} at ${r.usb.name}` : undefined),
+    line('manufacturer', r.identity?.manufacturer),
+    line('model', r.identity?.model),
+    line('revision', r.identity?.revision),
+    line('imei', r.identity?.imei),
+    line('profile', r.profile ? `${r.profile} (${profileById(r.profile)?.name ?? ''})` : undefined),
+    line('sim', r.sim),
+    line('imsi', r.imsi),
+    line('iccid', r.iccid),
+    line('number', r.msisdn),
+    line('cs (+CREG)', reg(n?.cs)),
+    line('ps (+CGREG)', reg(n?.ps)),
+    line('eps (+CEREG)', reg(n?.eps)),
+    line('operator', n?.operator ? `${n.operator.name ?? ''} ${n.operator.numeric ? `(${n.operator.numeric})` : ''}`.trim() : undefined),
+    line('technology', n?.technology),
+    line('signal', signal),
+    line('sms storage', r.storage ? `${r.storage.mem1.mem} ${r.storage.mem1.used}/${r.storage.mem1.total}` : undefined),
+    line('storages', r.storagesSupported?.join(', ')),
+    line('ModemManager', r.modemManager === undefined ? 'unknown' : r.modemManager ? 'running' : 'not running'),
+    line('port held by', r.holders.length ? r.holders.map((h) => `${h.command} (${h.pid})`).join(', ') : 'nobody else'),
+  ];
+  if (r.advice.length) out.push('', ...r.advice.map((a) => `! ${a}`));
+  return out.join('\n');
+}
+
+export const command: CliCommand = {
+  summary: 'probe a modem: identity, profile, SIM, registration, signal, SMS storage, port conflicts',
+  usage: USAGE,
+  async run(argv) {
+    let values;
+    try {
+      ({ values } = parseArgs({ args: argv, options: { port: { type: 'string' }, baud: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' } }, strict: true }));
+    } catch (e) {
+      console.error(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+      return 2;
+    }
+    if (!values.port) {
+      console.error(USAGE);
+      return 2;
+    }
+    const baudRate = values.baud === undefined ? undefined : Number(values.baud);
+    if (baudRate !== undefined && (!Number.isInteger(baudRate) || baudRate <= 0)) {
+      console.error(`--baud must be a positive integer\n\n${USAGE}`);
+      return 2;
+    }
+    if (values.profile !== undefined && !profileById(values.profile)) {
+      console.error(`unknown profile '${values.profile}'\n\n${USAGE}`);
+      return 2;
+    }
+    const port = values.port;
+    const [holders, mm] = await Promise.all([port.startsWith('tcp://') ? Promise.resolve([]) : findPortHolders(port), modemManagerActive()]);
+    const probe = await probeModem(port, { ...(baudRate ? { baudRate } : {}), ...(values.profile ? { profile: values.profile as ProfileId } : {}) });
+    const report: DoctorReport = { ...probe, holders, modemManager: mm, advice: advice(probe, holders, mm) };
+    console.log(values.json ? JSON.stringify(report, null, 2) : render(report));
+    return probe.responding ? 0 : 1;
+  },
+};

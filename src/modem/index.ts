@@ -1,0 +1,6 @@
+export { Modem, type ModemOptions } from './modem.js';
+export type { ModemStatus, ModemState } from './status.js';
+export { pduKind, type IncomingSms, type SmsHandler } from './sms-inbox.js';
+export { PROFILES, chooseProfile, profileById, type ModemIdentity, type ModemProfile, type ProfileId, type Signal } from './profiles/index.js';
+export { RecoveryLadder, type RecoveryOptions, type RecoveryOutcome, type RecoveryStep } from './recovery.js';
+export { findUsbDevice, rebindUsb, disableAutosuspend, type UsbDevice } from './usb.js';

@@ -1,0 +1,399 @@
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { AtChannel } from '../at/channel.js';
+import { isAtError } from '../at/errors.js';
+import { openTransport, type TransportFactory } from '../at/transport.js';
+import type { Urc } from '../at/urc.js';
+import { MmsgwError, errorMessage } from '../util/errors.js';
+import { logger, type Logger } from '../util/log.js';
+import { at } from './commands/basic.js';
+import { cmgs } from './commands/cmgs.js';
+import { cnmi } from './commands/cnmi.js';
+import { parseRegistrationUrc } from './commands/creg.js';
+import { initialize, type InitOptions, type InitResult } from './init.js';
+import { generic } from './profiles/generic.js';
+import type { ModemProfile, ProfileEvent } from './profiles/index.js';
+import { RecoveryLadder, runCommand, type CommandRunner, type RecoveryOptions, type RecoveryOutcome } from './recovery.js';
+import { snapshot } from './refresh.js';
+import { SmsInbox, type SmsHandler } from './sms-inbox.js';
+import { overallRegistration, type ModemState, type ModemStatus } from './status.js';
+import { disableAutosuspend, findUsbDevice, rebindUsb, type SysfsWriter, type UsbDevice } from './usb.js';
+
+export interface ModemOptions extends InitOptions {
+  /** /dev/ttyUSB2, /dev/mmsgw-modem (the udev name), or tcp://host:port. */
+  readonly port: string;
+  readonly baudRate?: number;
+  readonly rtscts?: boolean;
+  /** Default: logger('modem'). */
+  readonly log?: Logger;
+  /** The wire trace (debug level). Default: logger('wire'). */
+  readonly wireLog?: Logger;
+  /** Return from open() even when the port is missing or the modem not ready, and keep trying. */
+  readonly waitForPort?: boolean;
+  /** Status poll (and storage sweep) interval; 0 turns it off. Default 60 s. */
+  readonly statusIntervalMs?: number;
+  /** How often a vanished port is looked for. Default 1 s. */
+  readonly reopenPollMs?: number;
+  /** First retry after an SMS handler failure. Default 5 s. */
+  readonly smsRetryMs?: number;
+  /** false turns the ladder off. */
+  readonly recovery?: RecoveryOptions | false;
+  /** Keep USB autosuspend off for the modem (power/control=on). Default true. */
+  readonly disableAutosuspend?: boolean;
+  readonly sysfsRoot?: string;
+  readonly sysfsWrite?: SysfsWriter;
+  readonly runCommand?: CommandRunner;
+  readonly transportFactory?: TransportFactory;
+  readonly channelTimeoutMs?: number;
+}
+
+/**
+ * The modem: lifecycle (open, init, reopen after unplug, re-init after reboot, recovery),
+ * status, the no-loss SMS inbox, and SMS sending. `channel` is shared with the modem-http
+ * bearer, which runs its multi-step transactions through `channel.exclusive`.
+ *
+ * Events: 'status' (ModemStatus) on every change; 'ready' after each completed init.
+ */
+export class Modem extends EventEmitter {
+  readonly channel: AtChannel;
+  private readonly o: ModemOptions;
+  private readonly log: Logger;
+  private current: ModemStatus;
+  private profile: ModemProfile = generic;
+  private init: InitResult | undefined;
+  private inbox: SmsInbox | undefined;
+  private handler: SmsHandler | undefined;
+  private usb: UsbDevice | undefined;
+  private closing = false;
+  private reopening = false;
+  private reinitTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private initRun: Promise<void> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly ladder: RecoveryLadder | undefined;
+
+  private constructor(options: ModemOptions) {
+    super();
+    this.o = options;
+    this.log = options.log ?? logger('modem');
+    this.channel = new AtChannel({ log: this.log, wireLog: options.wireLog ?? logger('wire'), ...(options.channelTimeoutMs ? { defaultTimeoutMs: options.channelTimeoutMs } : {}) });
+    this.current = { port: options.port, state: 'opening', sim: 'unknown', registration: { state: 'unknown' } };
+    this.channel.onUrc('*', (u) => this.onUrc(u));
+    this.channel.on('close', (e: Error | undefined) => this.onPortClosed(e));
+    if (options.recovery !== false) {
+      const r = options.recovery ?? {};
+      this.ladder = new RecoveryLadder(this.recoveryActions(r), r, this.log);
+      const threshold = r.timeoutsBeforeRecovery ?? 3;
+      const probeTimeoutMs = r.probeTimeoutMs ?? 2_000;
+      // One timeout may be a slow network command; probe with AT at once so a dead modem
+      // reaches the threshold in seconds rather than at the next status poll.
+      this.channel.on('timeout', (_e: unknown, n: number) => {
+        if (this.ladder?.isRunning || this.closing) return;
+        if (n >= threshold) this.recover().catch((e: unknown) => this.log.error({ err: e }, 'init after recovery failed'));
+        else this.channel.run(at, { timeoutMs: probeTimeoutMs }).catch(() => undefined);
+      });
+    }
+  }
+
+  /**
+   * Opens the port and runs the init sequence. Rejects if that fails — unless `waitForPort`,
+   * where the modem is returned in state 'closed' and keeps looking for the port (a gateway
+   * that boots before its modem has enumerated).
+   */
+  static async open(options: ModemOptions): Promise<Modem> {
+    const modem = new Modem(options);
+    try {
+      await modem.connect();
+    } catch (e) {
+      if (!options.waitForPort) {
+        await modem.close();
+        throw e;
+      }
+      modem.log.warn({ err: e, port: options.port }, 'modem not usable yet; waiting for it');
+      modem.update({ state: 'closed', lastError: errorMessage(e) });
+      if (modem.channel.isOpen) await modem.channel.close(); // the close starts the reopen loop
+      else void modem.reopenLoop();
+    }
+    modem.startPolling();
+    return modem;
+  }
+
+  status(): ModemStatus {
+    return this.current;
+  }
+
+  /**
+   * Registers the receiver. The modem deletes a stored SMS (or acks a direct one) only after
+   * the returned promise resolves; a rejection leaves it on the modem for a later retry.
+   * Everything already stored is drained through the handler now.
+   */
+  onSms(handler: SmsHandler): void {
+    this.handler = handler;
+    this.inbox?.setHandler(handler);
+  }
+
+  /** AT+CMGS in PDU mode (27.005 §3.5.1). Rejects with AT_CMS_ERROR carrying the 27.005 number. */
+  async sendSmsPdu(hex: string, tpduLength: number, options: { signal?: AbortSignal } = {}): Promise<{ messageReference: number }> {
+    try {
+      const messageReference = await this.channel.run(cmgs(hex, tpduLength), options);
+      return { messageReference };
+    } catch (e) {
+      if (isAtError(e, 'AT_CMS_ERROR') && e.specCode === 322) this.inbox?.drain(); // 27.005 §3.2.5: memory full
+      throw e;
+    }
+  }
+
+  /** Re-reads registration, operator, signal and storage. */
+  async refreshStatus(): Promise<ModemStatus> {
+    const snap = await snapshot(this.channel, this.profile);
+    this.update({
+      registration: { state: overallRegistration([snap.cs, snap.ps, snap.eps]), ...(snap.cs ? { cs: snap.cs } : {}), ...(snap.ps ? { ps: snap.ps } : {}), ...(snap.eps ? { eps: snap.eps } : {}) },
+      ...(snap.operator ? { operator: snap.operator } : {}),
+      ...(snap.technology ? { technology: snap.technology } : {}),
+      ...(snap.signal ? { signal: snap.signal } : {}),
+      ...(snap.smsStorage ? { smsStorage: snap.smsStorage } : {}),
+    });
+    return this.current;
+  }
+
+  /**
+   * Runs the recovery ladder now; resolves with what worked. When nothing did, the modem is
+   * 'failed' and the ladder is tried again after `retryAfterMs`.
+   */
+  async recover(): Promise<RecoveryOutcome | undefined> {
+    if (!this.ladder || this.closing) return undefined;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.update({ state: 'recovering' });
+    const step = await this.ladder.recover();
+    if (step === undefined) {
+      this.update({ state: 'failed', lastError: 'modem not answering after every recovery step' });
+      if (!this.closing) {
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.recover().catch((e: unknown) => this.log.error({ err: e }, 'recovery retry failed'));
+        }, this.o.recovery === false ? 0 : (this.o.recovery?.retryAfterMs ?? 300_000));
+        this.retryTimer.unref();
+      }
+      return undefined;
+    }
+    // A reset that re-enumerated the port was already re-initialised by the reopen loop.
+    if (this.channel.isOpen && !this.reopening && this.current.state !== 'ready') await this.reinit();
+    return step;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.reinitTimer) clearTimeout(this.reinitTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.inbox?.stop();
+    await this.channel.close();
+    this.update({ state: 'closed' });
+  }
+
+  private async connect(): Promise<void> {
+    const factory = this.o.transportFactory ?? openTransport;
+    const transport = await factory(this.o.port, { ...(this.o.baudRate ? { baudRate: this.o.baudRate } : {}), ...(this.o.rtscts ? { rtscts: this.o.rtscts } : {}) });
+    this.channel.attach(transport);
+    if (!this.o.port.startsWith('tcp://')) {
+      this.usb = await findUsbDevice(this.o.port, this.o.sysfsRoot);
+      if (this.usb && this.o.disableAutosuspend !== false) {
+        await disableAutosuspend(this.usb, this.o.sysfsWrite).catch((e: unknown) => this.log.warn({ err: e }, 'cannot turn USB autosuspend off'));
+      }
+    }
+    await this.reinit();
+  }
+
+  /** Single flight: a reboot URC and the recovery ladder may both ask for an init at once. */
+  private reinit(): Promise<void> {
+    this.initRun ??= this.runInit().finally(() => (this.initRun = undefined));
+    return this.initRun;
+  }
+
+  private async runInit(): Promise<void> {
+    this.update({ state: 'initializing' });
+    this.inbox?.stop();
+    try {
+      const r = await initialize(this.channel, this.o, this.log, this.usb);
+      this.init = r;
+      this.profile = r.profile;
+      this.inbox = new SmsInbox({
+        channel: this.channel,
+        log: this.log,
+        storages: r.storages,
+        mem1: r.mem1,
+        ackRequired: r.ackRequired,
+        restoreRouting: async () => {
+          if (this.init) await this.channel.run(cnmi(this.init.cnmi));
+        },
+        ...(this.o.smsRetryMs === undefined ? {} : { retryMs: this.o.smsRetryMs }),
+      });
+      this.update({
+        state: 'ready',
+        identity: r.identity,
+        profile: r.profile.id,
+        sim: 'ready',
+        ...(r.imsi ? { imsi: r.imsi } : {}),
+        ...(r.iccid ? { iccid: r.iccid } : {}),
+        ...(r.msisdn ? { msisdn: r.msisdn } : {}),
+      });
+      await this.refreshStatus().catch((e: unknown) => this.log.warn({ err: e }, 'status refresh failed'));
+      if (this.handler) this.inbox.setHandler(this.handler);
+      this.emit('ready', this.current);
+    } catch (e) {
+      const code = e instanceof MmsgwError ? e.code : undefined;
+      const sim = code === 'MODEM_SIM_ABSENT' ? 'absent' : code === 'MODEM_SIM_PUK' ? 'puk-required' : code?.startsWith('MODEM_SIM_') ? 'error' : this.current.sim;
+      this.update({ state: 'failed', sim, lastError: errorMessage(e) });
+      throw e;
+    }
+  }
+
+  private startPolling(): void {
+    const every = this.o.statusIntervalMs ?? 60_000;
+    if (every <= 0) return;
+    this.pollTimer = setInterval(() => {
+      if (this.current.state !== 'ready') return;
+      this.refreshStatus()
+        .then((s) => {
+          // Sweep: anything left in storage (a missed +CMTI, a failed handler) is drained.
+          if ((s.smsStorage?.used ?? 0) > 0) this.inbox?.drain();
+        })
+        .catch((e: unknown) => this.log.debug({ err: e }, 'status poll failed'));
+    }, every);
+    this.pollTimer.unref();
+  }
+
+  private onUrc(urc: Urc): void {
+    if (this.inbox?.onUrc(urc)) return;
+    const reg = parseRegistrationUrc(urc.line);
+    if (reg) {
+      const r = { ...this.current.registration, [reg.domain === 'CREG' ? 'cs' : reg.domain === 'CGREG' ? 'ps' : 'eps']: reg };
+      this.update({ registration: { ...r, state: overallRegistration([r.cs, r.ps, r.eps]) }, ...(reg.accessTechnology ? { technology: reg.accessTechnology } : {}) });
+      return;
+    }
+    const event = this.profile.classifyUrc(urc);
+    if (event) this.onProfileEvent(event);
+  }
+
+  private onProfileEvent(event: ProfileEvent): void {
+    switch (event.type) {
+      case 'signal':
+        this.update({ signal: { ...this.current.signal, ...event.signal } });
+        return;
+      case 'technology':
+        this.update({ technology: event.technology });
+        return;
+      case 'sim-absent':
+        this.update({ sim: 'absent' });
+        return;
+      case 'sim-ready':
+        return;
+      case 'sms-full':
+        this.log.warn('SMS storage full: draining');
+        this.inbox?.drain();
+        return;
+      case 'sms-ready':
+        this.inbox?.drain();
+        return;
+      case 'reboot':
+        this.scheduleReinit('the modem rebooted');
+    }
+  }
+
+  /** After a reboot the modem has forgotten ATE0, +CMGF, +CNMI…; init again once it settles. */
+  private scheduleReinit(reason: string, delayMs = 500): void {
+    if (this.reinitTimer || this.closing || this.reopening) return;
+    this.log.warn({ reason }, 'initialising the modem again');
+    this.update({ state: 'initializing' });
+    this.reinitTimer = setTimeout(() => {
+      this.reinitTimer = undefined;
+      this.reinit().catch((e: unknown) => {
+        // Still booting, SIM not back yet…: try again rather than stay failed for good.
+        this.log.error({ err: e }, 'init after reboot failed; trying again');
+        if (this.channel.isOpen) this.scheduleReinit('init failed', Math.min(delayMs * 4, 60_000));
+      });
+    }, delayMs);
+    this.reinitTimer.unref();
+  }
+
+  private onPortClosed(error: Error | undefined): void {
+    if (this.closing) return;
+    this.log.warn({ err: error }, 'AT port closed; waiting for it to come back');
+    this.update({ state: 'closed', lastError: error ? errorMessage(error) : 'port closed' });
+    void this.reopenLoop();
+  }
+
+  private async reopenLoop(): Promise<void> {
+    if (this.reopening) return;
+    this.reopening = true;
+    const poll = this.o.reopenPollMs ?? 1000;
+    let wait = poll;
+    try {
+      while (!this.closing && !this.channel.isOpen) {
+        await new Promise((r) => setTimeout(r, wait));
+        if (this.closing) return;
+        if (!this.o.port.startsWith('tcp://') && !existsSync(this.o.port)) continue;
+        try {
+          await this.connect();
+          this.log.info({ port: this.o.port }, 'AT port back');
+          return;
+        } catch (e) {
+          // The device is there but will not initialise (SIM missing, still booting): back off.
+          wait = Math.min(wait * 2, 30_000);
+          this.log.warn({ err: e, retryInMs: wait }, 'reopen failed; trying again');
+          if (this.channel.isOpen) await this.channel.close().catch(() => undefined);
+        }
+      }
+    } finally {
+      this.reopening = false;
+    }
+  }
+
+  private recoveryActions(r: RecoveryOptions) {
+    return {
+      softReset: () => this.profile.softReset(this.channel, r.resetTimeoutMs),
+      reopen: async () => {
+        this.reopening = true;
+        try {
+          await this.channel.close();
+          await this.connectTransportOnly();
+        } finally {
+          this.reopening = false;
+          // The device did not come back under the same name: wait for it like after an unplug.
+          if (!this.channel.isOpen && !this.closing) void this.reopenLoop();
+        }
+      },
+      usbRebind: async () => {
+        const dev = this.usb ?? (await findUsbDevice(this.o.port, this.o.sysfsRoot));
+        if (!dev) throw new MmsgwError('MODEM_RECOVERY_FAILED', `${this.o.port} is not a USB device; cannot rebind`);
+        await rebindUsb(dev, { ...(this.o.sysfsRoot ? { sysfsRoot: this.o.sysfsRoot } : {}), ...(this.o.sysfsWrite ? { write: this.o.sysfsWrite } : {}) });
+      },
+      powerCycle: async () => {
+        if (!r.powerCycleCommand?.length) throw new MmsgwError('MODEM_RECOVERY_FAILED', 'no power-cycle command configured');
+        await (this.o.runCommand ?? runCommand)(r.powerCycleCommand);
+      },
+      probe: async () => {
+        try {
+          await this.channel.run(at, { timeoutMs: r.probeTimeoutMs ?? 2_000 });
+          return true;
+        } catch (e) {
+          if (isAtError(e)) return false;
+          throw e;
+        }
+      },
+    };
+  }
+
+  private async connectTransportOnly(): Promise<void> {
+    const factory = this.o.transportFactory ?? openTransport;
+    this.channel.attach(await factory(this.o.port, { ...(this.o.baudRate ? { baudRate: this.o.baudRate } : {}), ...(this.o.rtscts ? { rtscts: this.o.rtscts } : {}) }));
+  }
+
+  private update(patch: Partial<ModemStatus> & { state?: ModemState }): void {
+    const next = { ...this.current, ...patch } as ModemStatus;
+    if (JSON.stringify(next) === JSON.stringify(this.current)) return;
+    this.current = next;
+    this.emit('status', next);
+  }
+}
