@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MmscSim } from './index.js';
+import type { SimFault, SubmitInput } from './types.js';
+
+/**
+ * The simulator's control endpoint, for the demo and for driving it from another process:
+ *
+ *   GET    /_sim/state                       sent, notifyresps, acks, messages (no bodies)
+ *   POST   /_sim/submit   SubmitInput        → { transactionId }   (part bodies as base64 in `base64`)
+ *   POST   /_sim/fault    SimFault
+ *   DELETE /_sim/fault
+ *   POST   /_sim/report   { messageId, recipient, status? }
+ */
+export function controlHandler(sim: MmscSim, req: IncomingMessage, res: ServerResponse): void {
+  const path = new URL((req.url ?? '/').replace(/^https?:\/\/[^/]+/i, ''), 'http://sim.invalid').pathname;
+  const reply = (status: number, body: unknown): void => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }).end(text);
+  };
+  readJson(req)
+    .then(async (body) => {
+      if (req.method === 'GET' && path === '/_sim/state') {
+        reply(200, {
+          sent: sim.sent().map((s) => ({ messageId: s.messageId, transactionId: s.transactionId, to: s.pdu.to.map((a) => a.value), subject: s.pdu.subject, bytes: s.raw.byteLength, at: s.at })),
+          notifyResps: sim.notifyResps(),
+          acks: sim.acks(),
+          requests: sim.requests().length,
+        });
+      } else if (req.method === 'POST' && path === '/_sim/submit') {
+        const input = body as SubmitInput & { parts: { base64?: string }[] };
+        for (const p of input.parts) if (p.base64 !== undefined) Object.assign(p, { body: Buffer.from(p.base64, 'base64') });
+        reply(200, { transactionId: await sim.submitFromHandset(input) });
+      } else if (req.method === 'POST' && path === '/_sim/fault') {
+        sim.fault(body as SimFault);
+        reply(200, { ok: true });
+      } else if (req.method === 'DELETE' && path === '/_sim/fault') {
+        sim.clearFaults();
+        reply(200, { ok: true });
+      } else if (req.method === 'POST' && path === '/_sim/report') {
+        const b = body as { messageId: string; recipient: string; status?: 'retrieved' | 'rejected' | 'expired' | 'deferred' | 'unreachable' };
+        reply(200, { pdus: await sim.deliveryReport(b.messageId, b.recipient, b.status) });
+      } else {
+        reply(404, { error: 'unknown control path' });
+      }
+    })
+    .catch((e: unknown) => reply(400, { error: e instanceof Error ? e.message : String(e) }));
+}
+
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let n = 0;
+    req.on('data', (c: Buffer) => {
+      n += c.length;
+      if (n > 16 * 1024 * 1024) { reject(new Error('control request too large')); req.destroy(); return; }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (chunks.length === 0) { resolve(undefined); return; }
+      try { resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))); } catch (e) { reject(e instanceof Error ? e : new Error(String(e))); }
+    });
+    req.on('error', reject);
+  });
+}

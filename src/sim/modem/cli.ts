@@ -1,0 +1,78 @@
+/**
+ * Command-line front of the simulator, shared by the child-process entry (./main.ts) and
+ * `mmsgw sim`: parses the options, starts the server, prints where it is, and runs until a
+ * signal (or, for a child of the test client, until its parent's pipe closes).
+ */
+import { parseArgs } from 'node:util';
+import { MmsgwError } from '../../util/errors.js';
+import { startSimServer, type PreloadedSms, type SimServerOptions } from './server.js';
+
+/** The line a parent process waits for on stdout, followed by JSON. */
+export const READY_MARK = 'MMSGW-MODEM-SIM-READY ';
+
+export const SIM_USAGE = [
+  'usage: mmsgw sim [--profile NAME] [--link PATH] [--baud N] [--control PATH] [--pin PIN]',
+  '',
+  '  --profile NAME   generic | huawei | quectel | simcom | sierra | zte   (default generic)',
+  '  --link PATH      make PATH a symlink to the pty (kept pointing at it across unplug)',
+  '  --baud N         pace output at N baud, 8N1; 0 = unthrottled        (default 115200)',
+  '  --control PATH   unix socket of the JSON-lines control channel     (default: a temp dir)',
+  '  --pin PIN        the SIM asks for this PIN at power-up             (default: no PIN)',
+  '  --storage-json JSON  messages present at start: [{"mem":"SM","pdu":"…","stat":0}]',
+].join('\n');
+
+export interface SimCliArgs extends SimServerOptions {
+  readonly exitWithStdin: boolean;
+}
+
+export function parseSimArgs(argv: string[]): SimCliArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      profile: { type: 'string' },
+      link: { type: 'string' },
+      baud: { type: 'string' },
+      control: { type: 'string' },
+      pin: { type: 'string' },
+      'storage-json': { type: 'string' },
+      'exit-with-stdin': { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const baud = values.baud === undefined ? 115200 : Number(values.baud);
+  if (!Number.isInteger(baud) || baud < 0) throw new MmsgwError('SIM_BAD_ARGS', `--baud must be a whole number ≥ 0, not '${values.baud}'`);
+  let storage: PreloadedSms[] | undefined;
+  if (values['storage-json'] !== undefined) {
+    const parsed: unknown = JSON.parse(values['storage-json']);
+    if (!Array.isArray(parsed)) throw new MmsgwError('SIM_BAD_ARGS', '--storage-json must be a JSON array');
+    storage = parsed as PreloadedSms[];
+  }
+  return {
+    profile: values.profile,
+    link: values.link,
+    baudRate: baud,
+    control: values.control,
+    pin: values.pin,
+    storage,
+    exitWithStdin: values['exit-with-stdin'] === true,
+  };
+}
+
+/** Runs the simulator until SIGINT/SIGTERM (or stdin closing); resolves with the exit code. */
+export async function runSimUntilStopped(args: SimCliArgs, out: (line: string) => void): Promise<number> {
+  const server = await startSimServer(args);
+  const onSignal = (): void => void server.stop();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  if (args.exitWithStdin) {
+    process.stdin.on('end', onSignal);
+    process.stdin.on('error', onSignal);
+    process.stdin.resume();
+  }
+  out(`${READY_MARK}${JSON.stringify({ path: server.path(), pty: server.ptyPath(), control: server.controlPath, profile: server.sim.profile.name, pid: process.pid })}`);
+  await server.stopped;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (args.exitWithStdin) process.stdin.pause();
+  return 0;
+}
