@@ -1,0 +1,36 @@
+import type { Store } from '../store/index.js';
+import type { NewJob } from '../store/index.js';
+import type { Logger } from '../util/log.js';
+
+/**
+ * What every pipeline step gets: the store, a way to enqueue follow-up jobs (which also
+ * wakes the worker), the clock, and the box's identity.
+ */
+export interface PipelineContext {
+  readonly store: Store;
+  readonly log: Logger;
+  /** Enqueues a job unless its key exists already (idempotency), and pokes the worker. */
+  enqueue(job: NewJob): void;
+  now(): number;
+  /** The box's own number (E.164), when configured: excluded from group conversations. */
+  readonly ownNumber: string | undefined;
+}
+
+/** Job kinds of the pipeline, with the key scheme that makes each step idempotent. */
+export const JOB = {
+  /** An SMS segment or single SMS was recorded: assemble and classify. Key `sms:<rawPduId>`. */
+  smsAssemble: 'sms-assemble',
+  /** A concatenation group's timeout: release it flagged incomplete. Key `sms-expire:<group>:<firstSegment>`. */
+  smsExpire: 'sms-expire',
+  /** An SMS status report was recorded. Key `sms-report:<rawPduId>`. */
+  smsReport: 'sms-report',
+  /** Fetch an MMS announced by m-notification-ind, store it, acknowledge it. Key `mms-retrieve:<msgId>`. */
+  mmsRetrieve: 'mms-retrieve',
+  /** Relay a received message to its mailboxes. Key `relay:<msgId>`. */
+  relay: 'relay',
+  /** Submit an outbound MMS / SMS. Keys `send-mms:<msgId>`, `send-sms:<msgId>`. */
+  sendMms: 'send-mms',
+  sendSms: 'send-sms',
+  /** Tell the sender of an outbound message about a delivery/read report or a failure. Key `notify:<reportId>`. */
+  notifySender: 'notify-sender',
+} as const;

@@ -1,0 +1,76 @@
+import type { JobHandler } from './worker.js';
+import { JOB, type PipelineContext } from './context.js';
+import { assembleSms, type AssembleOptions } from './sms-assemble.js';
+import { relayMessage, type RelayDeps } from './relay.js';
+import { retrieveMms, type RetrieveDeps } from './retrieve.js';
+import { sendMms, sendSms, type SendDeps } from './send.js';
+import { handleStatusReport } from './reports.js';
+import { notifySender, type NotifyDeps, type NotifyPayload } from './notify.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+
+export interface PipelineDeps {
+  readonly assemble: AssembleOptions;
+  readonly relay: RelayDeps;
+  /** Absent when no MMSC is configured: notifications are then kept but not fetched. */
+  readonly retrieve?: RetrieveDeps;
+  readonly send?: SendDeps;
+  readonly notify?: NotifyDeps;
+  readonly retrieveBackoff?: BackoffPolicy;
+  readonly relayBackoff?: BackoffPolicy;
+}
+
+interface MsgPayload {
+  readonly msgId: number;
+}
+
+const msgIdOf = (payload: unknown): number => (payload as MsgPayload).msgId;
+
+/**
+ * The job handlers of the pipeline. Receive: SMS → message, push → MMS fetch, message →
+ * email. Send: mail → SMS/MMS, reports → the sender. Each handler is idempotent: it reads
+ * the durable state and does only what is still missing.
+ */
+export function pipelineHandlers(ctx: PipelineContext, deps: PipelineDeps): Record<string, JobHandler> {
+  const assemble: JobHandler = {
+    run: (job) => assembleSms(ctx, job.payload as Parameters<typeof assembleSms>[1], deps.assemble),
+    // Assembly is local work; failing repeatedly means a broken row, not a passing fault.
+    backoff: { baseMs: 1_000, maxMs: 60_000, maxAttempts: 5 },
+  };
+  const handlers: Record<string, JobHandler> = {
+    [JOB.smsAssemble]: assemble,
+    [JOB.smsExpire]: assemble,
+    [JOB.smsReport]: {
+      run: (job) => handleStatusReport(ctx, (job.payload as { rawPduId: number }).rawPduId),
+      backoff: { baseMs: 1_000, maxMs: 60_000, maxAttempts: 5 },
+    },
+    [JOB.relay]: {
+      run: (job) => relayMessage(ctx, deps.relay, msgIdOf(job.payload)),
+      backoff: deps.relayBackoff ?? { baseMs: 10_000, maxMs: 30 * 60_000, maxAttempts: 200 },
+    },
+  };
+  const retrieve = deps.retrieve;
+  if (retrieve) {
+    handlers[JOB.mmsRetrieve] = {
+      run: (job, signal) => retrieveMms(ctx, retrieve, msgIdOf(job.payload), signal),
+      backoff: deps.retrieveBackoff ?? DEFAULT_BACKOFF,
+      // OMA-TS-MMS_ENC §7.3.20: past X-Mms-Expiry the MMSC no longer holds the message.
+      deadline: (job) => ctx.store.messages.get(msgIdOf(job.payload))?.expiry ?? undefined,
+    };
+  }
+  const send = deps.send;
+  if (send) {
+    // Retries stay within 15 minutes of each other, so a message that runs out of
+    // time-to-live is noticed (expired, sender told) soon after, never sent late.
+    const backoff: BackoffPolicy = { baseMs: 15_000, maxMs: 15 * 60_000, maxAttempts: 1_000 };
+    handlers[JOB.sendSms] = { run: (job) => sendSms(ctx, send, msgIdOf(job.payload)), backoff };
+    handlers[JOB.sendMms] = { run: (job) => sendMms(ctx, send, msgIdOf(job.payload)), backoff };
+  }
+  const notify = deps.notify;
+  if (notify) {
+    handlers[JOB.notifySender] = {
+      run: (job) => notifySender(ctx, notify, job.payload as NotifyPayload),
+      backoff: { baseMs: 30_000, maxMs: 60 * 60_000, maxAttempts: 50 },
+    };
+  }
+  return handlers;
+}

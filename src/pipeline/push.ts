@@ -1,0 +1,148 @@
+import { decodeMms, type MmsPdu } from '../codec/mms/index.js';
+import { decodePush, isMmsPush } from '../codec/wsp/index.js';
+import type { DecodeError } from '../util/errors.js';
+import { JOB, type PipelineContext } from './context.js';
+
+/** Where a push came from: the SMS segments that carried it. */
+export interface PushOrigin {
+  readonly from: string;
+  readonly date: number;
+  readonly rawPduIds: readonly number[];
+  readonly segmentIds: readonly number[];
+  readonly incomplete: boolean;
+}
+
+/**
+ * A WAP Push (WAP-251) reassembled from SMS: an MMS notification (m-notification-ind,
+ * OMA-TS-MMS_ENC §6.2) becomes an inbound MMS waiting to be fetched; an m-delivery-ind or
+ * m-read-orig-ind updates the outbound message it reports on; anything else (SI, SL,
+ * provisioning) is kept and reported as unsupported. The carrying SMS segments are linked to
+ * the resulting message row in the same transaction, and the push bytes are kept raw.
+ */
+export async function handlePush(ctx: PipelineContext, payload: Uint8Array, origin: PushOrigin): Promise<void> {
+  const rawPush = await ctx.store.saveRawPdu({ kind: 'wap-push', body: payload, receivedAt: ctx.now(), source: 'sms' });
+  const push = decodePush(payload);
+  if (!push.ok) return keepUndecodable(ctx, 'wap-push', payload, push.error, origin, rawPush.id);
+  if (!isMmsPush(push.value)) {
+    const type = push.value.contentType.mediaType;
+    return keepNote(ctx, origin, rawPush.id, 'rejected', `Unsupported WAP Push (${type}, application ${String(push.value.applicationId ?? 'none')})`, {
+      event: 'push-unsupported',
+      detail: { contentType: type, applicationId: push.value.applicationId ?? null },
+    });
+  }
+  const mms = decodeMms(push.value.body);
+  if (!mms.ok) return keepUndecodable(ctx, 'mms', push.value.body, mms.error, origin, rawPush.id);
+  const pdu = mms.value;
+  switch (pdu.messageType) {
+    case 'm-notification-ind':
+      return notification(ctx, pdu, origin, rawPush.id);
+    case 'm-delivery-ind':
+    case 'm-read-orig-ind':
+      return report(ctx, pdu, origin, rawPush.id);
+    default:
+      return keepNote(ctx, origin, rawPush.id, 'rejected', `Unexpected ${pdu.messageType} by WAP Push`, {
+        event: 'push-unexpected',
+        detail: { messageType: pdu.messageType },
+      });
+  }
+}
+
+function notification(ctx: PipelineContext, pdu: MmsPdu, origin: PushOrigin, rawPushId: number): void {
+  const { store } = ctx;
+  const expiry = expiryOf(pdu, ctx.now());
+  store.tx(() => {
+    const { message, created } = store.messages.insertOrGet(
+      {
+        direction: 'in',
+        kind: 'mms',
+        state: 'notified',
+        from: pdu.from?.value ?? origin.from,
+        to: ctx.ownNumber ? [ctx.ownNumber] : [],
+        subject: pdu.subject ?? null,
+        date: origin.date,
+        transactionId: pdu.transactionId ?? `push-${rawPushId}`,
+        contentLocation: pdu.contentLocation ?? null,
+        size: pdu.messageSize ?? null,
+        expiry,
+        box: ctx.ownNumber ?? null,
+        at: ctx.now(),
+      },
+      'transactionId',
+    );
+    link(ctx, message.id, origin, rawPushId);
+    if (!created) {
+      // Carriers resend notifications; the transaction id says it is the same message.
+      store.events.add(message.id, 'duplicate-notification', { rawPushId }, ctx.now());
+      return;
+    }
+    store.events.add(message.id, 'push-received', { transactionId: pdu.transactionId, size: pdu.messageSize, contentLocation: pdu.contentLocation }, ctx.now());
+    ctx.enqueue({ kind: JOB.mmsRetrieve, key: `mms-retrieve:${message.id}`, payload: { msgId: message.id } });
+  });
+}
+
+function report(ctx: PipelineContext, pdu: MmsPdu, origin: PushOrigin, rawPushId: number): void {
+  const { store } = ctx;
+  const kind = pdu.messageType === 'm-delivery-ind' ? 'delivery' : 'read';
+  const status = kind === 'delivery' ? (pdu.status ?? 'indeterminate') : (pdu.readStatus ?? 'read');
+  const recipient = pdu.to[0]?.value ?? pdu.from?.value ?? null;
+  store.tx(() => {
+    const sent = pdu.messageId ? store.messages.getByMessageId(pdu.messageId, 'out') : undefined;
+    const holder = sent ?? store.messages.insert({
+      direction: 'in',
+      kind: 'sms',
+      state: 'rejected',
+      from: origin.from,
+      subject: `${kind === 'delivery' ? 'Delivery' : 'Read'} report for unknown message ${pdu.messageId ?? '(no Message-ID)'}`,
+      date: origin.date,
+      at: ctx.now(),
+    });
+    link(ctx, holder.id, origin, rawPushId);
+    const r = store.reports.add({ kind, messageId: pdu.messageId ?? null, msgId: sent?.id ?? null, recipient, status, at: ctx.now(), rawPduId: rawPushId });
+    store.events.add(holder.id, `${kind}-report`, { status, recipient }, ctx.now());
+    if (sent) {
+      if (kind === 'delivery' && status === 'retrieved' && sent.state === 'sent') store.messages.setState(sent.id, 'delivered', ctx.now());
+      if (kind === 'read' && status === 'read') store.messages.setState(sent.id, 'read', ctx.now());
+      // Keyed by what the report says, not by its row: an MMSC that pushes the same report
+      // again (a new push, so not caught as a duplicate SMS) must not mail the sender twice.
+      ctx.enqueue({ kind: JOB.notifySender, key: `notify:${sent.id}:${recipient ?? ''}:${kind}:${status}`, payload: { reportId: r.id, msgId: sent.id } });
+    }
+  });
+}
+
+function keepUndecodable(ctx: PipelineContext, source: string, bytes: Uint8Array, e: DecodeError, origin: PushOrigin, rawPushId: number): void {
+  const q = ctx.store.intake.quarantine({ source, bytes, errorCode: e.code, errorField: e.field, errorOffset: e.offset, message: e.message, at: ctx.now() });
+  ctx.log.warn({ quarantineId: q.id, err: e.message }, `undecodable ${source} quarantined`);
+  keepNote(ctx, origin, rawPushId, 'failed', `Undecodable ${source === 'mms' ? 'MMS notification' : 'WAP Push'}: ${e.message}`, {
+    event: 'quarantined',
+    detail: { quarantineId: q.id, code: e.code, field: e.field, offset: e.offset },
+  });
+}
+
+/** A push that is not a message to relay: one row so its SMS and bytes stay linked and visible. */
+function keepNote(
+  ctx: PipelineContext,
+  origin: PushOrigin,
+  rawPushId: number,
+  state: 'rejected' | 'failed',
+  subject: string,
+  ev: { event: string; detail: unknown },
+): void {
+  ctx.store.tx(() => {
+    const m = ctx.store.messages.insert({ direction: 'in', kind: 'sms', state, from: origin.from, subject, date: origin.date, incomplete: origin.incomplete, at: ctx.now() });
+    link(ctx, m.id, origin, rawPushId);
+    ctx.store.events.add(m.id, ev.event, ev.detail, ctx.now());
+  });
+}
+
+function link(ctx: PipelineContext, msgId: number, origin: PushOrigin, rawPushId: number): void {
+  if (origin.segmentIds.length > 0) ctx.store.intake.consumeSegments(origin.segmentIds, msgId);
+  for (const id of origin.rawPduIds) ctx.store.content.linkRawPdu(id, msgId);
+  ctx.store.content.linkRawPdu(rawPushId, msgId);
+}
+
+/** X-Mms-Expiry as an instant (OMA-TS-MMS_ENC §7.3.20: absolute date or seconds from now). */
+function expiryOf(pdu: MmsPdu, now: number): number | null {
+  const e = pdu.expiry;
+  if (!e) return null;
+  return e.kind === 'absolute' ? e.date.getTime() : now + e.seconds * 1000;
+}
