@@ -13,4 +13,18 @@ export interface CliCommand {
 }
 
 export const commands: Readonly<Record<string, () => Promise<{ command: CliCommand }>>> = {
+  'mail-test': () => import('./commands/mail-test.js'),
+  sim: () => import('./commands/sim.js'),
+  decode: () => import('./commands/decode.js'),
+  demo: () => import('./commands/demo.js'),
+  run: () => import('./commands/run.js'),
+  doctor: () => import('./commands/doctor.js'),
+  status: () => import('./commands/status.js'),
+  messages: () => import('./commands/messages.js'),
+  show: () => import('./commands/show.js'),
+  jobs: () => import('./commands/jobs.js'),
+  retry: () => import('./commands/retry.js'),
+  reprocess: () => import('./commands/reprocess.js'),
+  quarantine: () => import('./commands/quarantine.js'),
+  backup: () => import('./commands/backup.js'),
 };

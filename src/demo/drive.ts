@@ -1,0 +1,153 @@
+import nodemailer from 'nodemailer';
+import { simpleParser } from 'mailparser';
+import { decodeSmsPdu, encodeDeliver } from '../codec/sms/index.js';
+import { mulberry32, randomHandsetParts } from '../sim/mmsc/index.js';
+import type { SinkMail } from '../sim/mail/sink.js';
+import type { DemoEnvironment } from './environment.js';
+
+export interface DriveOptions {
+  /** Handset → box MMS, and as many SMS (half plain, half concatenated), and as many mails out. */
+  readonly messages: number;
+  readonly seed?: number;
+  /** Give up waiting after this long. */
+  readonly timeoutMs?: number;
+  /** Also send `messages` mails into the box (email → SMS/MMS). Default true. */
+  readonly emailOut?: boolean;
+}
+
+export interface DriveSummary {
+  mmsIn: { sent: number; relayed: number };
+  smsIn: { sent: number; relayed: number };
+  emailOut: { sent: number; submitted: number; delivered: number };
+  duplicates: number;
+  lost: number;
+  latencyMs: { p50: number; p95: number; max: number };
+  elapsedMs: number;
+  peakRssMb: number;
+}
+
+const SMS_TEXTS = ['Meeting moved to 3pm', 'Grüße aus Köln! €5 für 2 Kaffee', 'Ünïcödé and emoji 😀 test', 'Price: [10] {EUR} ~ok^'];
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/**
+ * Drives traffic through a running demo and waits until every message came out the other
+ * side (or the timeout): N MMS from handsets through the MMSC simulator, N SMS through the
+ * modem simulator, N mails into the box's SMTP listener. Each carries a marker, so a message
+ * that never arrives counts as lost and one that arrives twice as a duplicate.
+ */
+export async function drive(env: DemoEnvironment, o: DriveOptions): Promise<DriveSummary> {
+  const rnd = mulberry32(o.seed ?? 7);
+  const n = o.messages;
+  const own = env.config.box.ownNumber ?? '+15550100001';
+  const started = Date.now();
+  const sentAt = new Map<string, number>();
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 100);
+  sampler.unref();
+
+  for (let i = 0; i < n; i++) {
+    const marker = `[demo-mms-${i}]`;
+    const parts = randomHandsetParts({ parts: 1 + Math.floor(rnd() * 6), totalBytes: 1_000 + Math.floor(rnd() * 60_000), seed: (o.seed ?? 7) * 1000 + i });
+    sentAt.set(marker, Date.now());
+    await env.mmscSim.submitFromHandset({ from: `+1555020${String(i % 10000).padStart(4, '0')}`, to: own, subject: `${marker} photo`, parts });
+  }
+  for (let i = 0; i < n; i++) {
+    const marker = `[demo-sms-${i}]`;
+    const base = SMS_TEXTS[i % SMS_TEXTS.length] ?? '';
+    const text = i % 2 === 0 ? `${marker} ${base}` : `${marker} ${base} — ${'long message body '.repeat(12)}`;
+    const pdus = encodeDeliver({ from: `+1555030${String(i % 10000).padStart(4, '0')}`, text, reference: i & 0xff });
+    sentAt.set(marker, Date.now());
+    for (const p of pdus) await env.modemSim.deliverSms(p.hex);
+  }
+  const emailOut = o.emailOut ?? true;
+  const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: env.smtpInPort, secure: false, ignoreTLS: true });
+  let mailsSent = 0;
+  if (emailOut) {
+    for (let i = 0; i < n; i++) {
+      const marker = `[demo-out-${i}]`;
+      const to = `box+1555040${String(i % 10000).padStart(4, '0')}@mmsgw.localhost`;
+      const withImage = i % 2 === 1;
+      await mailer.sendMail({
+        from: 'demo@mmsgw.localhost',
+        to,
+        subject: `${marker} reply`,
+        text: withImage ? `${marker} here is the picture` : `${marker} on my way`,
+        ...(withImage ? { attachments: [{ filename: 'pic.gif', content: Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64'), contentType: 'image/gif' }] } : {}),
+      });
+      mailsSent++;
+    }
+  }
+  mailer.close();
+
+  const deadline = started + (o.timeoutMs ?? 120_000);
+  const seen = new Map<string, SinkMail[]>();
+  let parsed = 0;
+  const markerRe = /\[demo-(?:mms|sms)-\d+\]/;
+  let submitted = 0;
+  let delivered = 0;
+  for (;;) {
+    for (; parsed < env.sink.mails.length; parsed++) {
+      const mail = env.sink.mails[parsed]!;
+      const p = await simpleParser(mail.raw);
+      const m = markerRe.exec(`${p.subject ?? ''} ${p.text ?? ''}`)?.[0];
+      if (!m) continue;
+      seen.set(m, [...(seen.get(m) ?? []), mail]);
+    }
+    const out = await outboundProgress(env, n, emailOut);
+    submitted = out.submitted;
+    delivered = out.delivered;
+    const relayedAll = [...sentAt.keys()].every((k) => seen.has(k));
+    if ((relayedAll && submitted >= (emailOut ? n : 0)) || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  clearInterval(sampler);
+  const latencies: number[] = [];
+  let duplicates = 0;
+  let lost = 0;
+  const count = (prefix: string): number => [...sentAt.keys()].filter((k) => k.startsWith(prefix) && seen.has(k)).length;
+  for (const [marker, at] of sentAt) {
+    const mails = seen.get(marker);
+    if (!mails) {
+      lost++;
+      continue;
+    }
+    duplicates += mails.length - 1;
+    latencies.push((mails[0]?.receivedAt.getTime() ?? at) - at);
+  }
+  if (emailOut) lost += Math.max(0, n - submitted);
+  latencies.sort((a, b) => a - b);
+  return {
+    mmsIn: { sent: n, relayed: count('[demo-mms-') },
+    smsIn: { sent: n, relayed: count('[demo-sms-') },
+    emailOut: { sent: mailsSent, submitted, delivered },
+    duplicates,
+    lost,
+    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies[latencies.length - 1] ?? 0 },
+    elapsedMs: Date.now() - started,
+    peakRssMb: Math.round(peakRss / 1024 / 102.4) / 10,
+  };
+}
+
+/** Mails turned into MMS (seen by the MMSC) or SMS (sent by the modem), and how many were delivered. */
+async function outboundProgress(env: DemoEnvironment, n: number, enabled: boolean): Promise<{ submitted: number; delivered: number }> {
+  if (!enabled) return { submitted: 0, delivered: 0 };
+  const markers = new Set<string>();
+  for (const s of env.mmscSim.sent()) {
+    const m = /\[demo-out-\d+\]/.exec(s.pdu.subject ?? '')?.[0];
+    if (m) markers.add(m);
+  }
+  for (const s of await env.modemSim.sent()) {
+    const d = decodeSmsPdu(s.pdu);
+    const text = d.ok && d.value.type === 'submit' ? (d.value.text ?? '') : '';
+    const m = /\[demo-out-\d+\]/.exec(text)?.[0];
+    if (m) markers.add(m);
+  }
+  const delivered = env.gateway.store.messages.list({ direction: 'out', state: 'delivered', limit: 1000 }).length;
+  return { submitted: Math.min(n, markers.size), delivered };
+}

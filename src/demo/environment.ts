@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Gateway } from '../app/gateway.js';
+import { demoConfigInput, parseConfig, type Config } from '../config/index.js';
+import { MailSink } from '../sim/mail/sink.js';
+import { startMmscSim, type MmscSim } from '../sim/mmsc/index.js';
+import { startModemSim, type ModemSimClient } from '../sim/modem/client.js';
+import type { Logger } from '../util/log.js';
+
+export interface DemoOptions {
+  readonly stateDir: string;
+  /** Modem simulator line speed (default 115200; 0 = unthrottled). */
+  readonly baudRate?: number;
+  readonly profile?: string;
+  readonly log?: Logger;
+  /** Delay before the MMSC pushes delivery reports for sent messages (default 200 ms). */
+  readonly reportDelayMs?: number;
+}
+
+/** Everything the embedded demo runs: simulators, mail sink, and the real gateway between them. */
+export interface DemoEnvironment {
+  readonly config: Config;
+  readonly gateway: Gateway;
+  readonly modemSim: ModemSimClient;
+  readonly mmscSim: MmscSim;
+  readonly sink: MailSink;
+  /** Where the SMTP listener (email → SMS/MMS) listens. */
+  readonly smtpInPort: number;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on loopback (for the listener, which is configured by number). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the whole system on this machine with no hardware: the modem simulator on a real
+ * pty, the MMSC simulator on HTTP, a mail sink on SMTP, and the gateway with the embedded
+ * configuration pointed at them.
+ */
+export async function startDemo(o: DemoOptions): Promise<DemoEnvironment> {
+  mkdirSync(o.stateDir, { recursive: true });
+  const sink = await new MailSink({ dir: join(o.stateDir, 'mailbox') }).start();
+  const modemSim = await startModemSim({ profile: o.profile ?? 'generic', baudRate: o.baudRate ?? 115200, link: join(o.stateDir, 'modem.pty') });
+  const mmscSim = await startMmscSim({ modemSim, reportDelayMs: o.reportDelayMs ?? 200, pushFrom: '+15550109999' });
+  const smtpInPort = await freePort();
+  const base = demoConfigInput();
+  const config = parseConfig({
+    ...base,
+    stateDir: o.stateDir,
+    modem: { ...base.modem, port: modemSim.path, profile: (o.profile ?? 'generic') as 'generic' },
+    mmsc: { ...base.mmsc, url: mmscSim.url, proxy: `127.0.0.1:${mmscSim.port}` },
+    mail: {
+      ...base.mail,
+      out: { ...base.mail?.out, smtp: { host: '127.0.0.1', port: sink.port, secure: false, starttls: false } },
+      in: { ...base.mail?.in, smtpListener: { enabled: true, host: '127.0.0.1', port: smtpInPort } },
+    },
+  });
+  let gateway: Gateway;
+  try {
+    gateway = await Gateway.start({ config, ...(o.log ? { log: o.log } : {}) });
+  } catch (e) {
+    await mmscSim.stop();
+    await modemSim.stop();
+    await sink.stop();
+    throw e;
+  }
+  return {
+    config,
+    gateway,
+    modemSim,
+    mmscSim,
+    sink,
+    smtpInPort,
+    async stop() {
+      await gateway.stop();
+      await mmscSim.stop();
+      await modemSim.stop();
+      await sink.stop();
+    },
+  };
+}
