@@ -26,6 +26,7 @@ export function carrierProfile(config: Config, imsi: string | undefined): Carrie
     ...(m.uaProf !== null ? { uaProfUrl: m.uaProf } : {}),
     ...(m.proxy !== null ? { proxy: m.proxy } : {}),
     maxMessageSize: m.maxMessageSize,
+    ...(m.timeoutSeconds !== null ? { timeoutMs: m.timeoutSeconds * 1000 } : {}),
   };
   const name = m.carrierProfile.trim().toLowerCase();
   if (name === 'auto') return resolveCarrier(imsi, overrides);

@@ -5,8 +5,15 @@
  * quality and then the longest side until the result fits. HEIC/WebP/AVIF always become JPEG
  * (OMA-TS-MMS_CONF §7.1 content classes know JPEG, GIF, PNG and WBMP only).
  */
-import sharp from 'sharp';
-import type { OutputInfo } from 'sharp';
+import type { OutputInfo, default as Sharp } from 'sharp';
+
+// sharp (libvips) is loaded on first use: tens of MB a Pi Zero should only spend when a mail
+// actually carries an image.
+let sharpModule: Promise<typeof Sharp> | undefined;
+function loadSharp(): Promise<typeof Sharp> {
+  sharpModule ??= import('sharp').then((m) => m.default);
+  return sharpModule;
+}
 
 /** Longest side ladder in pixels; the first step is also the cap for converted images. */
 const DIMENSIONS = [1600, 1280, 1024, 800, 640, 480, 320, 240, 160] as const;
@@ -31,6 +38,7 @@ export async function fitImage(body: Uint8Array, contentType: string, maxBytes: 
   const maxDim = opts.maxDimension ?? DIMENSIONS[0];
   const firstQuality = opts.quality ?? QUALITIES[0];
   const qualities = [firstQuality, ...QUALITIES.filter((q) => q < firstQuality)];
+  const sharp = await loadSharp();
 
   let width: number;
   let height: number;

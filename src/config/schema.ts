@@ -111,6 +111,8 @@ const mmsc = z
     userAgent: text().nullable().default(null),
     uaProf: httpUrl().nullable().default(null),
     maxMessageSize: int(1024, 52_428_800).default(1_048_576),
+    /** Deadline of one MM1 HTTP exchange; null: the carrier profile's (120 s by default). */
+    timeoutSeconds: int(5, 3600).nullable().default(null),
     retrieval: oneOf(['immediate', 'deferred', 'reject']).default('immediate'),
     fetchRetries: int(0, 100).default(8),
     backoff,

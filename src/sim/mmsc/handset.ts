@@ -1,16 +1,8 @@
+import { mulberry32 } from '../../util/prng.js';
 import type { SimPartInput } from './pdus.js';
 
 /** A small seeded PRNG (mulberry32) so generated messages are reproducible from a seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 const TEXTS = ['Hello from the handset', 'Grüße aus Köln — ünïcödé', 'Привет! Как дела?', 'こんにちは、写真です', 'Plain ASCII caption', 'Emoji 📷🎉 inside'];
 const CHARSETS = ['utf-8', 'utf-16', 'us-ascii', 'iso-8859-1'] as const;

@@ -3,18 +3,10 @@
  * bench/fuzz.ts): bit flips, truncation, splices, length-field inflation and random bytes, all
  * driven by a seeded PRNG so that a failure can be replayed from its seed and index.
  */
+import { mulberry32 as prng } from '../../../src/util/prng.js';
 
 /** Mulberry32: a small, fast, seeded 32-bit PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export type Mutation = 'bitflip' | 'truncate' | 'splice' | 'inflate' | 'overwrite' | 'random';
 

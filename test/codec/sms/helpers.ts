@@ -1,3 +1,4 @@
+import { mulberry32 as rng } from '../../../src/util/prng.js';
 import assert from 'node:assert/strict';
 import { decodeSmsPdu } from '../../../src/codec/sms/index.js';
 import type { EncodedPdu, SmsDeliver, SmsSubmit, StoredSegment } from '../../../src/codec/sms/index.js';
@@ -37,16 +38,7 @@ export function segments(hexes: readonly EncodedPdu[], idPrefix = 's', at = 0): 
 }
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 export const GSM_BASIC =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
