@@ -1,5 +1,5 @@
 import type { MessageDetail, MessageLine } from './messages.js';
-import { bytes, clean, inlineJson, table, time, truncate } from './text.js';
+import { bytes, clean, indent, inlineJson, table, time, truncate } from './text.js';
 
 /** One line per message for `mmsgw messages`; every stored string cleaned. */
 export function renderMessageLines(lines: readonly MessageLine[]): string {
@@ -80,11 +80,4 @@ export function renderMessageDetail(d: MessageDetail): string {
     out.push(`  #${j.id} ${clean(j.key)} ${j.state}, ${j.attempts} attempt(s), run at ${time(j.runAt)}${j.lastError ? `, last error: ${clean(j.lastError)}` : ''}`);
   }
   return out.join('\n');
-}
-
-function indent(s: string): string {
-  return s
-    .split('\n')
-    .map((l) => `  ${l}`)
-    .join('\n');
 }

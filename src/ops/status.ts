@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import type { JobState, RelayState } from '../store/index.js';
 import type { Location } from './locate.js';
-import { bytes, clean, table, time } from './text.js';
+import { bytes, clean, indent, table, time } from './text.js';
 
 export interface StatusReport {
   readonly database: string;
@@ -77,13 +77,6 @@ export function renderStatus(s: StatusReport, now: number): string {
   out.push(`relayed    ${time(s.lastRelayedAt)} (last email accepted)`);
   out.push(`database   ${bytes(s.dbBytes)}, WAL ${bytes(s.walBytes)}`);
   return out.join('\n');
-}
-
-function indent(s: string): string {
-  return s
-    .split('\n')
-    .map((l) => `  ${l}`)
-    .join('\n');
 }
 
 function ago(ms: number): string {
