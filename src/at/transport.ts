@@ -29,6 +29,9 @@ export interface TransportOptions {
 
 export type TransportFactory = (path: string, options: TransportOptions) => Promise<Transport>;
 
+/** Time given to a modem's in-flight output after opening, before the input queue is discarded again. */
+const STALE_INPUT_SETTLE_MS = 150;
+
 /** How often an open serial device is checked for having vanished (see SerialTransport). */
 const PRESENCE_CHECK_MS = 1000;
 
@@ -154,8 +157,17 @@ async function openSerial(path: string, options: TransportOptions): Promise<Tran
   return new Promise((resolve, reject) => {
     const port = new SerialPort({ path, baudRate: options.baudRate ?? 115200, rtscts: options.rtscts ?? false, autoOpen: false, hupcl: false });
     port.open((e) => {
-      if (e) reject(new AtError('AT_PORT_CLOSED', `cannot open ${path}: ${e.message}`, { cause: e }));
-      else resolve(new SerialTransport(path, port, device));
+      if (e) {
+        reject(new AtError('AT_PORT_CLOSED', `cannot open ${path}: ${e.message}`, { cause: e }));
+        return;
+      }
+      // Whatever the modem said while nobody had the port open — the late answer to a command
+      // of a process that died, URCs already handled — is stale: an "OK" left in the input
+      // queue would be taken as the answer to the first command and shift every answer after
+      // it by one. Discard it (tcflush), let anything still in flight arrive, discard again.
+      port.flush(() => {
+        setTimeout(() => port.flush(() => resolve(new SerialTransport(path, port, device))), STALE_INPUT_SETTLE_MS);
+      });
     });
   });
 }
