@@ -42,6 +42,13 @@ export async function synchronize(channel: AtChannel, attempts = 5): Promise<voi
   for (let i = 0; i < attempts; i++) {
     try {
       await channel.run(at);
+      // The OK just taken may be stale: the answer to a command of a process that died, still
+      // in flight when the port was opened. AT's own OK would then be taken by the next command
+      // and every answer after it shifted by one (a +CMGR answer read for a +CMGD, deleting an
+      // SMS never stored). Let the line go quiet — a final result with no command in flight is
+      // dropped — and make sure an AT is answered by its own OK before anything else runs.
+      await new Promise((r) => setTimeout(r, SYNC_QUIET_MS));
+      await channel.run(at);
       return;
     } catch (e) {
       if (!isAtError(e, 'AT_TIMEOUT') && !isAtError(e, 'AT_ERROR')) throw e;
@@ -49,6 +56,9 @@ export async function synchronize(channel: AtChannel, attempts = 5): Promise<voi
   }
   throw new MmsgwError('MODEM_NOT_RESPONDING', `no answer to AT after ${attempts} attempts`);
 }
+
+/** Quiet time after the first answered AT of a session (see synchronize). */
+const SYNC_QUIET_MS = 300;
 
 function pickStorage(preferred: readonly string[], supported: readonly string[]): string {
   if (supported.length === 0) return preferred[0] ?? 'SM';

@@ -149,16 +149,18 @@ export class SmsInbox {
   private async handleStored(mem: string, index: number, listed: string | undefined): Promise<void> {
     const handler = this.handler;
     if (!handler || this.stopped) return; // stays stored; drained when a handler arrives
-    let pdu = listed;
-    if (pdu === undefined) {
-      await this.selectMem1(mem);
-      const stored = await this.o.channel.run(cmgr(index));
-      if (!stored) {
-        this.log.warn({ mem, index }, 'announced SMS slot is empty');
-        return;
-      }
-      pdu = stored.pdu;
+    // A +CMGL listing is a snapshot: by the time this step runs, the slot may have been handled
+    // and deleted by an earlier step and then reused for a newer message (whose +CMTI was taken
+    // for this pending slot). Handing over the listed PDU and deleting the slot would delete
+    // that newer message unread. So the slot is read now: what is handed over, and then
+    // deleted, is what the slot holds — the modem changes an occupied slot only on our +CMGD.
+    await this.selectMem1(mem);
+    const stored = await this.o.channel.run(cmgr(index));
+    if (!stored) {
+      if (listed === undefined) this.log.warn({ mem, index }, 'announced SMS slot is empty');
+      return;
     }
+    const pdu = stored.pdu;
     const sms: IncomingSms = { kind: pduKind(pdu), pdu, storage: mem, index, receivedAt: new Date() };
     try {
       await handler(sms);
