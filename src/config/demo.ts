@@ -26,6 +26,8 @@ export function demoConfigInput(cwd: string = process.cwd()): ConfigInput {
       in: {
         smtpListener: { enabled: true, host: '127.0.0.1', port: 2525 },
         authorisation: { allowedDomains: ['mmsgw.localhost'] },
+        // The demo's own traffic generator sends thousands of mails from one sender.
+        limits: { perSenderPerHour: 100_000, perSenderPerDay: 1_000_000 },
       },
     },
     web: { host: '127.0.0.1', port: 8080 },
