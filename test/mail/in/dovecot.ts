@@ -95,7 +95,7 @@ namespace inbox {
 }
 
 export async function startDovecot(users: readonly string[]): Promise<Dovecot | string> {
-  if (!existsSync(BINARY)) return 'dovecot is not installed (run .ci/install-dovecot.sh)';
+  if (!existsSync(BINARY)) return 'dovecot is not installed (run .ci/install-packages.sh)';
   if (process.getuid?.() !== 0) return 'the Dovecot test instance needs root';
   const version = execFileSync(BINARY, ['--version'], { encoding: 'utf8' }).trim();
   if (!version.startsWith('2.3.')) return `Dovecot ${version} found; the test instance is written for 2.3`;
