@@ -72,7 +72,7 @@ async function deliverAssembled(ctx: PipelineContext, m: AssembledMessage, src: 
   const from = m.originator.number;
   const date = m.scts.date.getTime();
   if (c.kind === 'wap-push' || c.kind === 'unsupported-push') {
-    await handlePush(ctx, c.payload, { from, date, rawPduIds: src.rawPduIds, segmentIds: src.segmentIds, incomplete: m.incomplete });
+    await handlePush(ctx, c.payload, { from, date, rawPduIds: src.rawPduIds, segmentIds: src.segmentIds, incomplete: m.incomplete, ...(m.warnings ? { warnings: m.warnings } : {}) });
     return;
   }
   const text = c.kind === 'text' ? c.text : undefined;
@@ -94,6 +94,7 @@ async function deliverAssembled(ctx: PipelineContext, m: AssembledMessage, src: 
         ? { contentType: 'text/plain', params: { charset: 'utf-8' }, charset: 'utf-8', body }
         : { contentType: 'application/octet-stream', filename: 'sms-data.bin', body },
     ]);
+    ctx.store.messages.addWarnings(msg.id, m.warnings);
     if (src.segmentIds.length > 0) ctx.store.intake.consumeSegments(src.segmentIds, msg.id);
     for (const id of src.rawPduIds) ctx.store.content.linkRawPdu(id, msg.id);
     ctx.store.events.add(msg.id, 'sms-received', { parts: m.total, missing: m.missing, alphabet: m.dcs.alphabet }, ctx.now());

@@ -69,6 +69,13 @@ function joinedText(parts: ReadonlyArray<SmsDeliver | undefined>): string | unde
   return wellFormed(out);
 }
 
+/** The warnings of the segments used, each once, in sequence order. */
+function warningsOf(parts: readonly SmsDeliver[]): { warnings?: readonly string[] } {
+  const all = new Set<string>();
+  for (const p of parts) for (const w of p.warnings ?? []) all.add(w);
+  return all.size > 0 ? { warnings: [...all] } : {};
+}
+
 function assemble(g: Group, incomplete: boolean): AssembledMessage {
   const bySeq = new Map<number, StoredSegment>();
   const duplicateIds: string[] = [];
@@ -110,6 +117,7 @@ function assemble(g: Group, incomplete: boolean): AssembledMessage {
     userData,
     ...(text !== undefined ? { text } : {}),
     firstReceivedAt: first.receivedAt,
+    ...warningsOf(present),
   };
 }
 
@@ -131,6 +139,7 @@ function single(s: StoredSegment): AssembledMessage {
     userData: d.userData,
     ...(d.text !== undefined ? { text: wellFormed(d.text) } : {}),
     firstReceivedAt: s.receivedAt,
+    ...warningsOf([d]),
   };
 }
 
