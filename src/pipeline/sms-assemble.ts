@@ -47,7 +47,9 @@ export async function assembleSms(ctx: PipelineContext, payload: AssemblePayload
     segments.push({ id, deliver: d.value, receivedAt: new Date(row.receivedAt) });
     rawBySegment.set(id, { segmentId: row.id, rawPduId: row.rawPduId });
   }
-  const result = reassemble(segments, { now, timeoutMs: opts.concatTimeoutMs });
+  // 3GPP 23.040 §9.2.3.24.1: an 8-bit reference wraps every 256 messages; segments are told
+  // apart by arrival within the concatenation timeout (see reassemble).
+  const result = reassemble(segments, { now, timeoutMs: opts.concatTimeoutMs, windowMs: opts.concatTimeoutMs });
   for (const m of result.messages) {
     const used = [...m.segmentIds, ...m.duplicateIds].map((id) => rawBySegment.get(id)).filter((x) => x !== undefined);
     await deliverAssembled(ctx, m, { rawPduIds: used.map((u) => u.rawPduId), segmentIds: used.map((u) => u.segmentId) });

@@ -219,7 +219,10 @@ export interface StoredSegment {
 /** A message put together from one or more segments. */
 export interface AssembledMessage {
   readonly type: 'assembled';
-  /** Stable grouping key: originator, reference width, reference and total. */
+  /**
+   * Stable grouping key: originator, reference width, reference and total — and, for a later
+   * message that reused the reference, `@` and the id of its first segment.
+   */
   readonly key: string;
   readonly originator: SmsAddress;
   readonly dcs: DataCodingScheme;
