@@ -157,3 +157,15 @@ test('decode --json: part sizes of transfer-encoded parts are the decoded sizes'
   // 'Grüße aus dem Feld — base64 part\r\n' is 38 octets of UTF-8; the GIF is 42 octets.
   assert.deepEqual(v.parts.map((p) => [p.contentId, p.size, p.transferEncoding]), [['<smil>', 89, undefined], ['<txt1>', 38, 'base64'], ['<img1>', 42, 'base64']]);
 });
+
+test('decode: SMS PDUs written as a spaced hex dump, after a blank line, name their file line', async () => {
+  const spaced = join(dir, 'spaced.hex');
+  writeFileSync(spaced, '\n07 91 13 26 04 00 00 F0 04 0B 91 13 46 61 00 89 F6 00 00 42 10 72 41 35 21 40 0A E8 32 9B FD 46 97 D9 EC 37\n07 91 13\n');
+  const r = await run(spaced, '--json');
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /"layer":"SMS line 3"/);
+  writeFileSync(spaced, '\n07 91 13 26 04 00 00 F0 04 0B 91 13 46 61 00 89 F6 00 00 42 10 72 41 35 21 40 0A E8 32 9B FD 46 97 D9 EC 37\n');
+  const ok = await run(spaced, '--json');
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal((JSON.parse(ok.stdout) as { messages: Array<{ text: string }> }).messages[0]?.text, 'hellohello');
+});

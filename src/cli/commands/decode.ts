@@ -99,15 +99,16 @@ function allWarnings(view: View): string[] {
 }
 
 function decodeSms(text: string, smscPresent: boolean): View {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  // One PDU per line, blanks inside a line allowed (hex dumps); numbered as in the file.
+  const lines = text.split(/\r?\n/).map((l, i) => ({ line: i + 1, hex: l.replace(/\s+/g, '') })).filter((l) => l.hex !== '');
   const segments: StoredSegment[] = [];
   const others: View[] = [];
-  lines.forEach((hex, i) => {
+  for (const { line, hex } of lines) {
     const r = decodeSmsPdu(hex, { smscPresent });
-    const tpdu = must(r, `SMS line ${i + 1}`);
-    if (tpdu.type === 'deliver') segments.push({ id: String(i + 1), deliver: tpdu as SmsDeliver, receivedAt: new Date(0) });
-    else others.push({ line: i + 1, type: tpdu.type, ...(tpdu.type === 'status-report' ? { status: tpdu.status.description, recipient: tpdu.recipient.number } : {}) });
-  });
+    const tpdu = must(r, `SMS line ${line}`);
+    if (tpdu.type === 'deliver') segments.push({ id: String(line).padStart(6, '0'), deliver: tpdu as SmsDeliver, receivedAt: new Date(0) });
+    else others.push({ line, type: tpdu.type, ...(tpdu.type === 'status-report' ? { status: tpdu.status.description, recipient: tpdu.recipient.number } : {}) });
+  }
   const { messages, waiting } = reassemble(segments, { now: new Date(0), timeoutMs: Number.MAX_SAFE_INTEGER });
   const out: View = { format: 'sms', messages: [] };
   const list = out.messages as JsonValue[];
