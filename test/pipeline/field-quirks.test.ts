@@ -15,6 +15,7 @@ import { encodeWapPushDeliver } from '../../src/codec/sms/index.js';
 import { pipelineHandlers } from '../../src/pipeline/handlers.js';
 import type { Retriever } from '../../src/pipeline/retrieve.js';
 import { acceptSms } from '../../src/pipeline/sms-intake.js';
+import { reprocessMessage } from '../../src/ops/reprocess.js';
 import { pythonParse } from '../helpers/e2e.js';
 import { harness } from './harness.js';
 
@@ -79,6 +80,11 @@ test('a WAP Push whose notification has a stray 0x0A is fetched; base64/textual 
     assert.ok(text?.text?.includes('Grüße aus dem Feld — base64 part'), `decoded text in the mail: ${JSON.stringify(text?.text)}`);
     const gif = py.parts.find((p) => p.contentType === 'image/gif');
     assert.equal(gif?.sha256, sha(Buffer.from('474946383961010001008000000000ffffff21f90401000000002c00000000010001000002024401003b', 'hex')), 'the image is mailed decoded');
+
+    // `mmsgw reprocess` (a message stored before this decoder knew the quirk) gets the same reading.
+    const again = await reprocessMessage(h.store, msg.id, { relay: false, now: h.clock.now });
+    assert.deepEqual(again.partsAfter.map((p) => p.size), [89, 38, 42], 'decoded part sizes');
+    assert.deepEqual(h.store.messages.get(msg.id)?.warnings, warnings, 'the warnings are not doubled');
   } finally {
     await h.close();
   }
