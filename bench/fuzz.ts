@@ -5,21 +5,69 @@
  * decodePush and decodeMultipart; a decoded PDU is re-encoded and decoded again. Checked: no
  * untyped throw, every error a DecodeError with an offset inside the input, the slowest input,
  * and memory: ArrayBuffer bytes allocated by a decode (part bodies are views, so any copy would
- * show) and the heap after the run.
+ * show; a transfer-encoded part may add at most its own size) and the heap after the run.
+ *
+ * The liberal paths (field quirks, docs/CODEC.md) are fuzzed too: the seeds include the
+ * field-quirk fixtures and the corpus wrapped in WAP Pushes; three more mutations append stray
+ * octets, skew a push's HeadersLen by up to ±12 and give a multipart entry a textual
+ * Content-Transfer-Encoding (base64 / quoted-printable) with mutated data; and every input is
+ * also read as an SMS PDU (hex), with octets beyond TP-UDL and 0xFF padding.
  */
 import { performance } from 'node:perf_hooks';
 import { DecodeError } from '../src/util/errors.js';
 import { decodeMms, encodeMms } from '../src/codec/mms/index.js';
-import { decodeMultipart, decodePush } from '../src/codec/wsp/index.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { decodeMultipart, decodePush, encodePush } from '../src/codec/wsp/index.js';
+import { decodeSmsPdu } from '../src/codec/sms/index.js';
 import { corpusFiles } from '../test/helpers/corpus.js';
-import { MUTATIONS, mutate, prng, type Mutation } from '../test/codec/mms/mutate.js';
+import { MUTATIONS as BASE_MUTATIONS, mutate as baseMutate, prng } from '../test/codec/mms/mutate.js';
+
+type Mutation = (typeof BASE_MUTATIONS)[number] | 'stray-tail' | 'headers-len' | 'transfer-encoding';
+const MUTATIONS: readonly Mutation[] = [...BASE_MUTATIONS, 'stray-tail', 'headers-len', 'transfer-encoding'];
+const quirkDir = new URL('../test/fixtures/field-quirks/', import.meta.url).pathname;
 
 const total = Number(process.argv[2] ?? 100_000);
 const seed = Number(process.argv[3] ?? 1);
-const corpus = corpusFiles().map((f) => f.bytes);
-if (corpus.length === 0) {
+const mmsCorpus = corpusFiles().map((f) => f.bytes);
+if (mmsCorpus.length === 0) {
   console.error('bench/fuzz: ../shared/corpus is absent (set MMSGW_CORPUS); nothing to mutate');
   process.exit(1);
+}
+const quirks = readdirSync(quirkDir)
+  .filter((n) => n.endsWith('.bin') || n.endsWith('.mms'))
+  .map((n) => new Uint8Array(readFileSync(quirkDir + n)));
+const smsQuirks = readdirSync(quirkDir)
+  .filter((n) => n.startsWith('sms-') && n.endsWith('.hex'))
+  .map((n) => new Uint8Array(Buffer.from(readFileSync(quirkDir + n, 'latin1').trim(), 'hex')));
+const pushes = mmsCorpus.map((body, i) =>
+  encodePush({ transactionId: i & 0xff, pduType: 0x06, headers: [], applicationId: 4, contentType: { mediaType: 'application/vnd.wap.mms-message', params: {} }, body }),
+);
+const corpus = [...mmsCorpus, ...pushes, ...quirks];
+
+/** The liberal-path mutations, on top of the shared ones. */
+function mutate(rand: () => number, seeds: readonly Uint8Array[], kind: Mutation): Uint8Array {
+  const int = (n: number): number => Math.floor(rand() * n);
+  if (kind === 'stray-tail') {
+    const src = seeds[int(seeds.length)] as Uint8Array;
+    const tail = Uint8Array.from({ length: 1 + int(8) }, () => (rand() < 0.5 ? 0x0a : int(256)));
+    return Uint8Array.from([...src, ...tail]);
+  }
+  if (kind === 'headers-len') {
+    const src = Uint8Array.from(pushes[int(pushes.length)] as Uint8Array);
+    if (src.length > 2 && (src[2] as number) < 0x80) src[2] = Math.max(0, Math.min(0x7f, (src[2] as number) + int(25) - 12));
+    return src;
+  }
+  if (kind === 'transfer-encoding') return withTransferEncoding(rand, baseMutate(rand, quirks, 'bitflip'));
+  return baseMutate(rand, seeds, kind);
+}
+
+/** A one-entry multipart m-retrieve-conf whose part claims a Content-Transfer-Encoding over `data`. */
+function withTransferEncoding(rand: () => number, data: Uint8Array): Uint8Array {
+  const cte = ['base64', 'quoted-printable', 'BASE64', 'x-unknown'][Math.floor(rand() * 4)] as string;
+  const head = Buffer.concat([Buffer.from([0x83]), Buffer.from(`Content-Transfer-Encoding\0${cte}\0`, 'latin1')]);
+  const body = rand() < 0.5 ? Buffer.from(Buffer.from(data).toString('base64'), 'latin1') : Buffer.from(data);
+  const uintvar = (v: number): number[] => (v < 0x80 ? [v] : v < 0x4000 ? [0x80 | (v >> 7), v & 0x7f] : [0x80 | (v >> 14), 0x80 | ((v >> 7) & 0x7f), v & 0x7f]);
+  return Uint8Array.from([0x8c, 0x84, 0x98, 0x41, 0x00, 0x8d, 0x92, 0x84, 0xa3, 0x01, ...uintvar(head.length), ...uintvar(body.length), ...head, ...body]);
 }
 
 const rand = prng(seed);
@@ -70,8 +118,18 @@ for (let i = 0; i < total; i++) {
   try {
     r = decodeMms(input);
     check(r, input, `#${i} ${kind} mms`);
-    check(decodePush(input), input, `#${i} ${kind} push`);
+    const pr = decodePush(input);
+    check(pr, input, `#${i} ${kind} push`);
+    if (pr.ok) count(pr.value.warnings ? 'push decoded (warned)' : 'push decoded');
     check(decodeMultipart(input), input, `#${i} ${kind} multipart`);
+    // SMS: a mutated field-quirk SMS (beyond-TP-UDL, 0xFF padding), then the input itself as hex.
+    const sms = i % 2 === 0 ? baseMutate(rand, smsQuirks, BASE_MUTATIONS[i % BASE_MUTATIONS.length] as (typeof BASE_MUTATIONS)[number]) : input.subarray(0, 200);
+    const sr = decodeSmsPdu(Buffer.from(sms).toString('hex'));
+    if (!sr.ok && !(sr.error instanceof DecodeError)) {
+      failures++;
+      console.error(`FAIL #${i} ${kind} sms: ${String(sr.error)}`);
+    }
+    count(sr.ok ? `sms decoded${sr.value.type === 'deliver' && sr.value.warnings ? ' (warned)' : ''}` : `sms ${sr.error.code}`);
   } catch (e) {
     failures++;
     console.error(`FAIL #${i} ${kind}: untyped throw ${String(e)}`);
@@ -84,7 +142,7 @@ for (let i = 0; i < total; i++) {
   if (ms > slowest.ms) slowest = { ms, index: i, kind, size: input.length };
   if (!r.ok) continue;
   k.ok++;
-  count('decoded');
+  count(r.value.warnings ? 'decoded (warned)' : 'decoded');
   try {
     const again = decodeMms(encodeMms(r.value));
     if (!again.ok) {

@@ -35,6 +35,8 @@ export function renderMessageDetail(d: MessageDetail): string {
   if (m.emailMessageId !== null) out.push(`  from email    ${clean(m.emailMessageId)}`);
   if (m.contentLocation !== null) out.push(`  location      ${clean(m.contentLocation)}`);
   if (m.expiry !== null) out.push(`  expiry        ${time(m.expiry)}`);
+  // What the decoders accepted although the input was not as the specifications say (docs/CODEC.md).
+  for (const w of m.warnings ?? []) out.push(`  warning       ${clean(w)}`);
 
   out.push('', 'addresses');
   if (d.addresses.length === 0) out.push('  none');

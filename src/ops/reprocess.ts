@@ -41,6 +41,8 @@ interface Decoded {
   /** State the message returns to when it is relayed again. */
   readonly relayFrom: MessageRow['state'];
   readonly note: Record<string, unknown>;
+  /** Decoder warnings (docs/CODEC.md), added to the message's. */
+  readonly warnings?: readonly string[];
 }
 
 /**
@@ -79,6 +81,7 @@ export async function reprocessMessage(store: Store, msgId: number, opts: Reproc
     const partsBefore = store.content.parts(msgId).map(brief);
     const partsAfter = store.content.replaceParts(msgId, parts).map(brief);
     store.messages.update(msgId, decoded.patch, now);
+    store.messages.addWarnings(msgId, decoded.warnings);
     const detail: Record<string, unknown> = { rawPduIds: decoded.rawPduIds, partsBefore, partsAfter, ...decoded.note };
     let relay: { relayRevision: number; relayJob: string } | undefined;
     if (opts.relay) {
@@ -148,6 +151,7 @@ async function redecodeMms(store: Store, msg: MessageRow, raws: readonly RawPduR
     patch: { subject: pdu.subject ?? null, date: pdu.date?.getTime() ?? msg.date, ...(pdu.from ? { from: pdu.from.value } : {}) },
     relayFrom: 'retrieved',
     note: { messageType: pdu.messageType },
+    ...(pdu.warnings ? { warnings: pdu.warnings } : {}),
   };
 }
 
@@ -185,5 +189,6 @@ async function redecodeSms(store: Store, msg: MessageRow, raws: readonly RawPduR
     patch: { date: m.scts.date.getTime(), incomplete: m.incomplete },
     relayFrom: 'received',
     note: { parts: m.total, missing: m.missing, alphabet: m.dcs.alphabet },
+    ...(m.warnings ? { warnings: m.warnings } : {}),
   };
 }

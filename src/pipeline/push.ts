@@ -10,6 +10,8 @@ export interface PushOrigin {
   readonly rawPduIds: readonly number[];
   readonly segmentIds: readonly number[];
   readonly incomplete: boolean;
+  /** Decoder warnings so far (the SMS layer's, then the push's and the MMS's): stored with the message. */
+  readonly warnings?: readonly string[];
 }
 
 /**
@@ -19,10 +21,11 @@ export interface PushOrigin {
  * provisioning) is kept and reported as unsupported. The carrying SMS segments are linked to
  * the resulting message row in the same transaction, and the push bytes are kept raw.
  */
-export async function handlePush(ctx: PipelineContext, payload: Uint8Array, origin: PushOrigin): Promise<void> {
+export async function handlePush(ctx: PipelineContext, payload: Uint8Array, sms: PushOrigin): Promise<void> {
   const rawPush = await ctx.store.saveRawPdu({ kind: 'wap-push', body: payload, receivedAt: ctx.now(), source: 'sms' });
   const push = decodePush(payload);
-  if (!push.ok) return keepUndecodable(ctx, 'wap-push', payload, push.error, origin, rawPush.id);
+  if (!push.ok) return keepUndecodable(ctx, 'wap-push', payload, push.error, sms, rawPush.id);
+  let origin: PushOrigin = withWarnings(sms, push.value.warnings);
   if (!isMmsPush(push.value)) {
     const type = push.value.contentType.mediaType;
     return keepNote(ctx, origin, rawPush.id, 'rejected', `Unsupported WAP Push (${type}, application ${String(push.value.applicationId ?? 'none')})`, {
@@ -33,6 +36,7 @@ export async function handlePush(ctx: PipelineContext, payload: Uint8Array, orig
   const mms = decodeMms(push.value.body);
   if (!mms.ok) return keepUndecodable(ctx, 'mms', push.value.body, mms.error, origin, rawPush.id);
   const pdu = mms.value;
+  origin = withWarnings(origin, pdu.warnings);
   switch (pdu.messageType) {
     case 'm-notification-ind':
       return notification(ctx, pdu, origin, rawPush.id);
@@ -134,7 +138,12 @@ function keepNote(
   });
 }
 
+function withWarnings(origin: PushOrigin, more: readonly string[] | undefined): PushOrigin {
+  return more && more.length > 0 ? { ...origin, warnings: [...(origin.warnings ?? []), ...more] } : origin;
+}
+
 function link(ctx: PipelineContext, msgId: number, origin: PushOrigin, rawPushId: number): void {
+  ctx.store.messages.addWarnings(msgId, origin.warnings);
   if (origin.segmentIds.length > 0) ctx.store.intake.consumeSegments(origin.segmentIds, msgId);
   for (const id of origin.rawPduIds) ctx.store.content.linkRawPdu(id, msgId);
   ctx.store.content.linkRawPdu(rawPushId, msgId);

@@ -106,6 +106,7 @@ async function fetchAndStore(
         size: bytes.byteLength,
       }, ctx.now());
       addRecipients(ctx, msgId, pdu);
+      store.messages.addWarnings(msgId, pdu.warnings);
       store.events.add(msgId, 'fetch-attempt', { ok: true, bytes: bytes.byteLength, attempts: result.attempts }, ctx.now());
       store.events.add(msgId, 'retrieved', { rawPduId: raw.id, parts: pdu.parts.length }, ctx.now());
       if (dup && dup.id !== msgId) store.events.add(msgId, 'duplicate-message-id', { of: dup.id, messageId: pdu.messageId }, ctx.now());

@@ -47,7 +47,9 @@ export async function assembleSms(ctx: PipelineContext, payload: AssemblePayload
     segments.push({ id, deliver: d.value, receivedAt: new Date(row.receivedAt) });
     rawBySegment.set(id, { segmentId: row.id, rawPduId: row.rawPduId });
   }
-  const result = reassemble(segments, { now, timeoutMs: opts.concatTimeoutMs });
+  // 3GPP 23.040 §9.2.3.24.1: an 8-bit reference wraps every 256 messages; segments are told
+  // apart by arrival within the concatenation timeout (see reassemble).
+  const result = reassemble(segments, { now, timeoutMs: opts.concatTimeoutMs, windowMs: opts.concatTimeoutMs });
   for (const m of result.messages) {
     const used = [...m.segmentIds, ...m.duplicateIds].map((id) => rawBySegment.get(id)).filter((x) => x !== undefined);
     await deliverAssembled(ctx, m, { rawPduIds: used.map((u) => u.rawPduId), segmentIds: used.map((u) => u.segmentId) });
@@ -72,7 +74,7 @@ async function deliverAssembled(ctx: PipelineContext, m: AssembledMessage, src: 
   const from = m.originator.number;
   const date = m.scts.date.getTime();
   if (c.kind === 'wap-push' || c.kind === 'unsupported-push') {
-    await handlePush(ctx, c.payload, { from, date, rawPduIds: src.rawPduIds, segmentIds: src.segmentIds, incomplete: m.incomplete });
+    await handlePush(ctx, c.payload, { from, date, rawPduIds: src.rawPduIds, segmentIds: src.segmentIds, incomplete: m.incomplete, ...(m.warnings ? { warnings: m.warnings } : {}) });
     return;
   }
   const text = c.kind === 'text' ? c.text : undefined;
@@ -94,6 +96,7 @@ async function deliverAssembled(ctx: PipelineContext, m: AssembledMessage, src: 
         ? { contentType: 'text/plain', params: { charset: 'utf-8' }, charset: 'utf-8', body }
         : { contentType: 'application/octet-stream', filename: 'sms-data.bin', body },
     ]);
+    ctx.store.messages.addWarnings(msg.id, m.warnings);
     if (src.segmentIds.length > 0) ctx.store.intake.consumeSegments(src.segmentIds, msg.id);
     for (const id of src.rawPduIds) ctx.store.content.linkRawPdu(id, msg.id);
     ctx.store.events.add(msg.id, 'sms-received', { parts: m.total, missing: m.missing, alphabet: m.dcs.alphabet }, ctx.now());

@@ -22,6 +22,17 @@ interface MessageRecord {
   sim_id: string | null;
   created_at: number;
   updated_at: number;
+  decode_warnings?: string | null;
+}
+
+function warningsOf(json: string | null | undefined): string[] {
+  if (!json) return [];
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
+  }
 }
 
 function toRow(r: MessageRecord): MessageRow {
@@ -44,6 +55,7 @@ function toRow(r: MessageRecord): MessageRow {
     simId: r.sim_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    ...(r.decode_warnings ? { warnings: warningsOf(r.decode_warnings) } : {}),
   };
 }
 
@@ -193,6 +205,19 @@ export class MessagesRepo {
     const info = this.db.prepare(`UPDATE messages SET ${sets.join(', ')} WHERE id = @id`).run(params);
     if (info.changes === 0) throw new MmsgwError('STORE_NOT_FOUND', `message ${id} does not exist`, { details: { id } });
     return this.require(id);
+  }
+
+  /**
+   * Adds decoder warnings to a message (each sentence once, in order of arrival): the record of
+   * what was accepted from input that was not as the specifications say.
+   */
+  addWarnings(id: number, warnings: readonly string[] | undefined): void {
+    if (!warnings || warnings.length === 0) return;
+    const current = this.db.prepare('SELECT decode_warnings FROM messages WHERE id = ?').pluck().get(id) as string | null | undefined;
+    if (current === undefined) throw new MmsgwError('STORE_NOT_FOUND', `message ${id} not found`);
+    const all = warningsOf(current);
+    for (const w of warnings) if (!all.includes(w)) all.push(w);
+    this.db.prepare('UPDATE messages SET decode_warnings = ? WHERE id = ?').run(JSON.stringify(all), id);
   }
 
   setState(id: number, state: MessageRow['state'], at: number = Date.now()): MessageRow {

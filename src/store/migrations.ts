@@ -172,6 +172,15 @@ ALTER TABLE messages ADD COLUMN email_message_id TEXT;
 CREATE UNIQUE INDEX messages_email_message_id ON messages(email_message_id) WHERE email_message_id IS NOT NULL;
 `;
 
+/**
+ * v3: what the decoders accepted although the input was not as the specifications say (octets
+ * beyond TP-UDL, stray octets after the last MMS header, …), as a JSON array of sentences on
+ * the message they came with. NULL when there were none.
+ */
+const V3_DECODE_WARNINGS = `
+ALTER TABLE messages ADD COLUMN decode_warnings TEXT;
+`;
+
 /** Hashes the inline raw PDUs stored before v2; file-backed ones are named by their hash. */
 function backfillRawPduHashes(db: Database.Database): void {
   const rows = db.prepare('SELECT id, inline_body, blob_path FROM raw_pdus').all() as {
@@ -191,6 +200,7 @@ function backfillRawPduHashes(db: Database.Database): void {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: V1_INITIAL },
   { version: 2, name: 'idempotency keys', sql: V2_IDEMPOTENCY, after: backfillRawPduHashes },
+  { version: 3, name: 'decode warnings', sql: V3_DECODE_WARNINGS },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -80,6 +80,8 @@ export interface MessageRow {
   readonly simId: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** What the decoders accepted although the input was not as the specifications say (absent when nothing). */
+  readonly warnings?: readonly string[];
 }
 
 export interface NewMessage {

@@ -102,3 +102,70 @@ test('decode: a broken PDU exits 1 naming the field and the offset', async () =>
   assert.equal(typeof e.field, 'string');
   assert.ok(e.offset >= 0 && e.offset <= 40);
 });
+
+const quirks = join(root, 'test/fixtures/field-quirks');
+
+test('decode: a WAP Push written as hex (not starting 8C) decodes, with both layers', async () => {
+  const r = await run(join(quirks, 'push-notification.hex'), '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const v = JSON.parse(r.stdout) as { format: string; push: Record<string, unknown>; mms: Record<string, unknown>; warnings: string[] };
+  assert.equal(v.format, 'wap-push');
+  assert.equal(v.push.transactionId, 0x2a);
+  assert.equal(v.mms.transactionId, 'FQ-0001');
+  assert.deepEqual(v.warnings, []);
+});
+
+test('decode: hex with a non-hex character is refused naming the line and the column', async () => {
+  const r = await run(join(quirks, 'hex-with-typo.hex'));
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /line 2, column 21: "O" is not a hex digit/);
+  const j = await run(join(quirks, 'hex-with-typo.hex'), '--json');
+  assert.equal(j.code, 1);
+  assert.equal(j.stdout, '');
+  const e = JSON.parse(j.stderr) as { error: string; message: string };
+  assert.equal(e.error, 'DECODE_HEX_SYNTAX');
+  assert.match(e.message, /line 2, column 21/);
+});
+
+test('decode: every field quirk decodes and prints its warnings (text and --json)', async () => {
+  const cases: Array<[string, RegExp]> = [
+    ['sms-deliver-octets-beyond-udl.hex', /3 octet\(s\) beyond TP-UDL ignored/],
+    ['sms-deliver-ff-padding.hex', /0xFF padding after TP-UDL ignored/],
+    ['push-notification-trailing-0a.bin', /1 octet\(s\) after the last complete header/],
+    ['push-notification-trailing-0a.hex', /1 octet\(s\) after the last complete header/],
+    ['push-headers-len-short.bin', /HeadersLen at offset 2 says 1 octets, the header block has 3/],
+    ['push-headers-len-long.bin', /HeadersLen at offset 2 says 6 octets, the header block has 3/],
+    ['retrieve-conf-cte-base64-textual-content-id.mms', /Content-Transfer-Encoding "base64" decoded/],
+    ['retrieve-conf-cte-qp-7bit-8bit-binary.mms', /Content-Transfer-Encoding "quoted-printable" decoded/],
+  ];
+  for (const [file, warning] of cases) {
+    const t = await run(join(quirks, file));
+    assert.equal(t.code, 0, `${file}: ${t.stderr}`);
+    assert.match(t.stdout, /warnings:\n\s+- /, file);
+    assert.match(t.stdout, warning, file);
+    const j = await run(join(quirks, file), '--json');
+    assert.equal(j.code, 0, `${file}: ${j.stderr}`);
+    const v = JSON.parse(j.stdout) as { warnings: string[] };
+    assert.ok(v.warnings.some((w) => warning.test(w)), `${file}: ${JSON.stringify(v.warnings)}`);
+  }
+});
+
+test('decode --json: part sizes of transfer-encoded parts are the decoded sizes', async () => {
+  const r = await run(join(quirks, 'retrieve-conf-cte-base64-textual-content-id.mms'), '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const v = JSON.parse(r.stdout) as { parts: Array<{ size: number; contentId?: string; transferEncoding?: string }> };
+  // 'Grüße aus dem Feld — base64 part\r\n' is 38 octets of UTF-8; the GIF is 42 octets.
+  assert.deepEqual(v.parts.map((p) => [p.contentId, p.size, p.transferEncoding]), [['<smil>', 89, undefined], ['<txt1>', 38, 'base64'], ['<img1>', 42, 'base64']]);
+});
+
+test('decode: SMS PDUs written as a spaced hex dump, after a blank line, name their file line', async () => {
+  const spaced = join(dir, 'spaced.hex');
+  writeFileSync(spaced, '\n07 91 13 26 04 00 00 F0 04 0B 91 13 46 61 00 89 F6 00 00 42 10 72 41 35 21 40 0A E8 32 9B FD 46 97 D9 EC 37\n07 91 13\n');
+  const r = await run(spaced, '--json');
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /"layer":"SMS line 3"/);
+  writeFileSync(spaced, '\n07 91 13 26 04 00 00 F0 04 0B 91 13 46 61 00 89 F6 00 00 42 10 72 41 35 21 40 0A E8 32 9B FD 46 97 D9 EC 37\n');
+  const ok = await run(spaced, '--json');
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal((JSON.parse(ok.stdout) as { messages: Array<{ text: string }> }).messages[0]?.text, 'hellohello');
+});

@@ -20,10 +20,17 @@ const USAGE = `usage: mmsgw decode FILE [--json] [--no-smsc]
 FILE holds one of:
   a raw MMS PDU (binary, starts with 0x8C)
   a connectionless WAP Push PDU (binary: TID, 0x06/0x07, headers, body)
+  an MMS or WAP Push PDU written out as hex (spaces and line breaks allowed)
   SMS PDUs in hex, one per line (with the SMSC prefix unless --no-smsc)
+
+What was decoded although the input is not as the specifications say is listed
+under "warnings" (per layer, and all of them at the top level with --json).
 
 --json     print JSON instead of text
 --no-smsc  the hex PDUs have no SMSC address prefix`;
+
+/** Text that is not hex where hex was expected: where, for the user to find it. */
+class HexSyntax extends Error {}
 
 class Failure extends Error {
   constructor(readonly error: DecodeError, readonly layer: string) {
@@ -36,10 +43,27 @@ function must<T>(r: Result<T, DecodeError>, layer: string): T {
   throw new Failure(r.error, layer);
 }
 
-function isHexText(b: Uint8Array): boolean {
+/**
+ * Printable ASCII and line breaks only: a hex file (perhaps with a typo), never a binary PDU,
+ * whose first octets (0x8C, or a push's TID and 0x06/0x07 type) are not all printable text.
+ */
+function isText(b: Uint8Array): boolean {
   if (b.length === 0) return false;
-  const s = Buffer.from(b).toString('latin1');
-  return /^[\s0-9a-fA-F]+$/.test(s) && /[0-9a-fA-F]/.test(s);
+  for (const x of b) if (!(x === 0x09 || x === 0x0a || x === 0x0d || (x >= 0x20 && x <= 0x7e))) return false;
+  return true;
+}
+
+/** Throws HexSyntax naming the line and column (1-based) of the first character that is not hex or blank. */
+function checkHex(text: string): void {
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const col = (lines[i] as string).search(/[^0-9a-fA-F \t\r]/);
+    if (col >= 0) {
+      const ch = (lines[i] as string)[col] as string;
+      throw new HexSyntax(`line ${i + 1}, column ${col + 1}: ${JSON.stringify(ch)} is not a hex digit`);
+    }
+  }
+  if (!/[0-9a-fA-F]/.test(text)) throw new HexSyntax('no hex digits');
 }
 
 /** Decodes an MMS PDU, or a push (with its MMS when it carries one). */
@@ -56,16 +80,35 @@ function decodePushView(bytes: Uint8Array): View {
   return out;
 }
 
+/** Every layer's warnings, prefixed by the layer, for the top level of the view. */
+function allWarnings(view: View): string[] {
+  const out: string[] = [];
+  const from = (prefix: string, v: JsonValue | undefined): void => {
+    const w = v !== null && typeof v === 'object' && !Array.isArray(v) ? v.warnings : undefined;
+    if (Array.isArray(w)) for (const x of w) out.push(`${prefix}: ${String(x)}`);
+  };
+  if (view.format === 'mms') from('MMS', view);
+  from('WAP Push', view.push);
+  from('MMS', view.mms);
+  for (const m of (view.messages as View[] | undefined) ?? []) {
+    from('SMS', m);
+    from('WAP Push', m.push);
+    from('MMS', m.mms);
+  }
+  return out;
+}
+
 function decodeSms(text: string, smscPresent: boolean): View {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  // One PDU per line, blanks inside a line allowed (hex dumps); numbered as in the file.
+  const lines = text.split(/\r?\n/).map((l, i) => ({ line: i + 1, hex: l.replace(/\s+/g, '') })).filter((l) => l.hex !== '');
   const segments: StoredSegment[] = [];
   const others: View[] = [];
-  lines.forEach((hex, i) => {
+  for (const { line, hex } of lines) {
     const r = decodeSmsPdu(hex, { smscPresent });
-    const tpdu = must(r, `SMS line ${i + 1}`);
-    if (tpdu.type === 'deliver') segments.push({ id: String(i + 1), deliver: tpdu as SmsDeliver, receivedAt: new Date(0) });
-    else others.push({ line: i + 1, type: tpdu.type, ...(tpdu.type === 'status-report' ? { status: tpdu.status.description, recipient: tpdu.recipient.number } : {}) });
-  });
+    const tpdu = must(r, `SMS line ${line}`);
+    if (tpdu.type === 'deliver') segments.push({ id: String(line).padStart(6, '0'), deliver: tpdu as SmsDeliver, receivedAt: new Date(0) });
+    else others.push({ line, type: tpdu.type, ...(tpdu.type === 'status-report' ? { status: tpdu.status.description, recipient: tpdu.recipient.number } : {}) });
+  }
   const { messages, waiting } = reassemble(segments, { now: new Date(0), timeoutMs: Number.MAX_SAFE_INTEGER });
   const out: View = { format: 'sms', messages: [] };
   const list = out.messages as JsonValue[];
@@ -73,6 +116,7 @@ function decodeSms(text: string, smscPresent: boolean): View {
     const c = classifyDeliver(m);
     const v: View = { from: m.originator.number, segments: m.segmentIds.length, total: m.total, kind: c.kind };
     if (m.incomplete) v.missing = [...m.missing];
+    if (m.warnings && m.warnings.length > 0) v.warnings = [...m.warnings];
     if (c.kind === 'text') v.text = c.text;
     if (c.kind === 'wap-push' || c.kind === 'unsupported-push') {
       const p = decodePushView(c.payload);
@@ -124,10 +168,17 @@ export const command: CliCommand = {
     }
     const bytes = new Uint8Array(readFileSync(files[0] as string));
     try {
-      const view = isHexText(bytes) ? decodeHex(bytes, smscPresent) : decodeBinary(bytes);
-      console.log(json ? JSON.stringify(view, null, 2) : render(view));
+      const view = isText(bytes) ? decodeHex(bytes, smscPresent) : decodeBinary(bytes);
+      const warnings = allWarnings(view);
+      if (json) console.log(JSON.stringify({ ...view, warnings }, null, 2));
+      else console.log(render(view) + (warnings.length > 0 ? `\n${warnings.length} warning(s): the input is not as the specifications say, decoded anyway` : ''));
       return 0;
     } catch (e) {
+      if (e instanceof HexSyntax) {
+        if (json) console.error(JSON.stringify({ error: 'DECODE_HEX_SYNTAX', layer: 'hex', message: e.message }));
+        else console.error(`mmsgw decode: hex: ${e.message}`);
+        return 1;
+      }
       if (!(e instanceof Failure)) throw e;
       const { field, offset, code } = e.error;
       if (json) console.error(JSON.stringify({ error: code, layer: e.layer, field, offset, message: e.error.message }));
@@ -137,12 +188,30 @@ export const command: CliCommand = {
   },
 };
 
-/** Hex text: SMS PDUs, unless the hex is one MMS or push PDU written out as hex. */
+/**
+ * Hex text: one MMS PDU (first octet 0x8C) or one connectionless WAP Push (second octet 0x06 or
+ * 0x07, WAP-230-WSP §8.2.4.1) written out as hex, with blanks and line breaks anywhere; else SMS
+ * PDUs, one per line. When the text could be either (an SMS line without SMSC can have 0x06
+ * second), the PDU reading is tried first and the SMS reading decides if it fails.
+ */
 function decodeHex(bytes: Uint8Array, smscPresent: boolean): View {
   const text = Buffer.from(bytes).toString('latin1');
+  checkHex(text);
   const compact = text.replace(/\s+/g, '');
-  if (compact.toLowerCase().startsWith('8c') && !/\n\s*\S/.test(text.trim())) {
-    return decodeBinary(new Uint8Array(Buffer.from(compact, 'hex')));
+  const second = compact.slice(2, 4);
+  const mms = compact.toLowerCase().startsWith('8c');
+  const push = second === '06' || second === '07';
+  if ((mms || push) && compact.length % 2 === 0) {
+    try {
+      return decodeBinary(new Uint8Array(Buffer.from(compact, 'hex')));
+    } catch (e) {
+      if (!(e instanceof Failure)) throw e;
+      try {
+        return decodeSms(text, smscPresent);
+      } catch {
+        throw e;
+      }
+    }
   }
   return decodeSms(text, smscPresent);
 }

@@ -12,6 +12,9 @@ import { readMmsHeaders } from './header-decode.js';
 import { entryToPart, isMultipart } from './parts.js';
 import type { MmsPdu, MmsPart, MmsWire } from './types.js';
 
+/** Message types whose Content-Type and body are mandatory (OMA-TS-MMS_ENC §6.1.1, §6.3). */
+const BODY_REQUIRED: ReadonlySet<string> = new Set(['m-send-req', 'm-retrieve-conf']);
+
 export function decodeMms(bytes: Uint8Array): Result<MmsPdu, DecodeError> {
   return guard('mms', () => readMms(new Cursor(bytes)));
 }
@@ -22,16 +25,29 @@ export function readMms(c: Cursor): MmsPdu {
     // OMA-TS-MMS_ENC §7.1: X-Mms-Message-Type is the first header of every PDU.
     c.fail('X-Mms-Message-Type', 'a PDU starts with X-Mms-Message-Type (0x8C)');
   }
-  const block = readMmsHeaders(c);
+  const block = readMmsHeaders(c, true);
   const v = block.values;
   if (v.messageType === undefined) c.fail('X-Mms-Message-Type', 'unrecognised message type', 1);
+  const warnings: string[] = [];
+  let trailing: Uint8Array | undefined;
+  if (block.stopped) {
+    // Robustness (OMA-TS-MMS_ENC §7.1, 3GPP 23.140 §8.7: a receiver ignores what it does not
+    // understand): stray octets after the last complete header — a 0x0A left by a hex-dump round
+    // trip, a cut-off last header — leave the headers before them standing. A PDU whose body
+    // is mandatory (m-send-req, m-retrieve-conf: Content-Type, §6.1.1, §6.3) cannot do without
+    // what is lost, so there the fault stands.
+    if (BODY_REQUIRED.has(v.messageType as string)) throw block.stopped.fault;
+    trailing = c.take(c.remaining, 'header');
+    const f = block.stopped.fault;
+    warnings.push(`${trailing.length} octet(s) after the last complete header at offset ${c.offset(block.stopped.at)} ignored (${f.field}: ${f.message})`);
+  }
   let parts: MmsPart[] = [];
   let singleBody = false;
   let multipart: unknown;
   if (block.contentType) {
     if (isMultipart(block.contentType.mediaType)) {
       const body = readMultipart(c, 'body');
-      parts = body.entries.map(entryToPart);
+      parts = body.entries.map((e, i) => entryToPart(e, i, warnings));
       if (body.trailing.length > 0) multipart = { trailing: body.trailing };
     } else {
       singleBody = true;
@@ -39,7 +55,13 @@ export function readMms(c: Cursor): MmsPdu {
       parts = [{ contentType: ct.mediaType, params: { ...ct.params }, body: c.take(c.remaining, 'body'), ...(ct.params.charset ? { charset: ct.params.charset } : {}) }];
     }
   }
-  const wire: MmsWire = { order: block.order, forms: block.forms, ...(singleBody ? { singleBody } : {}), ...(multipart ? { multipart } : {}) };
+  const wire: MmsWire = {
+    order: block.order,
+    forms: block.forms,
+    ...(singleBody ? { singleBody } : {}),
+    ...(multipart ? { multipart } : {}),
+    ...(trailing ? { trailing } : {}),
+  };
   const pdu = {
     to: [],
     cc: [],
@@ -51,6 +73,7 @@ export function readMms(c: Cursor): MmsPdu {
     ...(block.contentType ? { contentType: block.contentType } : {}),
     parts,
     unknownHeaders: block.unknown,
+    ...(warnings.length > 0 ? { warnings } : {}),
     wire,
   } as unknown as MmsPdu;
   if ((v.from as unknown) === 'insert') {

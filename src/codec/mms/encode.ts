@@ -77,6 +77,9 @@ export function encodeMms(pdu: MmsPdu): Uint8Array {
       const body = pdu.parts[0]?.body;
       if (body) w.bytes(body);
     }
+  } else if (pdu.wire?.trailing) {
+    // Stray octets after the last header of a decoded PDU go back out as they came.
+    w.bytes(pdu.wire.trailing);
   }
   return w.finish();
 }

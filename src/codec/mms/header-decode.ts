@@ -19,33 +19,62 @@ export interface HeaderBlock {
   forms: Record<string, unknown[]>;
   unknown: MmsUnknownHeader[];
   contentType?: ContentType;
+  /** The header that could not be read, when the caller asked to tolerate a damaged tail. */
+  stopped?: { at: number; fault: CodecFault };
 }
 
-export function readMmsHeaders(c: Cursor): HeaderBlock {
+/**
+ * `tolerateTail`: a header that cannot be read ends the sequence instead of failing it; the
+ * block records where and why (`stopped`), and the caller decides whether that is acceptable.
+ * Limits are never tolerated.
+ */
+export function readMmsHeaders(c: Cursor, tolerateTail = false): HeaderBlock {
   const block: HeaderBlock = { values: {}, order: [], forms: {}, unknown: [] };
   while (c.remaining > 0) {
     const at = c.pos;
     if (block.order.length === MAX_HEADERS) c.fail('header', `more than ${MAX_HEADERS} header fields`, at, 'CODEC_LIMIT');
-    const b = c.peek('header');
-    if (b >= 0x80) {
-      c.pos++;
-      const code = b & 0x7f;
-      if (code === CONTENT_TYPE_CODE) {
-        block.contentType = readContentType(c, 'Content-Type');
-        block.order.push('contentType');
-        break;
-      }
-      const f = FIELD_BY_CODE.get(code);
-      if (f) readKnown(c, f, block);
-      else keepRaw(c, block, code, fieldName(code) ?? `X-Mms-Field-0x${code.toString(16).padStart(2, '0')}`, 'unknown-field');
-    } else if (b >= 0x20 && b !== 0x7f) {
-      const name = octetsToText(c.cstring('header')).text;
-      keepRaw(c, block, undefined, name, 'application-header');
-    } else {
-      c.fail('header', `field name expected, got 0x${b.toString(16)}`, at);
+    if (!tolerateTail) {
+      if (readOne(c, block, at)) break;
+      continue;
+    }
+    const order = block.order.length;
+    const unknown = block.unknown.length;
+    try {
+      if (readOne(c, block, at)) break;
+    } catch (e) {
+      if (!(e instanceof CodecFault) || e.code === 'CODEC_LIMIT') throw e;
+      // Nothing of the damaged header stays: the sequence is as it was before it.
+      block.order.length = order;
+      block.unknown.length = unknown;
+      c.pos = at;
+      block.stopped = { at, fault: e };
+      break;
     }
   }
   return block;
+}
+
+/** Reads one header; true when it was Content-Type, which ends the header sequence. */
+function readOne(c: Cursor, block: HeaderBlock, at: number): boolean {
+  const b = c.peek('header');
+  if (b >= 0x80) {
+    c.pos++;
+    const code = b & 0x7f;
+    if (code === CONTENT_TYPE_CODE) {
+      block.contentType = readContentType(c, 'Content-Type');
+      block.order.push('contentType');
+      return true;
+    }
+    const f = FIELD_BY_CODE.get(code);
+    if (f) readKnown(c, f, block);
+    else keepRaw(c, block, code, fieldName(code) ?? `X-Mms-Field-0x${code.toString(16).padStart(2, '0')}`, 'unknown-field');
+  } else if (b >= 0x20 && b !== 0x7f) {
+    const name = octetsToText(c.cstring('header')).text;
+    keepRaw(c, block, undefined, name, 'application-header');
+  } else {
+    c.fail('header', `field name expected, got 0x${b.toString(16)}`, at);
+  }
+  return false;
 }
 
 function readKnown(c: Cursor, f: FieldDef, block: HeaderBlock): void {

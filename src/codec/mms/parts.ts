@@ -7,6 +7,7 @@ import { decodeText } from '../wsp/charset.js';
 import { dispositionFilename, makeHeader } from '../wsp/headers.js';
 import type { MultipartEntry, WspHeader } from '../wsp/types.js';
 import { FIELD } from '../wsp/well-known.js';
+import { decodeTransfer, transferEncodingOf } from './transfer-encoding.js';
 import type { MmsPart, MmsPdu } from './types.js';
 
 export function isMultipart(mediaType: string): boolean {
@@ -14,7 +15,18 @@ export function isMultipart(mediaType: string): boolean {
   return m.startsWith('application/vnd.wap.multipart.') || m.startsWith('multipart/');
 }
 
-export function entryToPart(e: MultipartEntry): MmsPart {
+/** Textual (application) header names that mean a well-known field, compared without case. */
+function textualIs(h: WspHeader, name: string): boolean {
+  return h.code === undefined && h.name.toLowerCase() === name;
+}
+
+/**
+ * A multipart entry as an MmsPart. Content-ID and Content-Location count whether sent as
+ * well-known fields (WSP Table 39) or as textual headers, which some handsets use; a textual
+ * Content-Transfer-Encoding is undone (transfer-encoding.ts), and what was accepted that the
+ * specification does not foresee is added to `warnings` with the part's index.
+ */
+export function entryToPart(e: MultipartEntry, index = 0, warnings?: string[]): MmsPart {
   const params = { ...e.contentType.params };
   const part: MmsPart = { contentType: e.contentType.mediaType, params, body: e.body, headers: e.headers };
   if (e.contentType.form) part.contentTypeForm = e.contentType.form;
@@ -22,11 +34,22 @@ export function entryToPart(e: MultipartEntry): MmsPart {
   if (params.charset !== undefined) part.charset = params.charset;
   let filename = params.filename;
   for (const h of e.headers) {
-    if (h.code === FIELD.contentId && part.contentId === undefined) part.contentId = h.value;
-    else if (h.code === FIELD.contentLocation && part.contentLocation === undefined) part.contentLocation = h.value;
+    if ((h.code === FIELD.contentId || textualIs(h, 'content-id')) && part.contentId === undefined) part.contentId = h.value;
+    else if ((h.code === FIELD.contentLocation || textualIs(h, 'content-location')) && part.contentLocation === undefined) part.contentLocation = h.value;
     else filename ??= dispositionFilename(h);
   }
   if (filename !== undefined) part.filename = filename;
+  const cte = transferEncodingOf(e.headers);
+  if (cte !== undefined) {
+    const d = decodeTransfer(cte, e.body);
+    part.transferEncoding = d.encoding;
+    if (d.body !== e.body) {
+      part.body = d.body;
+      part.transfer = { wireBody: e.body, decoded: d.body };
+    }
+    const what = d.warning ?? (d.body === e.body ? 'is an identity encoding: body as sent' : `decoded, ${e.body.length} → ${part.body.length} octets`);
+    warnings?.push(`body[${index}] (${part.contentType}): textual Content-Transfer-Encoding ${JSON.stringify(cte)} ${what} (OMA-TS-MMS_ENC §7.1 carries parts as binary)`);
+  }
   return part;
 }
 
@@ -36,12 +59,17 @@ export function partToEntry(p: MmsPart): MultipartEntry {
   if (p.name !== undefined) params.name = p.name;
   if (p.filename !== undefined && params.filename === undefined && !hasDispositionFilename(p)) params.filename = p.filename;
   let headers = [...(p.headers ?? [])];
-  headers = reconcile(headers, FIELD.contentId, 'Content-ID', p.contentId);
-  headers = reconcile(headers, FIELD.contentLocation, 'Content-Location', p.contentLocation);
+  headers = reconcile(headers, FIELD.contentId, 'Content-ID', p.contentId, 'content-id');
+  headers = reconcile(headers, FIELD.contentLocation, 'Content-Location', p.contentLocation, 'content-location');
+  // A transfer-encoded body goes out as it came while unchanged; a replaced body is binary, so
+  // the textual Content-Transfer-Encoding that no longer describes it is dropped.
+  let body = p.body;
+  if (p.transfer && p.transfer.decoded === p.body) body = p.transfer.wireBody;
+  else if (p.transfer) headers = headers.filter((h) => !textualIs(h, 'content-transfer-encoding'));
   return {
     contentType: { mediaType: p.contentType, params, ...(p.contentTypeForm ? { form: p.contentTypeForm } : {}) },
     headers,
-    body: p.body,
+    body,
   };
 }
 
@@ -49,9 +77,9 @@ function hasDispositionFilename(p: MmsPart): boolean {
   return (p.headers ?? []).some((h) => dispositionFilename(h) === p.filename);
 }
 
-/** Keeps the first header of `code` in step with `value`: unchanged, replaced, removed or appended. */
-function reconcile(headers: WspHeader[], code: number, name: string, value: string | undefined): WspHeader[] {
-  const i = headers.findIndex((h) => h.code === code);
+/** Keeps the first header of `code` (or its textual form) in step with `value`: unchanged, replaced, removed or appended. */
+function reconcile(headers: WspHeader[], code: number, name: string, value: string | undefined, textual: string): WspHeader[] {
+  const i = headers.findIndex((h) => h.code === code || textualIs(h, textual));
   if (value === undefined) return i < 0 ? headers : headers.filter((_, j) => j !== i);
   if (i >= 0 && headers[i]?.value === value) return headers;
   const h = makeHeader(name, value);

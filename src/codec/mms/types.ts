@@ -98,6 +98,10 @@ export interface MmsPart {
   headers?: WspHeader[];
   /** Encoding details of the part's content type (for byte-exact re-encoding). */
   contentTypeForm?: ContentType['form'];
+  /** A textual Content-Transfer-Encoding the part came with (lower case); `body` is already decoded. */
+  transferEncoding?: string;
+  /** For a base64/quoted-printable part: the octets as sent, re-encoded while `body` is still `decoded`. */
+  transfer?: { readonly wireBody: Uint8Array; readonly decoded: Uint8Array };
 }
 
 /**
@@ -113,6 +117,8 @@ export interface MmsWire {
   readonly singleBody?: boolean;
   /** Multipart entry count was present and these are the entry-level framing forms. */
   readonly multipart?: unknown;
+  /** Octets after the last complete header of a PDU without a body (kept, warned about). */
+  readonly trailing?: Uint8Array;
 }
 
 export interface MmsPdu {
@@ -188,6 +194,11 @@ export interface MmsPdu {
   parts: MmsPart[];
   /** Headers kept uninterpreted, in wire order. */
   unknownHeaders: MmsUnknownHeader[];
+  /**
+   * What the decoder accepted that the specification does not foresee (stray octets after the
+   * last header, a textual Content-Transfer-Encoding, …), one sentence each; absent when none.
+   */
+  warnings?: string[];
   /** Encoding record from the decoder (absent on PDUs built from scratch). */
   wire?: MmsWire;
 }

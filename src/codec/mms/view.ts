@@ -20,7 +20,7 @@ function addr(a: MmsAddress): string {
 export function describePart(p: MmsPart, base?: Uint8Array): { [k: string]: JsonValue } {
   const out: { [k: string]: JsonValue } = { contentType: p.contentType };
   if (Object.keys(p.params).length > 0) out.params = { ...p.params };
-  for (const k of ['name', 'filename', 'contentId', 'contentLocation', 'charset'] as const) {
+  for (const k of ['name', 'filename', 'contentId', 'contentLocation', 'charset', 'transferEncoding'] as const) {
     const v = p[k];
     if (v !== undefined) out[k] = v;
   }
@@ -35,7 +35,7 @@ export function describeMms(pdu: MmsPdu, base?: Uint8Array): { [k: string]: Json
   const keys = Object.keys(pdu).sort((a, b) => rank(a) - rank(b));
   for (const k of keys) {
     const v = (pdu as unknown as Record<string, unknown>)[k];
-    if (v === undefined || k === 'wire' || k === 'parts' || k === 'unknownHeaders') continue;
+    if (v === undefined || k === 'wire' || k === 'parts' || k === 'unknownHeaders' || k === 'warnings') continue;
     if (Array.isArray(v) && v.length === 0) continue;
     out[k] = valueView(k, v);
   }
@@ -44,6 +44,7 @@ export function describeMms(pdu: MmsPdu, base?: Uint8Array): { [k: string]: Json
   if (pdu.unknownHeaders.length > 0) {
     out.unknownHeaders = pdu.unknownHeaders.map((h) => ({ name: h.name, value: h.value, reason: h.reason }));
   }
+  if (pdu.warnings && pdu.warnings.length > 0) out.warnings = [...pdu.warnings];
   return out;
 }
 
@@ -82,6 +83,7 @@ export function describePush(p: WapPush): { [k: string]: JsonValue } {
   }
   out.headers = p.headers.map((h) => ({ name: h.name, value: h.value }));
   out.bodySize = p.body.length;
+  if (p.warnings && p.warnings.length > 0) out.warnings = [...p.warnings];
   return out;
 }
 
@@ -90,7 +92,9 @@ export function viewToText(view: { [k: string]: JsonValue }, indent = '  '): str
   const lines: string[] = [];
   for (const [k, v] of Object.entries(view)) {
     if (Array.isArray(v) && v.length === 0) continue;
-    if (Array.isArray(v) && v.some((x) => typeof x === 'object' && x !== null)) {
+    if (k === 'warnings' && Array.isArray(v)) {
+      lines.push(`${indent}warnings:`, ...v.map((x) => `${indent}  - ${inline(x)}`));
+    } else if (Array.isArray(v) && v.some((x) => typeof x === 'object' && x !== null)) {
       lines.push(`${indent}${k}:`);
       v.forEach((x, i) => {
         if (typeof x === 'object' && x !== null && !Array.isArray(x)) {

@@ -17,7 +17,7 @@ import { DecodeError } from '../../util/errors.js';
 import { err, ok, type Result } from '../../util/result.js';
 import { readSmscAddress, readTpAddress } from './address.js';
 import { decodeDcs } from './dcs.js';
-import { Reader, SMS_INVALID, hexToBytes } from './reader.js';
+import { Reader, SMS_INVALID, bytesToHex, hexToBytes, withoutRecordPadding } from './reader.js';
 import { readTimestampFields, timestamp } from './scts.js';
 import { deliveryStatus } from './status.js';
 import { readUserData } from './userdata.js';
@@ -143,18 +143,20 @@ function withNodePdu(t: SmsDeliver | SmsStatusReport, np: NodePduFields): SmsTpd
   };
 }
 
-function walk(bytes: Uint8Array, smscPresent: boolean): SmsTpdu {
+/** The TPDU, and how many octets of the input it used (TP-UDL's worth; the rest was warned about). */
+function walk(bytes: Uint8Array, smscPresent: boolean): { tpdu: SmsTpdu; consumed: number } {
   const r = new Reader(bytes);
   const smsc = smscPresent ? readSmscAddress(r) : undefined;
   const foAt = r.pos;
   const fo = r.u8('TP-MTI');
   switch (fo & 0x03) {
     case 0:
-      return readDeliver(r, fo, smsc);
+      return { tpdu: readDeliver(r, fo, smsc), consumed: r.pos };
     case 1:
-      return readSubmit(r, fo, smsc);
+      return { tpdu: readSubmit(r, fo, smsc), consumed: r.pos };
     case 2:
-      return readStatusReport(r, fo, smsc);
+      // The optional fields after TP-ST are not read: node-pdu sees the whole report.
+      return { tpdu: readStatusReport(r, fo, smsc), consumed: bytes.length };
     default:
       return r.fail('TP-MTI', 'message type indicator 3 is reserved', foAt);
   }
@@ -167,14 +169,15 @@ function walk(bytes: Uint8Array, smscPresent: boolean): SmsTpdu {
 export function decodeSmsPdu(hex: string, opts?: DecodeOptions): Result<SmsTpdu, DecodeError> {
   const smscPresent = opts?.smscPresent ?? true;
   try {
-    const bytes = hexToBytes(hex.trim());
+    const bytes = hexToBytes(withoutRecordPadding(hex.trim()));
     if (bytes instanceof DecodeError) return err(bytes);
     // Structure first, with our own bounds checks: node-pdu only ever sees a well-formed PDU.
-    const mine = walk(bytes, smscPresent);
+    const { tpdu: mine, consumed } = walk(bytes, smscPresent);
     if (mine.type === 'submit') return ok(mine);
     let np: NodePduFields;
     try {
-      np = nodePduFields(smscPresent ? hex.trim() : `00${hex.trim()}`);
+      // node-pdu sees the PDU without what lies beyond TP-UDL (a warning of ours).
+      np = nodePduFields(bytesToHex(smscPresent ? bytes.subarray(0, consumed) : Uint8Array.from([0, ...bytes.subarray(0, consumed)])));
     } catch {
       // Reserved TP-DCS alphabet (see above): our own reading of the validated octets stands.
       return ok(mine);

@@ -14,6 +14,17 @@ const HEX = /^(?:[0-9a-fA-F]{2})*$/;
  */
 export const MAX_PDU_OCTETS = 12 + 164;
 
+/**
+ * Length of `hex` without the 0xFF octets that pad it beyond MAX_PDU_OCTETS (a whole SIM record,
+ * 3GPP 31.102 §4.2.25, printed by some modems). Only padding past the longest possible PDU is
+ * cut here; padding inside it is left for TP-UDL to tell apart (userdata.ts).
+ */
+export function withoutRecordPadding(hex: string): string {
+  if (hex.length <= MAX_PDU_OCTETS * 2 || hex.length % 2 !== 0) return hex;
+  for (let i = MAX_PDU_OCTETS * 2; i < hex.length; i++) if (hex[i] !== 'F' && hex[i] !== 'f') return hex;
+  return hex.slice(0, MAX_PDU_OCTETS * 2);
+}
+
 /** Hex → bytes; refuses odd length, non-hex characters and oversize input with an offset in octets. */
 export function hexToBytes(hex: string): Uint8Array | DecodeError {
   if (hex.length > MAX_PDU_OCTETS * 2) {

@@ -78,6 +78,11 @@ interface UserDataFields {
   readonly ports?: PortPair;
   /** Text of a complete single-part text message (absent for binary, compressed and concatenated parts). */
   readonly text?: string;
+  /**
+   * Deviations from 23.040 the decoder accepted (octets beyond TP-UDL, 0xFF padding), one
+   * sentence each naming the field; absent when the PDU is as the specification says.
+   */
+  readonly warnings?: readonly string[];
 }
 
 export interface SmsDeliver extends UserDataFields {
@@ -214,7 +219,10 @@ export interface StoredSegment {
 /** A message put together from one or more segments. */
 export interface AssembledMessage {
   readonly type: 'assembled';
-  /** Stable grouping key: originator, reference width, reference and total. */
+  /**
+   * Stable grouping key: originator, reference width, reference and total — and, for a later
+   * message that reused the reference, `@` and the id of its first segment.
+   */
   readonly key: string;
   readonly originator: SmsAddress;
   readonly dcs: DataCodingScheme;
@@ -235,6 +243,8 @@ export interface AssembledMessage {
   /** Decoded text for text messages (missing parts are replaced by U+FFFD markers). */
   readonly text?: string;
   readonly firstReceivedAt: Date;
+  /** The warnings of the segments used, each once. */
+  readonly warnings?: readonly string[];
 }
 
 /** A group still waiting for parts. */

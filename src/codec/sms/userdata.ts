@@ -18,6 +18,21 @@ export interface DecodedUserData {
   readonly concat?: ConcatInfo;
   readonly ports?: PortPair;
   readonly text?: string;
+  /** What was accepted although the PDU is not as 23.040 says (see `excessWarning`). */
+  readonly warnings?: readonly string[];
+}
+
+/**
+ * Octets after TP-UDL's worth of user data. 23.040 §9.2.3.16 says TP-UDL gives the length, so
+ * what follows is not part of the message: real carriers send a few octets more than TP-UDL
+ * counts, and SIM records (3GPP 31.102 §4.2.25, EF_SMS: 176 octets) are padded with 0xFF after
+ * the TPDU, which some modems print with it. Both decode TP-UDL's worth with a warning.
+ */
+function excessWarning(extra: Uint8Array): string {
+  const padding = extra.every((b) => b === 0xff);
+  return padding
+    ? `TP-UD: ${extra.length} octet(s) of 0xFF padding after TP-UDL ignored (3GPP 31.102 §4.2.25)`
+    : `TP-UD: ${extra.length} octet(s) beyond TP-UDL ignored (3GPP 23.040 §9.2.3.16)`;
 }
 
 /** UTF-16BE code units → string; lone surrogates are kept so parts can be joined later. */
@@ -49,12 +64,14 @@ export function readUserData(r: Reader, dcs: DataCodingScheme, udhi: boolean): D
   if (!septetCounted && udl > MAX_UD_OCTETS) r.fail('TP-UDL', `${udl} octets exceed the ${MAX_UD_OCTETS} allowed`, udlAt);
   const udOctets = septetCounted ? Math.ceil((udl * 7) / 8) : udl;
   r.need(udOctets, 'TP-UD');
-  if (r.remaining > udOctets) r.fail('TP-UD', `${r.remaining - udOctets} octet(s) beyond TP-UDL`, r.pos + udOctets);
+  const warnings: string[] = [];
+  if (r.remaining > udOctets) warnings.push(excessWarning(r.bytes.subarray(r.pos + udOctets)));
   const udStart = r.pos;
   let udh: UdhElement[] = [];
   let headerSize = 0;
   if (udhi) {
     if (udl === 0) r.fail('TP-UDHL', 'TP-UDHI is set but TP-UDL is 0', udlAt);
+    // The header is read within TP-UDL's worth only, not into octets beyond it.
     const h = readUdh(r, udOctets);
     udh = h.elements;
     headerSize = h.size;
@@ -83,5 +100,6 @@ export function readUserData(r: Reader, dcs: DataCodingScheme, udhi: boolean): D
     ...(concat ? { concat } : {}),
     ...(ports ? { ports } : {}),
     ...(text !== undefined ? { text } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

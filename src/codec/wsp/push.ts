@@ -22,20 +22,89 @@ export function decodePush(bytes: Uint8Array): Result<WapPush, DecodeError> {
   return guard('push', () => readPush(new Cursor(bytes)));
 }
 
+/** How far a push's HeadersLen may be off for the header block to be found anyway. */
+export const MAX_HEADERS_LEN_SKEW = 8;
+
+const MMS_TYPE = 'application/vnd.wap.mms-message';
+
 export function readPush(c: Cursor): WapPush {
   const transactionId = c.u8('push.TID');
   const pduType = c.u8('push.PDU-Type');
   if (pduType !== PDU_PUSH && pduType !== PDU_CONFIRMED_PUSH) {
     c.fail('push.PDU-Type', `0x${pduType.toString(16)} is not a Push (0x06) or ConfirmedPush (0x07) PDU`, c.pos - 1);
   }
+  const lenAt = c.pos;
   const headersLen = c.uintvar('push.HeadersLen');
+  const after = c.pos;
+  let fault: unknown;
+  try {
+    const p = headerBlock(c, headersLen);
+    if (!looksMms(p) || startsMmsPdu(p.body)) return finish(transactionId, pduType, p);
+  } catch (e) {
+    fault = e;
+  }
+  // Robustness (WAP-230-WSP §8.2.4.1 says HeadersLen covers ContentType and Headers): some
+  // senders count it a few octets off. For an MMS push the body must be an MMS PDU
+  // (X-Mms-Message-Type first, OMA-TS-MMS_ENC §7.1), which tells where the header block really
+  // ends: the nearest length within MAX_HEADERS_LEN_SKEW that parses and leaves such a body wins.
+  for (let d = 1; d <= MAX_HEADERS_LEN_SKEW; d++) {
+    for (const n of [headersLen - d, headersLen + d]) {
+      if (n < 1) continue;
+      const at = new Cursor(c.bytes, after, c.end, c.base);
+      let p: HeaderBlock;
+      try {
+        p = headerBlock(at, n);
+      } catch {
+        continue;
+      }
+      if (!looksMms(p) || !startsMmsPdu(p.body)) continue;
+      c.pos = at.pos;
+      const warning = `push.HeadersLen at offset ${c.offset(lenAt)} says ${headersLen} octets, the header block has ${n} (WAP-230-WSP §8.2.4.1)`;
+      return finish(transactionId, pduType, p, warning);
+    }
+  }
+  if (fault !== undefined) throw fault;
+  // No better reading: the push as its length says, its body for the MMS decoder to judge.
+  c.pos = after;
+  return finish(transactionId, pduType, headerBlock(c, headersLen));
+}
+
+interface HeaderBlock {
+  contentType: WapPush['contentType'];
+  headers: WspHeader[];
+  body: Uint8Array;
+}
+
+function headerBlock(c: Cursor, headersLen: number): HeaderBlock {
   const h = c.sub(headersLen, 'push.Headers');
   const contentType = readContentType(h, 'push.ContentType');
   const headers = readHeaders(h, 'push.Headers');
   const body = c.take(c.remaining, 'push.Data');
-  const app = headers.find((x) => x.code === FIELD.xWapApplicationId);
+  return { contentType, headers, body };
+}
+
+function looksMms(p: HeaderBlock): boolean {
+  return p.contentType.mediaType === MMS_TYPE;
+}
+
+/** X-Mms-Message-Type (0x8C) and a message type value (0x80–0x97, OMA-TS-MMS_ENC §7.3.30). */
+function startsMmsPdu(body: Uint8Array): boolean {
+  const t = body[1] ?? 0;
+  return body[0] === 0x8c && t >= 0x80 && t <= 0x97;
+}
+
+function finish(transactionId: number, pduType: number, p: HeaderBlock, warning?: string): WapPush {
+  const app = p.headers.find((x) => x.code === FIELD.xWapApplicationId);
   const applicationId = app ? applicationIdOf(app) : undefined;
-  return { transactionId, pduType, contentType, headers, ...(applicationId === undefined ? {} : { applicationId }), body };
+  return {
+    transactionId,
+    pduType,
+    contentType: p.contentType,
+    headers: p.headers,
+    ...(applicationId === undefined ? {} : { applicationId }),
+    body: p.body,
+    ...(warning ? { warnings: [warning] } : {}),
+  };
 }
 
 /** The id of an X-Wap-Application-Id header: its number, or its URN text. */

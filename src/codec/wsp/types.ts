@@ -72,6 +72,8 @@ export interface WapPush {
   applicationId?: string | number;
   /** The push body: a view into the decoded buffer. */
   body: Uint8Array;
+  /** What the decoder accepted that the specification does not foresee (a HeadersLen off by a few octets). */
+  warnings?: string[];
 }
 
 /** One entry of a WSP multipart (WAP-230-WSP §8.5). */

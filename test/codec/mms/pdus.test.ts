@@ -6,23 +6,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   buildAcknowledgeInd,
-  buildDeliveryInd,
   buildNotificationInd,
   buildNotifyRespInd,
-  buildReadOrigInd,
-  buildReadRecInd,
-  buildRetrieveConf,
-  buildSendConf,
   buildSendReq,
   decodeMms,
   encodeMms,
-  parseAddress,
   partText,
   smilPart,
-  toAddress,
   type MmsPdu,
 } from '../../../src/codec/mms/index.js';
 import { MAX_HEADERS } from '../../../src/codec/wsp/index.js';
+import * as S from './samples.js';
 
 const b = (...x: number[]): Uint8Array => Uint8Array.from(x);
 const ascii = (s: string): number[] => [...Buffer.from(s, 'latin1')];
@@ -53,17 +47,14 @@ test('m-notifyresp-ind (§6.2, Table 3): hand-built bytes', () => {
 
 test('m-acknowledge-ind (§6.4) and m-send-conf (§6.1.2): builders give canonical bytes', () => {
   assert.deepEqual(encodeMms(buildAcknowledgeInd('t1')), b(0x8c, 0x85, 0x98, ...ascii('t1'), 0, 0x8d, 0x92));
-  const conf = buildSendConf({ transactionId: 't2', responseStatus: 'error-permanent-message-format-corrupt', responseText: 'bad' });
+  const conf = S.sendConfSample(); // also dissected by tshark: pdus-tshark.test.ts
   const back = roundTrip(conf);
   assert.equal(back.responseStatus, 'error-permanent-message-format-corrupt');
   assert.deepEqual(encodeMms(conf).subarray(-7), b(0x92, 0xe2, 0x93, ...ascii('bad'), 0));
 });
 
 test('m-notification-ind (§6.2): builder, relative and absolute expiry (§7.3)', () => {
-  const n = buildNotificationInd({
-    transactionId: 'n1', contentLocation: 'http://mmsc/x?1', messageSize: 23069, expiry: 259200, from: '+33 6 12 34 56 78',
-    subject: 'Hi', contentClass: 'image-basic', deliveryReport: true,
-  });
+  const n = S.notificationSample(); // also dissected by tshark: pdus-tshark.test.ts
   const back = roundTrip(n);
   assert.equal(back.from?.raw, '+33612345678/TYPE=PLMN');
   assert.deepEqual(back.expiry, { kind: 'relative', seconds: 259200 });
@@ -74,11 +65,7 @@ test('m-notification-ind (§6.2): builder, relative and absolute expiry (§7.3)'
 });
 
 test('m-send-req (§6.1.1): SMIL makes multipart/related with start and type; text parts decode by charset', () => {
-  const req = buildSendReq({
-    transactionId: 's1', to: ['+33612345678', 'a@b.example'], cc: ['+33600000000'], bcc: ['c@d.example'], subject: 'Ünïcode',
-    smil: '<smil/>', parts: [{ contentType: 'text/plain', body: 'héllo', contentLocation: 'text.txt' }, { contentType: 'image/jpeg', body: b(0xff, 0xd8), name: 'p.jpg', contentId: '<p>' }],
-    deliveryReport: true, readReport: false, expiry: 3600, priority: 'high', messageClass: 'personal', senderVisibility: 'show',
-  });
+  const req = S.sendReqSample(); // also dissected by tshark: pdus-tshark.test.ts
   assert.equal(req.fromInsertAddress, true);
   const back = roundTrip(req);
   assert.equal(back.contentType?.mediaType, 'application/vnd.wap.multipart.related');
@@ -92,45 +79,31 @@ test('m-send-req (§6.1.1): SMIL makes multipart/related with start and type; te
 });
 
 test('m-retrieve-conf (§6.3), m-delivery-ind (§6.6), m-read-rec-ind / m-read-orig-ind (§6.7)', () => {
-  const date = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
-  const rc = roundTrip(buildRetrieveConf({
-    transactionId: 'r1', messageId: 'm1', date, from: '+491701234567', to: ['+491709999999'], subject: 'S',
-    parts: [{ contentType: 'text/plain', body: 'x' }], priority: 'normal', retrieveStatus: 'ok', retrieveText: 'fine',
-  }));
+  // The same PDUs are dissected by tshark in pdus-tshark.test.ts.
+  const date = S.SAMPLE_DATE;
+  const rc = roundTrip(S.retrieveConfSample());
   assert.deepEqual([rc.messageType, rc.retrieveStatus, rc.date?.getTime()], ['m-retrieve-conf', 'ok', date.getTime()]);
-  const di = roundTrip(buildDeliveryInd({ messageId: 'm1', to: '+491709999999', date, status: 'retrieved' }));
+  const di = roundTrip(S.deliveryIndSample());
   assert.deepEqual([di.messageType, di.status], ['m-delivery-ind', 'retrieved']);
-  const rr = roundTrip(buildReadRecInd({ messageId: 'm1', to: '+491701234567', readStatus: 'read' }));
+  const rr = roundTrip(S.readRecSample());
   assert.deepEqual([rr.messageType, rr.fromInsertAddress, rr.readStatus], ['m-read-rec-ind', true, 'read']);
-  const ro = roundTrip(buildReadOrigInd({ messageId: 'm1', to: '+491701234567', from: '+491709999999', date, readStatus: 'deleted-without-being-read' }));
+  const ro = roundTrip(S.readOrigSample());
   assert.deepEqual([ro.messageType, ro.readStatus], ['m-read-orig-ind', 'deleted-without-being-read']);
 });
 
-function base(messageType: MmsPdu['messageType']): MmsPdu {
-  return { messageType, mmsVersion: '1.3', to: [], cc: [], bcc: [], previouslySentBy: [], previouslySentDate: [], attributes: [], parts: [], unknownHeaders: [] };
-}
+const base = S.base;
 
 test('m-forward-req / m-forward-conf and the MMS 1.3 mbox and cancel PDUs round-trip', () => {
-  const fwd = base('m-forward-req');
-  Object.assign(fwd, {
-    transactionId: 'f1', date: new Date(1e12), from: toAddress('+11'), to: [toAddress('+22')], contentLocation: 'http://m/1',
-    deliveryReport: true, readReport: true, store: true, mmState: 'new', mmFlags: { op: 'add', keyword: 'work' },
-    reportAllowed: false, applicId: 'app', replyApplicId: 'rapp', auxApplicInfo: 'aux', drmContent: true,
-    adaptationAllowed: false, distributionIndicator: true,
-  });
-  roundTrip(fwd);
-  const conf = base('m-forward-conf');
-  Object.assign(conf, { transactionId: 'f1', responseStatus: 'ok', messageId: 'm9', contentLocation: 'http://m/2', storeStatus: 'success', storeStatusText: 'stored', stored: true });
-  roundTrip(conf);
+  // forward-req, forward-conf and cancel-req are also dissected by tshark (pdus-tshark.test.ts).
+  roundTrip(S.forwardReqSample());
+  roundTrip(S.forwardConfSample());
   const view = base('m-mbox-view-req');
   Object.assign(view, { transactionId: 'v', attributes: ['Subject', 'Date'], totals: true, quotas: true, start: 0, limit: 20, mmState: 'draft' });
   assert.deepEqual(roundTrip(view).attributes, ['Subject', 'Date']);
   const vc = base('m-mbox-view-conf');
   Object.assign(vc, { transactionId: 'v', responseStatus: 'ok', mboxTotals: { unit: 'message', value: 3 }, mboxQuotas: { unit: 'size', value: 100000 }, messageCount: 3 });
   roundTrip(vc);
-  const cancel = base('m-cancel-req');
-  Object.assign(cancel, { transactionId: 'c', cancelId: 'm7' });
-  roundTrip(cancel);
+  roundTrip(S.cancelReqSample());
   const cc = base('m-cancel-conf');
   Object.assign(cc, { transactionId: 'c', cancelStatus: 'cancel-request-corrupted' });
   roundTrip(cc);
@@ -142,23 +115,8 @@ test('m-forward-req / m-forward-conf and the MMS 1.3 mbox and cancel PDUs round-
 });
 
 test('every 1.3 header field survives encode → decode', () => {
-  const p = base('m-retrieve-conf');
-  Object.assign(p, {
-    transactionId: 'x', messageId: 'id', date: new Date(1_300_000_000_000), from: toAddress('+4412'), to: [toAddress('+4413')],
-    cc: [parseAddress('10.0.0.1/TYPE=IPv4')], bcc: [parseAddress('::1/TYPE=IPv6')], subject: 'subj', messageClass: 'informational',
-    priority: 'low', senderVisibility: 'hide', deliveryReport: false, readReport: true, reportAllowed: true, status: 'deferred',
-    statusText: 'later', readStatus: 'read', responseStatus: 'error-transient-network-problem', responseText: 'rt',
-    retrieveStatus: 'error-permanent-content-unsupported', retrieveText: 'no', messageSize: 123456,
-    expiry: { kind: 'absolute', date: new Date(1_400_000_000_000) }, deliveryTime: { kind: 'relative', seconds: 60 },
-    contentLocation: 'http://l', replyCharging: 'accepted-text-only', replyChargingDeadline: { kind: 'relative', seconds: 86400 },
-    replyChargingId: 'rcid', replyChargingSize: 3000, previouslySentBy: [{ count: 1, address: toAddress('+1') }, { count: 2, address: toAddress('a@b.c') }],
-    previouslySentDate: [{ count: 1, date: new Date(1_000_000_000_000) }, { count: 2, date: new Date(1_100_000_000_000) }],
-    store: false, stored: true, mmState: 'forwarded', mmFlags: { op: 'remove', keyword: 'ключ' }, storeStatus: 'error-permanent-mmbox-full',
-    storeStatusText: 'full', totals: false, quotas: false, mboxTotals: { unit: 'size', value: 5 }, mboxQuotas: { unit: 'message', value: 500 },
-    messageCount: 200, start: 5, limit: 300, attributes: ['From'], distributionIndicator: false, recommendedRetrievalMode: 'manual',
-    recommendedRetrievalModeText: 'please', applicId: 'a', replyApplicId: 'b', auxApplicInfo: 'c', contentClass: 'content-rich',
-    drmContent: false, adaptationAllowed: true, replaceId: 'r', cancelId: 'c', cancelStatus: 'cancel-request-successfully-received',
-  });
+  // The same PDU is dissected by tshark in pdus-tshark.test.ts.
+  const p = S.everyFieldSample();
   const back = roundTrip(p);
   assert.equal(back.mmFlags?.keyword, 'ключ');
   assert.equal(back.previouslySentBy[1]?.address.type, 'email');

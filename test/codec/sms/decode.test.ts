@@ -139,6 +139,14 @@ test('node-pdu defect: a truncated PDU parses without error — ours gives Decod
   assert.equal(r.error.offset, 27);
 });
 
+test('octets beyond TP-UDL are decoded around with a warning, not refused (field quirk, 23.040 §9.2.3.16)', () => {
+  const r = decodeSmsPdu('07911326040000F0040B911346610089F600004210724135214001C1FF');
+  assert.ok(r.ok);
+  const d = r.value as SmsDeliver;
+  assert.equal(d.text, 'A');
+  assert.deepEqual(d.warnings, ['TP-UD: 1 octet(s) of 0xFF padding after TP-UDL ignored (3GPP 31.102 §4.2.25)']);
+});
+
 test('malformed PDUs name the field and the octet offset', () => {
   const cases: Array<[string, string, number]> = [
     ['', 'SMSC length', 0],
@@ -154,7 +162,6 @@ test('malformed PDUs name the field and the octet offset', () => {
     ['07911326040000F0040B911346610089F6000042107241352140A1', 'TP-UDL', 26],
     ['07911326040000F0440B911346610089F6000442107241352140020605', 'TP-UDHL', 27],
     ['07911326040000F0440B911346610089F600044210724135214003020004', 'UDH IED', 28],
-    ['07911326040000F0040B911346610089F600004210724135214001C1FF', 'TP-UD', 28],
     ['0G', 'PDU hex', 0],
     ['079', 'PDU hex', 1],
   ];

@@ -175,6 +175,14 @@ test('binary data with ports: 16-bit port IE, 8-bit DCS, 128 octets per concaten
 test('SMS-DELIVER encoder: alphanumeric sender, zone, status-report indication', () => {
   const scts = new Date('2025-03-04T05:06:07Z');
   const [p] = encodeDeliver({ from: 'MyBank', text: 'Code 1234', scts, sctsOffsetMinutes: 120, statusReportIndication: true, smsc: '+4917000' });
+  // Expected octets assembled by hand (not by our decoder), 3GPP 23.040 §9.2.2.1:
+  //   05 91 94 71 00 F0        SMSC +4917000 (24.011 §8.2.5.1)
+  //   24                       TP-MTI 00, TP-MMS 1 (0x04), TP-SRI 1 (0x20)
+  //   0B D0 CD BC 30 EC 5E 03  TP-OA: 11 semi-octets, alphanumeric (TON 101), "MyBank" in 7-bit (§9.1.2.5)
+  //   00 00                    TP-PID, TP-DCS (GSM 7-bit)
+  //   52 30 40 70 60 70 80     TP-SCTS 25-03-04 07:06:07, +8 quarters = +02:00 (§9.2.3.11)
+  //   09 C3 37 B9 0C 8A C9 66 34  TP-UDL 9 septets, "Code 1234" packed (23.038 §6.1.2.1.1)
+  assert.equal(p!.hex, '0591947100F0240BD0CDBC30EC5E0300005230407060708009C337B90C8AC96634');
   const d = decodeEncoded<SmsDeliver>(p!, 'deliver');
   assert.equal(d.originator.number, 'MyBank');
   assert.equal(d.originator.kind, 'alphanumeric');
@@ -186,6 +194,10 @@ test('SMS-DELIVER encoder: alphanumeric sender, zone, status-report indication',
 
 test('SMS-STATUS-REPORT encoder round-trips every category', () => {
   const base = { messageReference: 77, recipient: TO, scts: new Date('2025-01-01T00:00:00Z'), dischargeTime: new Date('2025-01-01T00:00:30Z'), offsetMinutes: -180 };
+  // Hand-assembled (23.040 §9.2.2.3): SMSC 00 (stored one), first octet 06 (TP-MTI 10, TP-MMS 1),
+  // TP-MR 4D, TP-RA 0D 91 94 71 16 32 54 76 F8, TP-SCTS 24-12-31 21:00:00 −03:00 (12 quarters with
+  // the sign bit: 29), TP-DT 21:00:30, TP-ST 46.
+  assert.equal(encodeStatusReport({ ...base, status: 0x46 }).hex, '00064D0D91947116325476F8422113120000294221131200032946');
   const expected: Array<[number, string]> = [[0x00, 'delivered'], [0x21, 'still-trying'], [0x46, 'permanent-failure'], [0x62, 'temporary-failure']];
   for (const [st, category] of expected) {
     const r = decodeSmsPdu(encodeStatusReport({ ...base, status: st }).hex);

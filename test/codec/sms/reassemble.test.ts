@@ -134,3 +134,62 @@ test('a sender that switches alphabet between parts: each run decodes with its o
   assert.equal(r.messages.length, 1);
   assert.equal(r.messages[0]?.text, `${'g'.repeat(153)}${'ж'.repeat(33)}`);
 });
+
+// Concatenation references wrap (3GPP 23.040 §9.2.3.24.1: an 8-bit reference, modulo 256): two
+// messages from one originator can carry the same reference and total while both are open.
+function wrapped(text: string, scts: Date, prefix: string, at: number): StoredSegment[] {
+  return segments(encodeDeliver({ from: FROM, text, reference: 7, scts }), prefix, at);
+}
+const T0 = new Date(Date.UTC(2026, 0, 1, 12, 0, 0));
+const T256 = new Date(T0.getTime() + 256_000);
+const TEXT_A = `${'A'.repeat(153)}${'a'.repeat(153)}${'1'.repeat(20)}`;
+const TEXT_B = `${'B'.repeat(153)}${'b'.repeat(153)}${'2'.repeat(20)}`;
+
+test('a reused reference: interleaved segments of two messages become two messages, none taken as a duplicate', () => {
+  const a = wrapped(TEXT_A, T0, 'a', 0);
+  const b = wrapped(TEXT_B, T256, 'b', 10);
+  // Arrival: A1 A2 B1 A3 B2 B3.
+  const arrival = [a[0]!, a[1]!, { ...b[0]!, receivedAt: new Date(2) }, { ...a[2]!, receivedAt: new Date(3) }, { ...b[1]!, receivedAt: new Date(4) }, { ...b[2]!, receivedAt: new Date(5) }];
+  const r = reassemble(arrival, { now: new Date(10), timeoutMs: 60_000, windowMs: 60_000 });
+  assert.equal(r.waiting.length, 0);
+  assert.deepEqual(r.messages.map((m) => m.text), [TEXT_A, TEXT_B]);
+  assert.deepEqual(r.messages.map((m) => m.duplicateIds.length), [0, 0]);
+  assert.notEqual(r.messages[0]?.key, r.messages[1]?.key);
+});
+
+test('a segment is never folded into a message that is already complete (same reference, same time stamp)', () => {
+  const a = wrapped(TEXT_A, T0, 'a', 0);
+  const b = wrapped(TEXT_B, T0, 'b', 100);
+  const r = reassemble([...a, ...b], { now: new Date(200), timeoutMs: 60_000 });
+  assert.deepEqual(r.messages.map((m) => m.text), [TEXT_A, TEXT_B]);
+  assert.deepEqual(r.messages.map((m) => m.incomplete), [false, false]);
+});
+
+test('an older message with a lost segment does not take the segment of a newer one with the same reference', () => {
+  const a = wrapped(TEXT_A, T0, 'a', 0);
+  const b = wrapped(TEXT_B, T256, 'b', 1000);
+  const r = reassemble([a[0]!, a[1]!, ...b], { now: new Date(2000), timeoutMs: 60_000, windowMs: 60_000 });
+  assert.deepEqual(r.messages.map((m) => m.text), [TEXT_B]);
+  assert.equal(r.waiting.length, 1);
+  assert.deepEqual(r.waiting[0]?.segmentIds, ['a000', 'a001']);
+  assert.deepEqual(r.waiting[0]?.missing, [3]);
+});
+
+test('a segment arriving after the window of an open message starts a message of its own', () => {
+  const a = wrapped(TEXT_A, T0, 'a', 0);
+  const late = { ...a[2]!, id: 'late', receivedAt: new Date(70_000) };
+  const r = reassemble([a[0]!, a[1]!, late], { now: new Date(70_001), timeoutMs: 60_000, windowMs: 60_000 });
+  // The first two were released incomplete at their timeout; the late part waits on its own.
+  assert.equal(r.messages.length, 1);
+  assert.deepEqual(r.messages[0]?.missing, [3]);
+  assert.deepEqual(r.waiting.map((w) => w.segmentIds), [['late']]);
+});
+
+test('a repeated segment (same data, same time stamp) is still a duplicate, also after its message is complete', () => {
+  const a = wrapped(TEXT_A, T0, 'a', 0);
+  const again = { ...a[1]!, id: 'again', receivedAt: new Date(50) };
+  const r = reassemble([...a, again], { now: new Date(60), timeoutMs: 60_000, windowMs: 60_000 });
+  assert.equal(r.messages.length, 1);
+  assert.deepEqual(r.messages[0]?.duplicateIds, ['again']);
+  assert.equal(r.waiting.length, 0);
+});

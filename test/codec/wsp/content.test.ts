@@ -153,6 +153,9 @@ test('push: built from scratch, URN application id, ConfirmedPush', () => {
     transactionId: 9, pduType: 0x07, headers: [], applicationId: 'urn:x-example:app',
     contentType: { mediaType: 'text/plain', params: {} }, body: b(0x41),
   });
+  // By hand (WAP-230-WSP §8.2.4.1): TID 09, ConfirmedPush 07, HeadersLen 20, text/plain (0x03 | 0x80),
+  // X-Wap-Application-Id (0x2F | 0x80) as Text-string (WAP-251 §6.2.2.1: a URN), data 'A'.
+  assert.deepEqual(urn, b(0x09, 0x07, 0x14, 0x83, 0xaf, ...Buffer.from('urn:x-example:app\0', 'latin1'), 0x41));
   const r = decodePush(urn);
   assert.ok(r.ok);
   assert.deepEqual([r.value.pduType, r.value.applicationId, isMmsPush(r.value)], [0x07, 'urn:x-example:app', false]);
