@@ -192,7 +192,8 @@ function backfillRawPduHashes(db: Database.Database): void {
  * v3: API bearer tokens (only a SHA-256 of each token is kept), and the state-change outbox:
  * triggers record every message insert and state change in the same transaction as the
  * change itself, so webhooks and local hooks (src/hooks) see each event exactly once, even
- * across a crash, without the pipeline's steps knowing about them.
+ * across a crash, without the pipeline's steps knowing about them. AUTOINCREMENT: rows are
+ * deleted once handled, and a row id must never come back (it is the event's id).
  */
 const V3_API_OUTBOX = `
 CREATE TABLE api_tokens (
@@ -205,7 +206,7 @@ CREATE TABLE api_tokens (
   revoked_at   INTEGER
 );
 CREATE TABLE state_outbox (
-  id         INTEGER PRIMARY KEY,
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
   msg_id     INTEGER NOT NULL,
   direction  TEXT    NOT NULL,
   state      TEXT    NOT NULL,

@@ -123,6 +123,11 @@ test('message.received reaches the target once, signed; the receiver checks the 
       // Another pass over the outbox adds nothing; nothing more arrives.
       await waitUntil(() => store.db.prepare('SELECT count(*) FROM state_outbox').pluck().get() === 0, 5000, 'the outbox to empty');
       assert.equal(rx.got.length, 1);
+      // A later event, after the outbox emptied, gets a new id (never a handled row's id again).
+      const second = inboundSms(store, 'later');
+      await waitUntil(() => rx.got.length === 2, 10_000, 'the second webhook');
+      assert.equal(rx.got[1]?.json.data.message?.id, second);
+      assert.notEqual(rx.got[1]?.json.id, r.json.id);
     });
   } finally {
     await rx.stop();
