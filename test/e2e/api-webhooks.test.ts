@@ -137,6 +137,8 @@ test('REST send → simulators → delivery reports → one signed webhook per e
   mmscSim.fault({ kind: 'hang', on: 'post', times: 1 });
   let gateway = await startGateway(configPath, log);
   try {
+    // Mounted as the web listener mounts it: no token, no access, unknown addresses included.
+    for (const path of ['/messages', '/status', '/openapi.json', '/no-such-thing']) assert.equal((await fetch(`${api}${path}`)).status, 401, path);
     const smsTo = '+15550310021';
     const mmsTo = '+15550310022';
     const smsReq = { method: 'POST', headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': 'ticket-17' }, body: JSON.stringify({ to: [smsTo], text: 'Your ticket #17 is ready' }) };

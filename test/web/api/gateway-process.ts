@@ -6,22 +6,16 @@
  */
 import Fastify from 'fastify';
 import { Gateway } from '../../../src/app/gateway.js';
-import { createSendService } from '../../../src/app/send.js';
+import { apiWebPlugin } from '../../../src/app/api.js';
 import { loadConfig } from '../../../src/config/index.js';
-import { apiPlugin } from '../../../src/web/api/index.js';
 
 const [configPath] = process.argv.slice(2);
 const config = loadConfig(configPath, process.env);
 const gw = await Gateway.start({ config });
 const app = Fastify();
-await app.register(apiPlugin, {
-  prefix: '/api/v1',
-  store: gw.store,
-  send: createSendService(config, gw.ctx),
-  status: { modem: () => gw.modemStatus() },
-  rateLimit: config.api.rateLimit,
-  maxBodyBytes: config.api.maxBodyBytes,
-});
+const api = apiWebPlugin(config, gw);
+if (!api) throw new Error('api.enabled is false');
+await app.register(api.plugin, { prefix: api.prefix });
 await app.listen({ host: config.web.host, port: config.web.port });
 process.stdout.write('ready\n');
 const stop = async (): Promise<void> => {
