@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { JobWorker } from '../../src/pipeline/worker.js';
 import { openStore, type NewJob, type Store } from '../../src/store/index.js';
 import { silentLogger } from '../../src/util/log.js';
 import { waitUntil } from '../helpers/e2e.js';
+import { cli } from '../ops/fixture.js';
 
 /**
  * Webhooks and hooks.onReceive on real parts: a SQLite store whose state outbox is filled by
@@ -78,7 +80,7 @@ interface Env {
   readonly config: Config;
 }
 
-async function withHooks(configure: (dir: string) => ConfigInput, fn: (env: Env) => Promise<void>): Promise<void> {
+async function withHooks(configure: (dir: string) => ConfigInput, fn: (env: Env) => Promise<void>, modem?: EventEmitter): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'mmsgw-hooks-'));
   const store = openStore({ stateDir: dir });
   const config = parseConfig({ ...demoConfigInput(), stateDir: dir, ...configure(dir) });
@@ -87,7 +89,7 @@ async function withHooks(configure: (dir: string) => ConfigInput, fn: (env: Env)
   const worker = new JobWorker({ queue: store.jobs, handlers: hookHandlers({ ...hookOptions(config), backoff: { baseMs: 100, maxMs: 200, maxAttempts: 1000 } }), log: silentLogger, maxIdleMs: 50 });
   wake.worker = worker;
   worker.start();
-  const hooks = startHooks(config, ctx, worker);
+  const hooks = startHooks(config, ctx, worker, modem as Parameters<typeof startHooks>[3]);
   try {
     await fn({ store, ctx, worker, hooks, dir, config });
   } finally {
@@ -191,7 +193,7 @@ test('a target that never answers 2xx is dead-lettered once the event is older t
   const rx = await new Receiver().start();
   rx.answer = () => 500;
   try {
-    await withHooks(() => ({ webhooks: { targets: [{ name: 'down', url: rx.url, secret: SECRET }], maxAgeHours: 1 } }), async ({ store, config }) => {
+    await withHooks(() => ({ webhooks: { targets: [{ name: 'down', url: rx.url, secret: SECRET }], maxAgeHours: 1 } }), async ({ store, config, dir }) => {
       // Pretend the event is already old: the bound is checked against the job's createdAt.
       const id = inboundSms(store, 'nobody listens');
       await waitUntil(() => store.jobs.list().find((j) => j.kind === 'webhook'), 5000, 'the webhook job');
@@ -202,6 +204,11 @@ test('a target that never answers 2xx is dead-lettered once the event is older t
       await waitUntil(() => store.jobs.get(job.id)?.state === 'dead', 10_000, 'the dead letter', () => store.jobs.get(job.id));
       assert.match(store.jobs.get(job.id)?.lastError ?? '', /HTTP 500/);
       assert.ok(id > 0);
+      // The operator sees it where every dead job is listed.
+      const listed = await cli(['jobs', '--dead', '--state-dir', dir, '--json']);
+      assert.equal(listed.code, 0, listed.stderr);
+      const dead = JSON.parse(listed.stdout) as { kind: string; key: string; lastError: string | null }[];
+      assert.ok(dead.some((j) => j.kind === 'webhook' && j.key === job.key && /HTTP 500/.test(j.lastError ?? '')), listed.stdout);
     });
   } finally {
     await rx.stop();
@@ -268,5 +275,32 @@ test('hooks.onReceive runs the script with the message JSON on stdin; a failure 
     });
   } finally {
     rmSync(scripts, { recursive: true, force: true });
+  }
+});
+
+test('modem.state: a change of the modem state or registration is an event; repeats of the same state are not', async () => {
+  const rx = await new Receiver().start();
+  const modem = new EventEmitter();
+  const status = (state: string, registration: string): unknown => ({ port: '/dev/ttyUSB2', state, sim: 'ready', registration: { state: registration }, operator: { name: 'Sim Net' }, technology: 'lte' });
+  try {
+    await withHooks(
+      () => ({ webhooks: { targets: [{ name: 'ops', url: rx.url, secret: SECRET, events: ['modem.state'] }] } }),
+      async ({ store }) => {
+        modem.emit('status', status('ready', 'home'));
+        modem.emit('status', status('ready', 'home'));
+        modem.emit('status', status('ready', 'searching'));
+        modem.emit('status', status('recovering', 'searching'));
+        inboundSms(store, 'not for this target');
+        await waitUntil(() => rx.got.length >= 3, 10_000, 'three modem.state events');
+        await waitUntil(() => store.db.prepare('SELECT count(*) FROM state_outbox').pluck().get() === 0, 5000, 'the outbox to empty');
+        const seen = rx.got.map((g) => g.json.data as unknown as { modem: { state: string; registration: string } }).map((d) => `${d.modem.state}/${d.modem.registration}`);
+        assert.deepEqual(seen.sort(), ['ready/home', 'ready/searching', 'recovering/searching']);
+        assert.ok(rx.got.every((g) => g.json.type === 'modem.state' && verify(g, SECRET)));
+        assert.equal(new Set(rx.got.map((g) => g.json.id)).size, 3);
+      },
+      modem,
+    );
+  } finally {
+    await rx.stop();
   }
 });

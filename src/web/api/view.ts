@@ -6,10 +6,12 @@
 import type { MessageRow, MessageState, Store } from '../../store/index.js';
 import { ApiProblem } from './problem.js';
 
-export const MESSAGE_STATES: readonly MessageState[] = [
+export const MESSAGE_STATES = [
   'received', 'notified', 'retrieving', 'retrieved', 'relayed', 'deferred',
   'queued', 'submitting', 'sent', 'delivered', 'read', 'failed', 'expired', 'rejected',
-];
+] as const satisfies readonly MessageState[];
+/** Fails to compile when the store gains a state this list (and the OpenAPI enum) lacks. */
+export const STATES_COMPLETE: Exclude<MessageState, (typeof MESSAGE_STATES)[number]> extends never ? true : never = true;
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
@@ -81,7 +83,7 @@ export function parseListQuery(q: Record<string, unknown>): ListQuery {
   let state: MessageState[] | undefined;
   if (stateText !== undefined) {
     state = stateText.split(',').map((s) => s.trim()) as MessageState[];
-    const bad = state.find((s) => !MESSAGE_STATES.includes(s));
+    const bad = state.find((s) => !(MESSAGE_STATES as readonly string[]).includes(s));
     if (bad !== undefined) throw new ApiProblem(400, 'bad-query', `unknown state '${bad.slice(0, 20)}' (one of ${MESSAGE_STATES.join(', ')})`, 'state');
   }
   const sinceText = one(q.since, 'since');
