@@ -15,6 +15,7 @@ import { createMm1, type Mm1Wiring } from './mmsc.js';
 import { createNotifier } from './notifier.js';
 import { openModem } from './modem.js';
 import { startMailIn, type MailIn } from './mail-in.js';
+import { hooksHandlers, startHooks } from './hooks.js';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -98,7 +99,7 @@ export class Gateway {
       send: { sms: modem, mms: mm1?.client, deliveryReports: config.sms.statusReports, instanceId: id },
       notify: { notifier, from: `mmsgw@${config.mail.out.fromDomain}`, reports: true },
     };
-    const worker = new JobWorker({ queue: store.jobs, handlers: pipelineHandlers(ctx, deps), log: log.child({ ns: 'jobs' }), now });
+    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config) }, log: log.child({ ns: 'jobs' }), now });
     wake.worker = worker;
     const gw = new Gateway(config, log, store, ctx, worker);
     gw.modem = modem;
@@ -114,6 +115,9 @@ export class Gateway {
     });
 
     worker.start();
+    // Webhooks and hooks.onReceive: events from the store's state outbox, and the modem's state.
+    const hooks = startHooks(config, ctx, worker, modem);
+    gw.closers.unshift(() => hooks.stop());
     if (modem) {
       modem.onSms(async (sms) => {
         acceptSms(ctx, { pdu: sms.pdu, receivedAt: sms.receivedAt, ...(sms.storage !== undefined ? { storage: sms.storage } : {}), ...(sms.index !== undefined ? { index: sms.index } : {}) });

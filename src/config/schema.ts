@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bool, e164, host, hostPort, httpUrl, int, ip, isLoopback, oneOf, quoteHint, show, text } from './fields.js';
 import { composeSection, mailSection } from './schema-mail.js';
+import { apiSection, hooksSection, webhooksSection } from './schema-api.js';
 
 /**
  * The configuration schema. Every setting has its range and default here and in
@@ -173,6 +174,9 @@ export const configSchema = z.strictObject({
   mail: mailSection,
   compose: composeSection,
   web,
+  api: apiSection,
+  webhooks: webhooksSection,
+  hooks: hooksSection,
   simulate,
 }).superRefine((c, ctx) => {
   if (c.compose.maxSmsParts > c.sms.maxSmsParts) {

@@ -33,4 +33,8 @@ export const JOB = {
   sendSms: 'send-sms',
   /** Tell the sender of an outbound message about a delivery/read report or a failure. Key `notify:<reportId>`. */
   notifySender: 'notify-sender',
+  /** POST an event to one webhook target (src/hooks). Key `webhook:<target>:<eventId>`. */
+  webhook: 'webhook',
+  /** Run the hooks.onReceive script for a received message (src/hooks). Key `hook-on-receive:<eventId>`. */
+  hookOnReceive: 'hook-on-receive',
 } as const;

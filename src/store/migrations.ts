@@ -197,10 +197,44 @@ function backfillRawPduHashes(db: Database.Database): void {
   }
 }
 
+/**
+ * v3: API bearer tokens (only a SHA-256 of each token is kept), and the state-change outbox:
+ * triggers record every message insert and state change in the same transaction as the
+ * change itself, so webhooks and local hooks (src/hooks) see each event exactly once, even
+ * across a crash, without the pipeline's steps knowing about them. AUTOINCREMENT: rows are
+ * deleted once handled, and a row id must never come back (it is the event's id).
+ */
+const V3_API_OUTBOX = `
+CREATE TABLE api_tokens (
+  id           INTEGER PRIMARY KEY,
+  name         TEXT    NOT NULL UNIQUE,
+  hash         TEXT    NOT NULL UNIQUE,
+  scopes       TEXT    NOT NULL,
+  created_at   INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at   INTEGER
+);
+CREATE TABLE state_outbox (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  msg_id     INTEGER NOT NULL,
+  direction  TEXT    NOT NULL,
+  state      TEXT    NOT NULL,
+  prev_state TEXT,
+  at         INTEGER NOT NULL
+);
+CREATE TRIGGER state_outbox_insert AFTER INSERT ON messages BEGIN
+  INSERT INTO state_outbox (msg_id, direction, state, prev_state, at) VALUES (new.id, new.direction, new.state, NULL, new.updated_at);
+END;
+CREATE TRIGGER state_outbox_update AFTER UPDATE OF state ON messages WHEN new.state IS NOT old.state BEGIN
+  INSERT INTO state_outbox (msg_id, direction, state, prev_state, at) VALUES (new.id, new.direction, new.state, old.state, new.updated_at);
+END;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: V1_INITIAL },
   { version: 2, name: 'idempotency keys', sql: V2_IDEMPOTENCY, after: backfillRawPduHashes },
   { version: 3, name: 'decode warnings', sql: V3_DECODE_WARNINGS },
+  { version: 4, name: 'api tokens and state outbox', sql: V3_API_OUTBOX },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import type { CliCommand } from '../registry.js';
 import { startDemo } from '../../demo/environment.js';
 import { drive } from '../../demo/drive.js';
+import { driveApi, startDemoApi } from '../../demo/api.js';
 import { rootLogger } from '../../util/log.js';
 
 const usage = `usage: mmsgw demo [--state-dir DIR] [--baud N] [--profile NAME] [--messages N [--json] [--seed N] [--timeout SECONDS] [--keep]]
@@ -52,17 +53,21 @@ export const command: CliCommand = {
     const stateDir = resolve(values['state-dir'] ?? (scripted ? `.mmsgw-demo-run-${process.pid}` : '.mmsgw-demo'));
     if (scripted) rootLogger({ level: process.env.MMSGW_LOG_LEVEL ?? 'warn' });
     const env = await startDemo({ stateDir, baudRate: baud, ...(values.profile ? { profile: values.profile } : {}) });
+    const api = await startDemoApi(env);
     if (scripted) {
       try {
-        const summary = await drive(env, {
+        const driven = await drive(env, {
           messages,
           ...(values.seed ? { seed: Number(values.seed) } : {}),
           ...(values.timeout ? { timeoutMs: Number(values.timeout) * 1000 } : {}),
         });
+        const a = await driveApi(env, api, messages, Date.now() + (values.timeout ? Number(values.timeout) * 1000 : 120_000));
+        const summary = { ...driven, api: a, lost: driven.lost + (a.sent - a.submitted) };
         if (values.json) console.log(JSON.stringify(summary));
         else console.log(summary);
         return summary.lost > 0 || summary.duplicates > 0 ? 1 : 0;
       } finally {
+        await api.stop();
         await env.stop();
         if (!values.keep && values['state-dir'] === undefined) rmSync(stateDir, { recursive: true, force: true });
       }
@@ -74,6 +79,7 @@ export const command: CliCommand = {
         `  simulated MMSC   ${env.mmscSim.url} (WAP proxy ${env.mmscSim.proxyUrl}, control ${env.mmscSim.proxyUrl}/_sim/)`,
         `  mail sink        smtp://127.0.0.1:${env.sink.port}, mails in ${resolve(stateDir, 'mailbox')}`,
         `  mail in          smtp://127.0.0.1:${env.smtpInPort} (write to box+<number>@mmsgw.localhost from @mmsgw.localhost)`,
+        `  REST API         ${api.url} (token in ${resolve(stateDir, 'endpoints.json')})`,
         `  state            ${stateDir}`,
         '',
         'Try: mmsgw demo --messages 10 --json    (in another terminal, a separate run)',
@@ -84,6 +90,7 @@ export const command: CliCommand = {
       process.once('SIGINT', () => done());
       process.once('SIGTERM', () => done());
     });
+    await api.stop();
     await env.stop();
     return 0;
   },

@@ -1,0 +1,106 @@
+/**
+ * Wires webhooks and hooks.onReceive into the running gateway: the job handlers (merged into
+ * the worker's), the outbox pass (on a short timer and after every finished job), and the
+ * modem's state changes as `modem.state` events.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/index.js';
+import { drainOutbox, hookHandlers, hookJobs, type HookEvent, type HookOptions } from '../hooks/index.js';
+import type { Modem } from '../modem/index.js';
+import type { PipelineContext } from '../pipeline/context.js';
+import type { JobHandler, JobWorker } from '../pipeline/worker.js';
+import { errorMessage } from '../util/errors.js';
+
+/** How often the outbox is looked at when no job finished in between. */
+const OUTBOX_POLL_MS = 250;
+
+export function hookOptions(config: Config): HookOptions {
+  const w = config.webhooks;
+  const h = config.hooks;
+  return {
+    targets: w.targets.map((t, i) => ({ name: t.name ?? `webhook-${i + 1}`, url: t.url, events: t.events, secret: t.secret })),
+    webhookTimeoutMs: w.timeoutSeconds * 1000,
+    webhookMaxAgeMs: w.maxAgeHours * 3_600_000,
+    ...(h.onReceive !== null ? { onReceive: { path: h.onReceive, timeoutMs: h.timeoutSeconds * 1000, maxAgeMs: h.maxAgeHours * 3_600_000 } } : {}),
+  };
+}
+
+export function hooksHandlers(config: Config): Record<string, JobHandler> {
+  return hookHandlers(hookOptions(config));
+}
+
+interface ModemLike {
+  on(event: 'status', fn: (s: ReturnType<Modem['status']>) => void): unknown;
+  off(event: 'status', fn: (s: ReturnType<Modem['status']>) => void): unknown;
+}
+
+export interface Hooks {
+  /** One outbox pass now (tests, shutdown). */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startHooks(config: Config, ctx: PipelineContext, worker: JobWorker, modem?: ModemLike): Hooks {
+  const jobsFor = hookJobs(hookOptions(config), ctx.now);
+  let busy: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+  const pass = async (): Promise<void> => {
+    while (!stopped && (await drainOutbox(ctx.store, jobsFor, ctx.now())) > 0) worker.poke();
+  };
+  const drain = (): Promise<void> => {
+    if (busy) {
+      again = true;
+      return busy;
+    }
+    busy = pass()
+      .catch((e: unknown) => ctx.log.warn({ err: errorMessage(e) }, 'event outbox pass failed; retrying'))
+      .finally(() => {
+        busy = undefined;
+        if (again && !stopped) {
+          again = false;
+          void drain();
+        }
+      });
+    return busy;
+  };
+  const timer = setInterval(() => void drain(), OUTBOX_POLL_MS);
+  timer.unref();
+  const onDone = (): void => void drain();
+  worker.on('done', onDone);
+
+  let last: string | undefined;
+  const onStatus = (s: ReturnType<Modem['status']>): void => {
+    const key = `${s.state}|${s.registration.state}`;
+    if (key === last) return;
+    last = key;
+    const event: HookEvent = {
+      id: `evt_modem_${randomUUID()}`,
+      type: 'modem.state',
+      createdAt: new Date(ctx.now()).toISOString(),
+      data: { modem: { state: s.state, registration: s.registration.state, operator: s.operator?.name ?? null, technology: s.technology ?? null, signal: s.signal ?? null } },
+    };
+    const jobs = jobsFor(event);
+    if (jobs.length === 0) return;
+    try {
+      ctx.store.tx(() => {
+        for (const j of jobs) ctx.store.jobs.enqueue(j, ctx.now());
+      });
+      worker.poke();
+    } catch (e) {
+      ctx.log.warn({ err: errorMessage(e) }, 'modem.state event not queued');
+    }
+  };
+  modem?.on('status', onStatus);
+  void drain();
+  return {
+    drain,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      worker.off('done', onDone);
+      modem?.off('status', onStatus);
+      await busy;
+    },
+  };
+}
