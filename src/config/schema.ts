@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bool, e164, host, hostPort, httpUrl, int, ip, isLoopback, oneOf, quoteHint, show, text } from './fields.js';
 import { composeSection, mailSection } from './schema-mail.js';
+import { mm7Section } from './schema-mm7.js';
 
 /**
  * The configuration schema. Every setting has its range and default here and in
@@ -173,6 +174,7 @@ export const configSchema = z.strictObject({
   mail: mailSection,
   compose: composeSection,
   web,
+  mm7: mm7Section,
   simulate,
 }).superRefine((c, ctx) => {
   if (c.compose.maxSmsParts > c.sms.maxSmsParts) {
