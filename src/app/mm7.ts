@@ -41,7 +41,12 @@ export function createMm7(config: Config, ctx: PipelineContext, instanceId: stri
   const service = new Mm7Service({ ctx, sender: createSendService(config, ctx), messageIdPrefix: `mmsgw-${instanceId}` });
   return {
     pluginOptions: { vasps, service, maxRequestBytes: config.mm7.maxRequestBytes, log },
-    handlers: mm7Handlers(ctx, { vasps, relayServerId: config.mm7.relayServerId, ownNumber: ctx.ownNumber }),
+    handlers: mm7Handlers(ctx, {
+      vasps,
+      relayServerId: config.mm7.relayServerId,
+      ownNumber: ctx.ownNumber,
+      backoff: { baseMs: config.mm7.retry.initialSeconds * 1000, maxMs: config.mm7.retry.maxSeconds * 1000, maxAttempts: config.mm7.retry.maxAttempts },
+    }),
     followups: (job) => mm7Followups(ctx, vasps, job),
   };
 }

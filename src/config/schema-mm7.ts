@@ -39,6 +39,14 @@ export const mm7Section = z
     maxRequestBytes: int(4096, 52_428_800).default(3_145_728),
     /** MMSRelayServerID the box gives in the requests it sends. */
     relayServerId: text().default('mmsgw'),
+    /** Retries of requests to VASPs (DeliverReq, reports): exponential backoff, then dead-lettered. */
+    retry: z
+      .strictObject({
+        initialSeconds: int(1, 3600).default(5),
+        maxSeconds: int(1, 86400).default(1800),
+        maxAttempts: int(1, 1000).default(60),
+      })
+      .prefault({}),
     vasps: z.array(vasp).max(64, { error: 'at most 64 VASPs' }).default([]),
   })
   .prefault({})

@@ -1,3 +1,4 @@
+import type { BackoffPolicy } from '../../pipeline/backoff.js';
 import type { JobHandler } from '../../pipeline/worker.js';
 import type { PipelineContext } from '../../pipeline/context.js';
 import { PermanentJobError } from '../../pipeline/errors.js';
@@ -50,6 +51,7 @@ export interface Mm7OutboundOptions {
   readonly ownNumber: string | undefined;
   /** Deadline of one HTTP exchange with a VASP. */
   readonly timeoutMs?: number;
+  readonly backoff?: BackoffPolicy;
 }
 
 /** MMS X-Mms-Status (OMA-TS-MMS_ENC §7.3.54) and SMS status categories → DeliveryReportReq MMStatus. */
@@ -223,7 +225,7 @@ export function mm7Handlers(ctx: PipelineContext, o: Mm7OutboundOptions): Record
     return v;
   };
   // Like webhooks: retried for about a day, then dead-lettered (visible in `mmsgw jobs --dead`).
-  const backoff = { baseMs: 5_000, maxMs: 30 * 60_000, maxAttempts: 60 };
+  const backoff = o.backoff ?? { baseMs: 5_000, maxMs: 30 * 60_000, maxAttempts: 60 };
   const repo = new Mm7Repo(ctx.store.db);
   return {
     [MM7_JOB.deliver]: {

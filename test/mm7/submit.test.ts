@@ -1,0 +1,76 @@
+/**
+ * MM7 end to end on the simulators (3GPP TS 23.140 §8): a VASP submits an MMS with a JPEG,
+ * the MMSC simulator receives it from the gateway, the handset's delivery report comes back
+ * through the modem as WAP Push, and a DeliveryReportReq reaches the VASP simulator — in the
+ * namespace the VASP used. Every SOAP message the box wrote is checked by python3's xml.etree.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { REL5 } from '../../src/web/mm7/ns.js';
+import { waitUntil } from '../helpers/e2e.js';
+import { jpeg, NS5, NS6, pyCheck, withMm7 } from './helpers.js';
+
+const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+describe('MM7 SubmitReq', { timeout: 120_000 }, () => {
+  for (const rel of ['REL-6-MM7-1-4', 'REL-5-MM7-1-2'] as const) {
+    it(`${rel}: a JPEG reaches the MMSC, and the delivery report reaches the VASP in the same namespace`, async () => {
+      await withMm7({}, async ({ e2e, vasp }) => {
+        const ns = rel === 'REL-5-MM7-1-2' ? NS5 : NS6;
+        const picture = await jpeg(96, 64, 3);
+        const answer = await vasp.submit({
+          to: ['+15550200123'],
+          subject: `[mm7-${rel}] photo`,
+          parts: [{ contentType: 'text/plain', charset: 'utf-8', body: Buffer.from('Your photo is ready — grüße'), name: 'caption.txt' }, { contentType: 'image/jpeg', body: picture, name: 'photo.jpg' }],
+          deliveryReport: true,
+          ...(rel === 'REL-5-MM7-1-2' ? { release: REL5 } : {}),
+        });
+        assert.equal(answer.httpStatus, 200, answer.xml);
+        const py = pyCheck(answer.xml, { ns, op: 'SubmitRsp' });
+        assert.deepEqual(py.errors, []);
+        assert.equal(py.status, 1000);
+        assert.equal(py.version, rel === 'REL-5-MM7-1-2' ? '5.3.0' : '6.8.0');
+        assert.ok(answer.messageId);
+
+        const sent = await waitUntil(() => e2e.mmscSim.sent().find((s) => s.pdu.subject?.includes(`[mm7-${rel}]`)), 30_000, 'the m-send-req at the MMSC');
+        assert.deepEqual(sent.pdu.to.map((a) => a.value.replace(/\/TYPE=PLMN$/, '')), ['+15550200123']);
+        const image = sent.pdu.parts.find((p) => p.contentType === 'image/jpeg');
+        assert.ok(image, 'the JPEG is a part of the MMS');
+        assert.equal(sha(image.body), sha(picture), 'the JPEG arrives byte-identical');
+        const text = sent.pdu.parts.find((p) => p.contentType === 'text/plain');
+        assert.ok(text && Buffer.from(text.body).toString('utf8').includes('grüße'));
+
+        const report = await waitUntil(() => vasp.received.find((r) => r.op === 'DeliveryReportReq'), 30_000, 'the DeliveryReportReq at the VASP', () => e2e.gateway.store.jobs.list());
+        assert.equal(report.namespace, ns);
+        assert.equal(report.messageId, answer.messageId);
+        assert.equal(report.mmStatus, 'Retrieved');
+        assert.deepEqual(report.recipients, ['+15550200123']);
+        const rpy = pyCheck(report.raw.xml, { ns, op: 'DeliveryReportReq', spec: rel === 'REL-5-MM7-1-2' ? 'DeliveryReportReq5' : 'DeliveryReportReq6' });
+        assert.deepEqual(rpy.errors, []);
+        assert.equal(rpy.MessageID, answer.messageId);
+        assert.equal(rpy.Recipient, 'Number:+15550200123');
+        // Exactly one report, and nothing else pending for the VASP.
+        await waitUntil(() => e2e.gateway.store.jobs.list().every((j) => !j.kind.startsWith('mm7-') || j.state === 'done'), 10_000, 'mm7 jobs done');
+        assert.equal(vasp.received.filter((r) => r.op === 'DeliveryReportReq').length, 1);
+      });
+    });
+  }
+
+  it('a SubmitReq retried with the same TransactionID gets the first MessageID and sends one MMS', async () => {
+    await withMm7({ reportDelayMs: undefined }, async ({ e2e, vasp }) => {
+      const parts = [{ contentType: 'image/jpeg', body: await jpeg(32, 32, 9), name: 'a.jpg' }];
+      const first = await vasp.submit({ to: ['+15550200124'], subject: '[mm7-retry]', parts, transactionId: 'tx-retry-1' });
+      const again = await vasp.submit({ to: ['+15550200124'], subject: '[mm7-retry]', parts, transactionId: 'tx-retry-1' });
+      assert.equal(first.status.code, 1000);
+      assert.equal(again.status.code, 1000);
+      assert.equal(again.messageId, first.messageId);
+      await waitUntil(() => e2e.mmscSim.sent().some((s) => s.pdu.subject === '[mm7-retry]'), 30_000, 'the m-send-req');
+      const other = await vasp.submit({ to: ['+15550200124'], subject: '[mm7-retry] other', parts, transactionId: 'tx-retry-1' });
+      assert.equal(other.status.code, 4004, 'a different message under a used TransactionID is refused');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(e2e.mmscSim.sent().filter((s) => s.pdu.subject?.startsWith('[mm7-retry]')).length, 1);
+      assert.equal(e2e.gateway.store.messages.list({ direction: 'out' }).length, 1);
+    });
+  });
+});
