@@ -122,7 +122,14 @@ export class Mm7Service {
   /** SubmitReq → queued message and its MessageID, or a refusal status. */
   async submit(account: VaspAccount, release: Mm7Release, transactionId: string, req: SubmitReq, parts: readonly MimePart[]): Promise<OpResult> {
     checkIdentity(account, req.sender);
-    const to = numbersOf([...req.to, ...req.cc, ...req.bcc]);
+    let to: string[];
+    try {
+      to = numbersOf([...req.to, ...req.cc, ...req.bcc]);
+    } catch (e) {
+      // A well-formed request the box cannot carry out: answered in SubmitRsp, not as a fault.
+      if (e instanceof Mm7Fault) return { status: e.status, details: e.message };
+      throw e;
+    }
     const content = toSendContent(contentParts(parts, req.contentId));
     const outcome = await this.o.sender.send({
       to,
