@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { mmsAddress, mmsPdu, pushPdus, wapPushFor } from '../../src/sim/mmsc/index.js';
 import { REL5 } from '../../src/web/mm7/ns.js';
-import { waitUntil } from '../helpers/e2e.js';
+import { OWN_NUMBER, waitUntil } from '../helpers/e2e.js';
 import { jpeg, NS5, NS6, pyCheck, withMm7 } from './helpers.js';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -71,6 +72,24 @@ describe('MM7 SubmitReq', { timeout: 120_000 }, () => {
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(e2e.mmscSim.sent().filter((s) => s.pdu.subject?.startsWith('[mm7-retry]')).length, 1);
       assert.equal(e2e.gateway.store.messages.list({ direction: 'out' }).length, 1);
+    });
+  });
+});
+
+describe('MM7 ReadReplyReq', { timeout: 120_000 }, () => {
+  it('a read report (m-read-orig-ind by WAP Push) for a message the VASP asked a read reply for reaches it as ReadReplyReq', async () => {
+    await withMm7({ reportDelayMs: undefined }, async ({ e2e, vasp }) => {
+      const answer = await vasp.submit({ to: ['+15550200400'], subject: '[mm7-read]', parts: [{ contentType: 'image/jpeg', body: await jpeg(30, 30, 6) }], readReply: true, deliveryReport: false });
+      const sent = await waitUntil(() => e2e.mmscSim.sent().find((s) => s.pdu.subject === '[mm7-read]'), 30_000, 'the MMS');
+      // OMA-TS-MMS_ENC §6.7.2: the recipient's read report, pushed by the MMSC.
+      const pdu = mmsPdu({ messageType: 'm-read-orig-ind', mmsVersion: '1.2', messageId: sent.messageId, to: [mmsAddress(OWN_NUMBER)], from: mmsAddress('+15550200400'), date: new Date(), readStatus: 'read' });
+      for (const hex of pushPdus(wapPushFor(pdu, 77), '+15550109999', 77)) await e2e.modemSim.deliverSms(hex);
+      const rr = await waitUntil(() => vasp.received.find((r) => r.op === 'ReadReplyReq'), 30_000, 'the ReadReplyReq', () => e2e.gateway.store.jobs.list());
+      assert.equal(rr.messageId, answer.messageId);
+      assert.equal(rr.mmStatus, 'Read');
+      const py = pyCheck(rr.raw.xml, { ns: NS6, op: 'ReadReplyReq', spec: 'ReadReplyReq6' });
+      assert.deepEqual(py.errors, []);
+      assert.equal(vasp.received.filter((r) => r.op === 'DeliveryReportReq').length, 0, 'no delivery report was asked for');
     });
   });
 });
