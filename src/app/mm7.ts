@@ -1,10 +1,11 @@
+import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config/index.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import type { JobHandler } from '../pipeline/worker.js';
 import type { NewJob } from '../store/index.js';
 import type { Logger } from '../util/log.js';
 import type { VaspAccount } from '../web/mm7/auth.js';
-import type { Mm7PluginOptions } from '../web/mm7/index.js';
+import { mm7Plugin, type Mm7PluginOptions } from '../web/mm7/index.js';
 import { releaseByName, REL6 } from '../web/mm7/ns.js';
 import { mm7Followups, mm7Handlers } from '../web/mm7/outbound.js';
 import { Mm7Service } from '../web/mm7/service.js';
@@ -14,6 +15,8 @@ import { createSendService } from './send.js';
 export interface Mm7Wiring {
   /** For `app.register(mm7Plugin, { prefix: '/mm7', ...pluginOptions })`. */
   readonly pluginOptions: Mm7PluginOptions;
+  /** The same, bound to its options, for the web listener's plugin list (`{ prefix, plugin }`). */
+  readonly webPlugin: { readonly prefix: '/mm7'; readonly plugin: FastifyPluginAsync };
   readonly handlers: Readonly<Record<string, JobHandler>>;
   /** MM7 jobs that follow a pipeline job (enqueued in the same transaction). */
   followups(job: NewJob): NewJob[];
@@ -39,8 +42,10 @@ export function createMm7(config: Config, ctx: PipelineContext, instanceId: stri
   if (!config.mm7.enabled) return undefined;
   const vasps = vaspAccounts(config);
   const service = new Mm7Service({ ctx, sender: createSendService(config, ctx), messageIdPrefix: `mmsgw-${instanceId}` });
+  const pluginOptions: Mm7PluginOptions = { vasps, service, maxRequestBytes: config.mm7.maxRequestBytes, log };
   return {
-    pluginOptions: { vasps, service, maxRequestBytes: config.mm7.maxRequestBytes, log },
+    pluginOptions,
+    webPlugin: { prefix: '/mm7', plugin: async (app) => app.register(mm7Plugin, pluginOptions) },
     handlers: mm7Handlers(ctx, {
       vasps,
       relayServerId: config.mm7.relayServerId,

@@ -11,7 +11,6 @@ import sharp from 'sharp';
 import type { ConfigInput } from '../../src/config/index.js';
 import { freePort } from '../../src/demo/environment.js';
 import { startVaspSim, type VaspSim } from '../../src/sim/vasp/index.js';
-import { mm7Plugin } from '../../src/web/mm7/index.js';
 import { startE2e, type E2eEnv, type E2eOptions } from '../helpers/e2e.js';
 
 export const NS5 = 'http://www.3gpp.org/ftp/Specs/archive/23_series/23.140/schema/REL-5-MM7-1-2';
@@ -64,7 +63,8 @@ export async function startMm7(o: E2eOptions & { vaspVersion?: 'REL-5-MM7-1-2' |
       const wiring = e2e.gateway.mm7;
       if (!wiring) throw new Error('mm7 is not enabled in the gateway');
       app = Fastify({ logger: false });
-      await app.register(mm7Plugin, { prefix: '/mm7', ...wiring.pluginOptions });
+      // As the web listener registers its plugins: { prefix, plugin } (src/web/server.ts).
+      await app.register(wiring.webPlugin.plugin, { prefix: wiring.webPlugin.prefix });
       await app.listen({ host: '127.0.0.1', port: boxPort });
     },
     async stopBox() {
