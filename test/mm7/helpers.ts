@@ -27,7 +27,7 @@ export interface Mm7Env {
   stop(): Promise<void>;
 }
 
-export async function startMm7(o: E2eOptions & { vaspVersion?: 'REL-5-MM7-1-2' | 'REL-6-MM7-1-4'; maxRequestBytes?: number } = {}): Promise<Mm7Env> {
+export async function startMm7(o: E2eOptions & { vaspVersion?: 'REL-5-MM7-1-2' | 'REL-6-MM7-1-4'; maxRequestBytes?: number; withoutVasId?: boolean } = {}): Promise<Mm7Env> {
   const boxPort = await freePort();
   const boxUrl = `http://127.0.0.1:${boxPort}/mm7`;
   const vasp = await startVaspSim({ ...VASP, boxUrl, inbound: { user: 'box', password: 'box-secret' } });
@@ -44,7 +44,7 @@ export async function startMm7(o: E2eOptions & { vaspVersion?: 'REL-5-MM7-1-2' |
             enabled: true,
             retry: { initialSeconds: 1, maxSeconds: 2, maxAttempts: 5 },
             ...(o.maxRequestBytes ? { maxRequestBytes: o.maxRequestBytes } : {}),
-            vasps: [{ ...VASP, url: vasp.url, urlUser: 'box', urlPassword: 'box-secret', version: o.vaspVersion ?? 'REL-6-MM7-1-4' }],
+            vasps: [{ ...VASP, ...(o.withoutVasId ? { vasId: null } : {}), url: vasp.url, urlUser: 'box', urlPassword: 'box-secret', version: o.vaspVersion ?? 'REL-6-MM7-1-4' }],
           },
         };
       },
