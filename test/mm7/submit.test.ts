@@ -93,3 +93,18 @@ describe('MM7 ReadReplyReq', { timeout: 120_000 }, () => {
     });
   });
 });
+
+describe('MM7 reports of failures', { timeout: 120_000 }, () => {
+  it('a submission the MMSC refuses for good is reported to the VASP as Rejected with the reason', async () => {
+    await withMm7({ reportDelayMs: undefined }, async ({ e2e, vasp }) => {
+      e2e.mmscSim.fault({ kind: 'response-status', status: 'error-permanent-service-denied', text: 'barred', on: 'post' });
+      const answer = await vasp.submit({ to: ['+15550200500'], subject: '[mm7-denied]', parts: [{ contentType: 'image/jpeg', body: await jpeg(30, 30, 12) }], deliveryReport: true });
+      assert.equal(answer.status.code, 1000, 'accepted for delivery: the refusal comes later, from the network');
+      const report = await waitUntil(() => vasp.received.find((r) => r.op === 'DeliveryReportReq'), 60_000, 'the DeliveryReportReq', () => e2e.gateway.store.jobs.list());
+      assert.equal(report.messageId, answer.messageId);
+      assert.equal(report.mmStatus, 'Rejected');
+      assert.match(report.statusText ?? '', /denied|barred/i);
+      assert.deepEqual(pyCheck(report.raw.xml, { ns: NS6, op: 'DeliveryReportReq', spec: 'DeliveryReportReq6' }).errors, []);
+    });
+  });
+});

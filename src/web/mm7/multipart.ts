@@ -3,7 +3,7 @@ import { MmsgwError } from '../../util/errors.js';
 
 /**
  * MIME for SOAP messages with attachments (W3C SOAP-attachments, RFC 2387 multipart/related,
- * RFC 2046 §5.1.1 boundaries; 3GPP TS 23.140 §8.4.1: the SOAP envelope is the root part and
+ * RFC 2046 §5.1.1 boundaries; 3GPP TS 23.140 §8, MM7 over SOAP with attachments: the SOAP envelope is the root part and
  * the multimedia content a part referenced by `href="cid:..."`). Parsing walks the buffer once
  * (boundary search with Buffer.indexOf), with limits on parts and header sizes; bodies are
  * views into the input, decoded only for base64 and quoted-printable transfer encodings.

@@ -64,7 +64,7 @@ const DELIVERY_STATUS: Readonly<Record<string, string>> = {
   forwarded: 'Forwarded',
 };
 
-/** X-Mms-Read-Status (§7.3.37) → ReadReplyReq MMStatus. */
+/** X-Mms-Read-Status (OMA-TS-MMS_ENC §7.3.37) → ReadReplyReq MMStatus. */
 const READ_STATUS: Readonly<Record<string, string>> = { read: 'Read', 'deleted-without-being-read': 'Deleted' };
 
 /**
@@ -113,7 +113,7 @@ function fromReport(r: ReportRow, table: Readonly<Record<string, string>>): Omit
   return { kind: r.kind, recipient: r.recipient ?? '', status: table[r.status] ?? 'Indeterminate', statusText: r.status, at: r.at };
 }
 
-/** A number as an MM7 address (Number: international digits with '+', §8.2.1 addressType). */
+/** A number as an MM7 address (addressType Number: international digits with '+'). */
 function numberAddress(n: string | null | undefined): Mm7Address | undefined {
   return n ? { kind: 'Number', value: n } : undefined;
 }

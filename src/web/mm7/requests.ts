@@ -3,8 +3,9 @@ import { Mm7Fault } from './soap.js';
 import { child, childText, el, opt, type XElement, type XNode } from './xml.js';
 
 /**
- * The MM7 operations' element content (3GPP TS 23.140 §8.2 for VASP-initiated submit,
- * cancel and replace; §8.3–8.5 for deliver, delivery report and read reply), read from a
+ * The MM7 operations' element content (3GPP TS 23.140 §8: the VASP-initiated MM7_submit,
+ * MM7_cancel and MM7_replace; the Relay/Server-initiated MM7_deliver, MM7_delivery_report and
+ * MM7_read_reply), read from a
  * parsed body and written in the schema's element order (REL-5-MM7-1-2 / REL-6-MM7-1-4).
  */
 
@@ -47,7 +48,7 @@ function readBool(op: XElement, name: string): boolean {
   throw new Mm7Fault(STATUS.validationError, `${name} must be a boolean, got '${v.slice(0, 40)}'`);
 }
 
-/** xs:dateTime, or a relative xs:duration from `now` (ExpiryDate / EarliestDeliveryTime, §8.2.1). */
+/** xs:dateTime, or a relative xs:duration from `now` (ExpiryDate / EarliestDeliveryTime of MM7_submit.REQ). */
 export function readRelativeDate(v: string | undefined, now: number, name: string): number | undefined {
   if (v === undefined) return undefined;
   const d = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(v);
@@ -73,7 +74,7 @@ function readSenderIdentification(op: XElement): SenderIdentification {
   return { vaspId: childText(si, 'VASPID'), vasId: childText(si, 'VASID'), senderAddress: sa ? readAddress(sa, 'SenderAddress') : undefined };
 }
 
-/** Content href="cid:…" (§8.4.1: a reference to a MIME part of the SOAP message). */
+/** Content href="cid:…" (a reference to a MIME part of the SOAP message with attachments). */
 function readContentRef(op: XElement): string | undefined {
   const c = child(op, 'Content');
   if (!c) return undefined;
@@ -97,7 +98,7 @@ export interface SubmitReq {
   readonly contentId: string | undefined;
 }
 
-/** SubmitReq (§8.2.1). */
+/** SubmitReq (MM7_submit.REQ). */
 export function readSubmitReq(op: XElement, now: number): SubmitReq {
   const rcpts = child(op, 'Recipients');
   if (!rcpts) throw new Mm7Fault(STATUS.validationError, 'SubmitReq lacks Recipients');
@@ -125,7 +126,7 @@ export interface CancelReq {
   readonly messageId: string;
 }
 
-/** CancelReq (§8.8.1). */
+/** CancelReq (MM7_cancel.REQ). */
 export function readCancelReq(op: XElement): CancelReq {
   const messageId = childText(op, 'MessageID');
   if (!messageId) throw new Mm7Fault(STATUS.validationError, `${op.local} lacks MessageID`);
@@ -137,7 +138,7 @@ export interface ReplaceReq extends CancelReq {
   readonly contentId: string | undefined;
 }
 
-/** ReplaceReq (§8.9.1). */
+/** ReplaceReq (MM7_replace.REQ). */
 export function readReplaceReq(op: XElement): ReplaceReq {
   return { ...readCancelReq(op), readReply: readBool(op, 'ReadReply'), contentId: readContentRef(op) };
 }
@@ -156,7 +157,7 @@ export interface DeliverReqInput {
   readonly contentId?: string;
 }
 
-/** DeliverReq (§8.3.1); VASPID/VASID exist from REL-6 on. */
+/** DeliverReq (MM7_deliver.REQ); VASPID/VASID exist from REL-6 on. */
 export function deliverReqChildren(version: string, rel6: boolean, d: DeliverReqInput): (XNode | undefined)[] {
   return [
     el('MM7Version', version),
@@ -185,7 +186,7 @@ export interface ReportInput {
   readonly statusText?: string;
 }
 
-/** DeliveryReportReq (§8.4.1): MessageID, Recipient, Sender, Date, MMStatus, StatusText. */
+/** DeliveryReportReq (MM7_delivery_report.REQ): MessageID, Recipient, Sender, Date, MMStatus, StatusText. */
 export function deliveryReportChildren(version: string, r: ReportInput): (XNode | undefined)[] {
   return [
     el('MM7Version', version),
@@ -199,7 +200,7 @@ export function deliveryReportChildren(version: string, r: ReportInput): (XNode 
   ];
 }
 
-/** ReadReplyReq (§8.5.1): MessageID, Recipient, Sender, TimeStamp, MMStatus, StatusText. */
+/** ReadReplyReq (MM7_read_reply.REQ): MessageID, Recipient, Sender, TimeStamp, MMStatus, StatusText. */
 export function readReplyChildren(version: string, r: ReportInput): (XNode | undefined)[] {
   return [
     el('MM7Version', version),

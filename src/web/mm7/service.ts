@@ -104,7 +104,7 @@ function toSendContent(parts: readonly MimePart[]): { text?: string; media: Send
   return { ...(texts.length > 0 ? { text: texts.join('\n') } : {}), media };
 }
 
-/** Only telephone numbers: the box sends over the cellular network (§8.2.1 Recipients). */
+/** Only telephone numbers: the box sends over the cellular network (23.140 MM7_submit.REQ Recipients). */
 function numbersOf(addrs: readonly Mm7Address[]): string[] {
   return addrs.map((a) => {
     if (a.kind !== 'Number') throw new Mm7Fault(STATUS.addressError, `recipient ${a.kind} '${a.value.slice(0, 60)}' is not supported: the box sends to telephone numbers only`);

@@ -3,7 +3,7 @@ import { REL6, SOAP_ENV_NS, faultCodeFor, releaseByNs, statusText, STATUS, type 
 import { buildXml, child, el, opt, parseXml, type XElement, type XNode } from './xml.js';
 
 /**
- * The SOAP 1.1 envelope of MM7 (3GPP TS 23.140 §8.4): the transaction id in the header
+ * The SOAP 1.1 envelope of MM7 (3GPP TS 23.140 §8): the transaction id in the header
  * (`mm7:TransactionID`, mustUnderstand), one MM7 element in the body, qualified by the
  * release's namespace. Errors become a SOAP Fault whose detail carries an MM7 status
  * (RSErrorRsp, §8.7) — never an HTTP error page or a stack trace.
