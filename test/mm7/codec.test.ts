@@ -80,7 +80,7 @@ describe('SOAP envelopes', () => {
     assert.throws(() => parseXml(`${'<a>'.repeat(40)}${'</a>'.repeat(40)}`), /nested|Maximum|depth/i);
     const extra = `<env:Header><m:TransactionID xmlns:m="${NS6}" env:mustUnderstand="1">t</m:TransactionID><x:Other xmlns:x="urn:x" env:mustUnderstand="1"/></env:Header>`;
     assert.equal(status(() => parseEnvelope(env(NS6, `<SubmitReq xmlns="${NS6}"><MM7Version>6.8.0</MM7Version></SubmitReq>`, extra))), 4004);
-    // The XML parser runs at about 1 MB/s: envelopes are bounded at 256 KiB before it runs.
+    // The XML parser runs at about 1 MB/s: envelopes are bounded at 64 KiB before it runs.
     const wide = env(NS6, `<SubmitReq xmlns="${NS6}"><MM7Version>6.8.0</MM7Version>${'<X>y</X>'.repeat(40_000)}</SubmitReq>`);
     const t0 = Date.now();
     assert.equal(status(() => parseEnvelope(wide)), 4004);

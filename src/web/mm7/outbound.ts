@@ -125,7 +125,7 @@ export class VaspError extends MmsgwError {
   }
 }
 
-const MAX_ANSWER_BYTES = 256 * 1024;
+const MAX_ANSWER_BYTES = 64 * 1024;
 
 /** POSTs a SOAP message to the VASP and checks the answer's Status (§8.7: 1xxx success). */
 export async function postToVasp(vasp: VaspAccount, body: Buffer, contentType: string, signal: AbortSignal, timeoutMs: number): Promise<number> {

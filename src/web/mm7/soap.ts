@@ -38,7 +38,7 @@ export interface FaultContext {
  * attachments); the bound keeps the XML parser's time per request small (bench/mm7.ts: about
  * 1 MB/s on the development machine) whatever `mm7.maxRequestBytes` allows for attachments.
  */
-export const MAX_ENVELOPE_BYTES = 256 * 1024;
+export const MAX_ENVELOPE_BYTES = 64 * 1024;
 
 /** Parses a SOAP envelope carrying one MM7 operation; throws Mm7Fault with the status to answer. */
 export function parseEnvelope(xml: string, into: FaultContext = {}): Envelope {
