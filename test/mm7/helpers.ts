@@ -233,8 +233,3 @@ export function pyCheck(xml: string, o: { ns: string; op?: string; spec?: keyof 
   if (r.status !== 0) throw new Error(`python3 could not check the XML: ${r.stderr.toString()}\n${xml.slice(0, 2000)}`);
   return JSON.parse(r.stdout.toString('utf8')) as PyResult;
 }
-
-/** True when xmllint (Debian libxml2-utils) is installed. */
-export function hasXmllint(): boolean {
-  return spawnSync('xmllint', ['--version']).status === 0;
-}
