@@ -16,6 +16,7 @@ import { createNotifier } from './notifier.js';
 import { openModem } from './modem.js';
 import { startMailIn, type MailIn } from './mail-in.js';
 import { hooksHandlers, startHooks } from './hooks.js';
+import { createMm7, type Mm7Wiring } from './mm7.js';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -33,6 +34,8 @@ export class Gateway {
   readonly store: Store;
   readonly worker: JobWorker;
   readonly ctx: PipelineContext;
+  /** MM7 (when `mm7.enabled`): the web server registers `mm7Plugin` with `mm7.pluginOptions`. */
+  mm7: Mm7Wiring | undefined;
   private modem: Modem | undefined;
   private mm1: Mm1Wiring | undefined;
   private mailIn: MailIn | undefined;
@@ -66,12 +69,14 @@ export class Gateway {
     const ownNumber = config.box.ownNumber ?? config.box.numbers[0]?.number ?? undefined;
 
     // The worker is created after the context it serves; enqueue wakes it once it exists.
-    const wake: { worker?: JobWorker } = {};
+    const wake: { worker?: JobWorker; followups?: (job: NewJob) => NewJob[] } = {};
     const ctx: PipelineContext = {
       store,
       log: log.child({ ns: 'pipeline' }),
       enqueue: (job: NewJob) => {
         store.jobs.enqueue(job, now());
+        // Jobs that follow this one (MM7 deliveries and reports), in the same transaction.
+        for (const next of wake.followups?.(job) ?? []) store.jobs.enqueue(next, now());
         wake.worker?.poke();
       },
       now,
@@ -99,9 +104,12 @@ export class Gateway {
       send: { sms: modem, mms: mm1?.client, deliveryReports: config.sms.statusReports, instanceId: id },
       notify: { notifier, from: `mmsgw@${config.mail.out.fromDomain}`, reports: true },
     };
-    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config) }, log: log.child({ ns: 'jobs' }), now });
+    const mm7 = createMm7(config, ctx, id, log.child({ ns: 'mm7' }));
+    wake.followups = mm7?.followups;
+    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers }, log: log.child({ ns: 'jobs' }), now });
     wake.worker = worker;
     const gw = new Gateway(config, log, store, ctx, worker);
+    gw.mm7 = mm7;
     gw.modem = modem;
     gw.mm1 = mm1;
     gw.closers.push(() => mailer.close(), () => notifier.close());

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { bool, e164, host, hostPort, httpUrl, int, ip, isLoopback, oneOf, quoteHint, show, text } from './fields.js';
 import { composeSection, mailSection } from './schema-mail.js';
 import { apiSection, hooksSection, webhooksSection } from './schema-api.js';
+import { mm7Section } from './schema-mm7.js';
 
 /**
  * The configuration schema. Every setting has its range and default here and in
@@ -177,6 +178,7 @@ export const configSchema = z.strictObject({
   api: apiSection,
   webhooks: webhooksSection,
   hooks: hooksSection,
+  mm7: mm7Section,
   simulate,
 }).superRefine((c, ctx) => {
   if (c.compose.maxSmsParts > c.sms.maxSmsParts) {

@@ -4,6 +4,7 @@ import { decodeSmsPdu, encodeDeliver } from '../codec/sms/index.js';
 import { mulberry32, randomHandsetParts } from '../sim/mmsc/index.js';
 import type { SinkMail } from '../sim/mail/sink.js';
 import type { DemoEnvironment } from './environment.js';
+import { mm7Progress, submitMm7, type Mm7Progress } from './mm7.js';
 
 export interface DriveOptions {
   /** Handset → box MMS, and as many SMS (half plain, half concatenated), and as many mails out. */
@@ -19,6 +20,8 @@ export interface DriveSummary {
   mmsIn: { sent: number; relayed: number };
   smsIn: { sent: number; relayed: number };
   emailOut: { sent: number; submitted: number; delivered: number };
+  /** MM7: the demo VASP's submissions, their MMS at the MMSC, their delivery reports; handset messages delivered to it. */
+  mm7: Mm7Progress;
   duplicates: number;
   lost: number;
   latencyMs: { p50: number; p95: number; max: number };
@@ -87,6 +90,9 @@ export async function drive(env: DemoEnvironment, o: DriveOptions): Promise<Driv
     }
   }
   mailer.close();
+  const mm7Sent = await submitMm7(env.vasp, n, o.seed ?? 7);
+  if (mm7Sent.refused.length > 0) process.stderr.write(`demo: the box refused ${mm7Sent.refused.length} MM7 submission(s), e.g. ${mm7Sent.refused[0]}\n`);
+  let mm7 = mm7Progress(env.vasp, env.mmscSim, mm7Sent.messageIds);
 
   const deadline = started + (o.timeoutMs ?? 120_000);
   const seen = new Map<string, SinkMail[]>();
@@ -106,7 +112,9 @@ export async function drive(env: DemoEnvironment, o: DriveOptions): Promise<Driv
     submitted = out.submitted;
     delivered = out.delivered;
     const relayedAll = [...sentAt.keys()].every((k) => seen.has(k));
-    if ((relayedAll && submitted >= (emailOut ? n : 0)) || Date.now() > deadline) break;
+    mm7 = mm7Progress(env.vasp, env.mmscSim, mm7Sent.messageIds);
+    const mm7All = mm7.reports >= n && mm7.incoming >= 2 * n;
+    if ((relayedAll && submitted >= (emailOut ? n : 0) && mm7All) || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 200));
   }
   clearInterval(sampler);
@@ -124,12 +132,16 @@ export async function drive(env: DemoEnvironment, o: DriveOptions): Promise<Driv
     latencies.push((mails[0]?.receivedAt.getTime() ?? at) - at);
   }
   if (emailOut) lost += Math.max(0, n - submitted);
+  // Every MM7 submission must reach the MMSC and report back; every handset message the VASP.
+  lost += Math.max(0, n - mm7.delivered) + Math.max(0, n - mm7.reports) + Math.max(0, 2 * n - mm7.incoming);
   if (refused.length > 0) process.stderr.write(`demo: the box refused ${refused.length} mail(s), e.g. ${refused[0]}\n`);
+  duplicates += mm7.duplicates;
   latencies.sort((a, b) => a - b);
   return {
     mmsIn: { sent: n, relayed: count('[demo-mms-') },
     smsIn: { sent: n, relayed: count('[demo-sms-') },
     emailOut: { sent: mailsSent, submitted, delivered },
+    mm7,
     duplicates,
     lost,
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies[latencies.length - 1] ?? 0 },
@@ -152,6 +164,7 @@ async function outboundProgress(env: DemoEnvironment, n: number, enabled: boolea
     const m = /\[demo-out-\d+\]/.exec(text)?.[0];
     if (m) markers.add(m);
   }
-  const delivered = env.gateway.store.messages.list({ direction: 'out', state: 'delivered', limit: 1000 }).length;
+  // Mail's own messages only (other doors, such as MM7, are counted on their own).
+  const delivered = env.gateway.store.messages.list({ direction: 'out', state: 'delivered', limit: 1000 }).filter((m) => m.from?.includes('@')).length;
   return { submitted: Math.min(n, markers.size), delivered };
 }

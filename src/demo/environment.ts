@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -6,7 +7,9 @@ import { demoConfigInput, parseConfig, type Config } from '../config/index.js';
 import { MailSink } from '../sim/mail/sink.js';
 import { startMmscSim, type MmscSim } from '../sim/mmsc/index.js';
 import { startModemSim, type ModemSimClient } from '../sim/modem/client.js';
+import { startVaspSim, type VaspSim } from '../sim/vasp/index.js';
 import type { Logger } from '../util/log.js';
+import { startDemoMm7, type DemoMm7 } from './mm7.js';
 
 export interface DemoOptions {
   readonly stateDir: string;
@@ -27,6 +30,9 @@ export interface DemoEnvironment {
   readonly sink: MailSink;
   /** Where the SMTP listener (email → SMS/MMS) listens. */
   readonly smtpInPort: number;
+  /** The demo VASP on MM7 and the box's MM7 endpoint it uses. */
+  readonly mm7: DemoMm7;
+  readonly vasp: VaspSim;
   stop(): Promise<void>;
 }
 
@@ -53,6 +59,9 @@ export async function startDemo(o: DemoOptions): Promise<DemoEnvironment> {
   const modemSim = await startModemSim({ profile: o.profile ?? 'generic', baudRate: o.baudRate ?? 115200, link: join(o.stateDir, 'modem.pty') });
   const mmscSim = await startMmscSim({ modemSim, reportDelayMs: o.reportDelayMs ?? 200, pushFrom: '+15550109999' });
   const smtpInPort = await freePort();
+  const mm7Port = await freePort();
+  const vaspPassword = randomBytes(12).toString('base64url');
+  const vasp = await startVaspSim({ vaspId: 'demo-vasp', user: 'demo-vasp', password: vaspPassword, boxUrl: `http://127.0.0.1:${mm7Port}/mm7` });
   const base = demoConfigInput();
   const config = parseConfig({
     ...base,
@@ -64,25 +73,32 @@ export async function startDemo(o: DemoOptions): Promise<DemoEnvironment> {
       out: { ...base.mail?.out, smtp: { host: '127.0.0.1', port: sink.port, secure: false, starttls: false } },
       in: { ...base.mail?.in, smtpListener: { enabled: true, host: '127.0.0.1', port: smtpInPort } },
     },
+    mm7: { enabled: true, retry: { initialSeconds: 1, maxSeconds: 30 }, vasps: [{ vaspId: 'demo-vasp', user: 'demo-vasp', password: vaspPassword, url: vasp.url }] },
   });
   let gateway: Gateway;
   try {
     gateway = await Gateway.start({ config, ...(o.log ? { log: o.log } : {}) });
   } catch (e) {
+    await vasp.stop();
     await mmscSim.stop();
     await modemSim.stop();
     await sink.stop();
     throw e;
   }
+  const mm7 = await startDemoMm7(gateway, o.stateDir, mm7Port, { vaspId: 'demo-vasp', user: 'demo-vasp', password: vaspPassword });
   return {
     config,
     gateway,
+    mm7,
+    vasp,
     modemSim,
     mmscSim,
     sink,
     smtpInPort,
     async stop() {
+      await mm7.close();
       await gateway.stop();
+      await vasp.stop();
       await mmscSim.stop();
       await modemSim.stop();
       await sink.stop();

@@ -228,6 +228,24 @@ END;
 CREATE TRIGGER state_outbox_update AFTER UPDATE OF state ON messages WHEN new.state IS NOT old.state BEGIN
   INSERT INTO state_outbox (msg_id, direction, state, prev_state, at) VALUES (new.id, new.direction, new.state, old.state, new.updated_at);
 END;
+ * v3: messages submitted by MM7 value-added service providers (3GPP TS 23.140 §8): which VASP
+ * sent them under which transaction id (a retried SubmitReq returns the first MessageID), the
+ * MM7 MessageID handed out, the namespace to report back in, and the reports asked for.
+ */
+const V3_MM7 = `
+CREATE TABLE mm7_submissions (
+  msg_id          INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+  vasp_id         TEXT    NOT NULL,
+  transaction_id  TEXT    NOT NULL,
+  mm7_message_id  TEXT    NOT NULL UNIQUE,
+  namespace       TEXT    NOT NULL,
+  sender          TEXT,
+  linked_id       TEXT,
+  delivery_report INTEGER NOT NULL DEFAULT 0 CHECK (delivery_report IN (0,1)),
+  read_reply      INTEGER NOT NULL DEFAULT 0 CHECK (read_reply IN (0,1)),
+  created_at      INTEGER NOT NULL,
+  UNIQUE (vasp_id, transaction_id)
+);
 `;
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -235,6 +253,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'idempotency keys', sql: V2_IDEMPOTENCY, after: backfillRawPduHashes },
   { version: 3, name: 'decode warnings', sql: V3_DECODE_WARNINGS },
   { version: 4, name: 'api tokens and state outbox', sql: V3_API_OUTBOX },
+  { version: 5, name: 'mm7 submissions', sql: V3_MM7 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

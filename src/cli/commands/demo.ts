@@ -18,7 +18,8 @@ to <state-dir>/mailbox/*.eml.
                     --messages a fresh directory is used and removed unless --keep)
   --baud N          simulated serial line speed (default 115200; 0 = unthrottled)
   --profile NAME    modem dialect: generic, huawei, quectel, simcom, sierra, zte
-  --messages N      drive N handset→box MMS, N SMS and N mails out, wait, print a summary;
+  --messages N      drive N handset→box MMS, N SMS, N mails out and N MM7 submissions, wait,
+                    print a summary;
                     exit status 1 if anything was lost or duplicated
   --json            print the summary as JSON`;
 
@@ -80,6 +81,7 @@ export const command: CliCommand = {
         `  mail sink        smtp://127.0.0.1:${env.sink.port}, mails in ${resolve(stateDir, 'mailbox')}`,
         `  mail in          smtp://127.0.0.1:${env.smtpInPort} (write to box+<number>@mmsgw.localhost from @mmsgw.localhost)`,
         `  REST API         ${api.url} (token in ${resolve(stateDir, 'endpoints.json')})`,
+        `  MM7              ${env.mm7.url} (VASP ${env.mm7.vaspId}; credentials in ${resolve(stateDir, 'endpoints.json')}, see docs/MM7.md)`,
         `  state            ${stateDir}`,
         '',
         'Try: mmsgw demo --messages 10 --json    (in another terminal, a separate run)',

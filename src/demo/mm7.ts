@@ -1,0 +1,91 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Gateway } from '../app/gateway.js';
+import type { MmscSim } from '../sim/mmsc/index.js';
+import type { VaspSim } from '../sim/vasp/index.js';
+import { mergeEndpoint } from './endpoints.js';
+
+/** The box's MM7 endpoint in the demo, and the demo VASP's credentials (also in endpoints.json). */
+export interface DemoMm7 {
+  readonly url: string;
+  readonly vaspId: string;
+  readonly user: string;
+  readonly password: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the gateway's MM7 plugin on loopback for the demo and lists it in
+ * `<state-dir>/endpoints.json` as `"mm7": {url, vaspId, user, password}`. (When the web
+ * listener carries the plugin, its `/mm7` is the one to list instead.)
+ */
+export async function startDemoMm7(gateway: Gateway, stateDir: string, port: number, vasp: { vaspId: string; user: string; password: string }): Promise<DemoMm7> {
+  const wiring = gateway.mm7;
+  if (!wiring) throw new Error('the demo configuration enables mm7');
+  const app: FastifyInstance = Fastify({ logger: false });
+  await app.register(wiring.webPlugin.plugin, { prefix: wiring.webPlugin.prefix });
+  await app.listen({ host: '127.0.0.1', port });
+  const url = `http://127.0.0.1:${port}/mm7`;
+  mergeEndpoint(stateDir, 'mm7', { url, ...vasp });
+  return { url, ...vasp, close: () => app.close() };
+}
+
+export interface Mm7Progress {
+  /** SubmitReq answered with status 1000. */
+  submitted: number;
+  /** Of those, MMS the MMSC simulator received. */
+  delivered: number;
+  /** DeliveryReportReq that reached the demo VASP, one per submitted message. */
+  reports: number;
+  /** Handset messages of the run that reached the demo VASP as DeliverReq. */
+  incoming: number;
+  /** Reports or DeliverReq the VASP accepted more than once for the same event. */
+  duplicates: number;
+}
+
+const SUBMIT_MARKER = /\[demo-mm7-\d+\]/;
+const INCOMING_MARKER = /\[demo-(?:mms|sms)-\d+\]/;
+
+/** The demo VASP submits `n` MMS with a JPEG each, asking for delivery reports. */
+export async function submitMm7(vasp: VaspSim, n: number, seed: number): Promise<{ messageIds: Set<string>; refused: string[] }> {
+  const sharp = (await import('sharp')).default;
+  const messageIds = new Set<string>();
+  const refused: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const picture = await sharp({ create: { width: 160, height: 120, channels: 3, background: { r: (seed + i * 37) % 256, g: (i * 91) % 256, b: 128 } } }).jpeg({ quality: 70 }).toBuffer();
+    const marker = `[demo-mm7-${i}]`;
+    const answer = await vasp.submit({
+      to: [`+1555060${String(i % 10000).padStart(4, '0')}`],
+      subject: `${marker} offer`,
+      parts: [{ contentType: 'text/plain', charset: 'utf-8', body: Buffer.from(`${marker} Your picture`), name: 'text.txt' }, { contentType: 'image/jpeg', body: picture, name: 'offer.jpg' }],
+      deliveryReport: true,
+    });
+    if (answer.status.code === 1000 && answer.messageId) messageIds.add(answer.messageId);
+    else refused.push(`${marker}: ${answer.status.code} ${answer.status.details ?? answer.status.text ?? ''}`);
+  }
+  return { messageIds, refused };
+}
+
+/** How far the MM7 traffic of a run got. */
+export function mm7Progress(vasp: VaspSim, mmsc: MmscSim, messageIds: ReadonlySet<string>): Mm7Progress {
+  const delivered = new Set<string>();
+  for (const s of mmsc.sent()) {
+    const m = SUBMIT_MARKER.exec(s.pdu.subject ?? '')?.[0];
+    if (m) delivered.add(m);
+  }
+  const reports = new Set<string>();
+  const incoming = new Set<string>();
+  let duplicates = 0;
+  for (const r of vasp.received) {
+    if (r.op === 'DeliveryReportReq' && r.messageId && messageIds.has(r.messageId) && r.answered === 200) {
+      if (reports.has(r.messageId)) duplicates++;
+      reports.add(r.messageId);
+    }
+    if (r.op === 'DeliverReq' && r.answered === 200) {
+      const text = `${r.subject ?? ''} ${r.content.filter((p) => p.contentType === 'text/plain').map((p) => p.body.toString('utf8')).join(' ')}`;
+      const m = INCOMING_MARKER.exec(text)?.[0];
+      if (m && incoming.has(m)) duplicates++;
+      if (m) incoming.add(m);
+    }
+  }
+  return { submitted: messageIds.size, delivered: delivered.size, reports: reports.size, incoming: incoming.size, duplicates };
+}
