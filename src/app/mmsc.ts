@@ -4,6 +4,7 @@ import type { Config } from '../config/index.js';
 import type { Modem } from '../modem/index.js';
 import { CARRIERS, Mm1Client, resolveCarrier, type CarrierProfile } from '../mmsc/index.js';
 import { ConfigError } from '../util/errors.js';
+import { describeSettings, mmsSettings, withMmsSettings } from './carrier-settings.js';
 import type { Logger } from '../util/log.js';
 
 export interface Mm1Wiring {
@@ -105,18 +106,30 @@ function configuredBearer(config: Config, modem: Modem | undefined, carrier: Car
   }
 }
 
-/** The MM1 client over the configured bearer. */
-export function createMm1(config: Config, modem: Modem | undefined, log: Logger): Mm1Wiring {
+/**
+ * The MM1 client over the configured bearer, with the MMS settings the configuration leaves
+ * out taken from the carrier profile or database for the SIM (each logged with its source).
+ * Undefined when no MMSC URL is known: the box then handles SMS only.
+ */
+export function createMm1(configured: Config, modem: Modem | undefined, log: Logger): Mm1Wiring | undefined {
   const status = modem?.status();
+  const settings = mmsSettings(configured, { ...(status?.imsi ? { imsi: status.imsi } : {}) });
+  log.info({ ...describeSettings(settings), ...(settings.match?.ambiguous ? { ambiguous: settings.match.alternatives.map((a) => a.name) } : {}) }, 'MMS settings');
+  if (settings.match?.ambiguous) log.warn({ chosen: settings.match.entry.name }, 'several carriers share this network code; set bearer.apn and mmsc.url if MMS fails');
+  const config = withMmsSettings(configured, settings);
+  if (config.mmsc.url === null) {
+    log.warn(status?.imsi ? 'no MMSC URL: not in the configuration and not in the carrier database for this SIM; MMS is off' : 'no MMSC URL configured and no SIM identity to look one up; MMS is off');
+    return undefined;
+  }
   const carrier = carrierProfile(config, status?.imsi);
   const bearer = createBearer(config, modem, carrier);
   const msisdn = config.box.ownNumber ?? status?.msisdn;
   const client = new Mm1Client(bearer, carrier, {
-    mmscUrl: config.mmsc.url ?? carrier.mmsc ?? '',
+    mmscUrl: config.mmsc.url,
     ...(msisdn ? { identity: { msisdn } } : {}),
     maxSize: config.mmsc.maxMessageSize,
     onAttempt: (a) => log.debug({ ...a }, 'MM1 exchange'),
   });
-  log.info({ carrier: carrier.name, bearer: bearer.kind, proxy: config.mmsc.proxy ?? carrier.proxy ?? 'none' }, 'MM1 client ready');
+  log.info({ carrier: carrier.name, bearer: bearer.kind, proxy: config.mmsc.proxy ?? 'none' }, 'MM1 client ready');
   return { client, bearer, carrier, close: async () => undefined };
 }
