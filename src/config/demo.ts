@@ -31,6 +31,5 @@ export function demoConfigInput(cwd: string = process.cwd()): ConfigInput {
       },
     },
     web: { host: '127.0.0.1', port: 8080 },
-    simulate: { modem: true, mmsc: true },
   };
 }

@@ -154,13 +154,6 @@ const storage = z
   })
   .prefault({});
 
-const simulate = z
-  .strictObject({
-    modem: bool().default(false),
-    mmsc: bool().default(false),
-  })
-  .prefault({});
-
 export const configSchema = z.strictObject({
   stateDir: text('a directory path').default('/var/lib/mmsgw'),
   logLevel: oneOf(LOG_LEVELS).default('info'),
@@ -173,7 +166,6 @@ export const configSchema = z.strictObject({
   mail: mailSection,
   compose: composeSection,
   web,
-  simulate,
 }).superRefine((c, ctx) => {
   if (c.compose.maxSmsParts > c.sms.maxSmsParts) {
     ctx.addIssue({

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../registry.js';
 import { Gateway } from '../../app/gateway.js';
-import { loadConfig } from '../../config/index.js';
+import { ConfigInvalidError, loadConfigDetailed } from '../../config/index.js';
+import { startupProblems } from '../../config/check.js';
 import { rootLogger } from '../../util/log.js';
 
 const usage = `usage: mmsgw run [--config FILE]
@@ -20,7 +21,10 @@ export const command: CliCommand = {
       console.error(`mmsgw run: a configuration file is required (--config FILE); \`mmsgw demo\` runs without one\n\n${usage}`);
       return 2;
     }
-    const config = loadConfig(path);
+    const loaded = loadConfigDetailed(path);
+    const config = loaded.config;
+    const missing = startupProblems(config, loaded.input);
+    if (missing.length > 0) throw new ConfigInvalidError(missing, loaded.file);
     rootLogger({ level: process.env.MMSGW_LOG_LEVEL ?? config.logLevel });
     const gateway = await Gateway.start({ config });
     await new Promise<void>((done) => {
