@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { FallbackBearer, InterfaceBearer, ModemHttpBearer, PdpContextManager, PppBearer, SystemBearer, type Bearer, type PdpType } from '../bearer/index.js';
 import type { Config } from '../config/index.js';
+import type { AtChannel } from '../at/index.js';
 import type { Modem } from '../modem/index.js';
 import { CARRIERS, Mm1Client, resolveCarrier, type CarrierProfile } from '../mmsc/index.js';
 import { ConfigError } from '../util/errors.js';
@@ -39,13 +40,23 @@ export function carrierProfile(config: Config, imsi: string | undefined): Carrie
   return resolveCarrier(entry.plmns[0], overrides);
 }
 
+/** What a bearer needs of the modem: its AT channel and vendor profile (not the SMS side). */
+export interface ModemLink {
+  readonly channel: AtChannel;
+  readonly profile: string | undefined;
+}
+
+export function modemLink(modem: Modem | undefined): ModemLink | undefined {
+  return modem ? { channel: modem.channel, profile: modem.status().profile } : undefined;
+}
+
 /**
  * The bearer named by `bearer.kind`; when it cannot reach the MMSC and the modem has its own
  * HTTP stack (Quectel, SIMCom), `modem-http` is tried next, and each failure is diagnosed.
  */
-export function createBearer(config: Config, modem: Modem | undefined, carrier: CarrierProfile): Bearer {
+export function createBearer(config: Config, modem: ModemLink | undefined, carrier: CarrierProfile): Bearer {
   const primary = configuredBearer(config, modem, carrier);
-  const profile = modem?.status().profile;
+  const profile = modem?.profile;
   const apn = config.bearer.apn ?? carrier.apn;
   if (primary.kind === 'modem-http' || !modem || !apn || (profile !== 'quectel' && profile !== 'simcom')) return primary;
   const proxy = config.mmsc.proxy ?? carrier.proxy;
@@ -54,7 +65,7 @@ export function createBearer(config: Config, modem: Modem | undefined, carrier: 
   return new FallbackBearer([primary, fallback]);
 }
 
-function configuredBearer(config: Config, modem: Modem | undefined, carrier: CarrierProfile): Bearer {
+function configuredBearer(config: Config, modem: ModemLink | undefined, carrier: CarrierProfile): Bearer {
   const b = config.bearer;
   const proxy = config.mmsc.proxy ?? carrier.proxy;
   const apn = b.apn ?? carrier.apn;
@@ -77,7 +88,7 @@ function configuredBearer(config: Config, modem: Modem | undefined, carrier: Car
     case 'modem-http': {
       if (!modem) throw new ConfigError('bearer.kind', "'modem-http' needs a modem");
       if (!apn) throw new ConfigError('bearer.apn', "required for the 'modem-http' bearer");
-      const profile = modem.status().profile;
+      const profile = modem.profile;
       if (profile !== 'quectel' && profile !== 'simcom') {
         throw new ConfigError('bearer.kind', `'modem-http' needs a modem with an HTTP stack over AT (Quectel or SIMCom); this modem's profile is '${profile ?? 'unknown'}'`);
       }
@@ -122,7 +133,7 @@ export function createMm1(configured: Config, modem: Modem | undefined, log: Log
     return undefined;
   }
   const carrier = carrierProfile(config, status?.imsi);
-  const bearer = createBearer(config, modem, carrier);
+  const bearer = createBearer(config, modemLink(modem), carrier);
   const msisdn = config.box.ownNumber ?? status?.msisdn;
   const client = new Mm1Client(bearer, carrier, {
     mmscUrl: config.mmsc.url,

@@ -1,12 +1,10 @@
 import { parseArgs } from 'node:util';
-import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliCommand } from '../registry.js';
 import { loadConfigDetailed, type LoadedConfig } from '../../config/index.js';
 import { configWarnings, effectiveSettings, startupProblems, type SourcedSetting } from '../../config/check.js';
-import { readEnvFile } from '../../config/env-file.js';
 import { ConfigInvalidError, type ConfigProblem } from '../../config/issues.js';
-import { secretsBeside } from '../../config/secrets-path.js';
+import { envWithSecrets } from '../../config/secrets-path.js';
 import { carrierProfile } from '../../app/mmsc.js';
 import { mmsSettings } from '../../app/carrier-settings.js';
 import { ConfigError, errorMessage } from '../../util/errors.js';
@@ -33,25 +31,11 @@ interface Report {
   readonly mms?: Readonly<Record<string, { value: string | null; source: string }>>;
 }
 
-function readable(p: string): boolean {
-  try {
-    accessSync(p, constants.R_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function checkConfig(file: string, o: { secrets?: string; imsi?: string; spn?: string; env?: NodeJS.ProcessEnv }): Report {
-  const warnings: string[] = [];
-  let env: Record<string, string | undefined> = { ...(o.env ?? process.env) };
-  const secrets = o.secrets ?? secretsBeside(file);
-  if (secrets && (o.secrets !== undefined || readable(secrets))) {
-    const s = readEnvFile(secrets);
-    if (s.tooOpen) warnings.push(`${secrets} is readable by group or others: chmod 600 it`);
-    // The process environment wins, as under systemd (Environment= after EnvironmentFile=).
-    env = { ...s.values, ...env };
-  }
+  // The process environment wins over the secrets file, as under systemd.
+  const withSecrets = envWithSecrets(file, o.env ?? process.env, o.secrets);
+  const warnings: string[] = [...withSecrets.warnings];
+  const env = withSecrets.env;
   let loaded: LoadedConfig;
   try {
     loaded = loadConfigDetailed(file, env);

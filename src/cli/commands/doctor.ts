@@ -5,8 +5,10 @@ import { profileById } from '../../modem/profiles/index.js';
 import type { ProfileId } from '../../modem/profiles/index.js';
 import type { Registration } from '../../modem/commands/creg.js';
 import type { CliCommand } from '../registry.js';
+import { runMmsDoctor } from './doctor-mms.js';
 
 const USAGE = `usage: mmsgw doctor --port PATH [--baud N] [--profile ID] [--json]
+       mmsgw doctor --mms [--config FILE] [--port PATH] [--json]
 
 Probes the modem on PATH (a tty such as /dev/ttyUSB2, the udev name /dev/mmsgw-modem, or
 tcp://host:port for ser2net) and reports its identity, the profile the gateway would use, the
@@ -16,7 +18,16 @@ a PIN. It also checks whether ModemManager (or any other process) holds the port
   --port PATH     the AT port (required)
   --baud N        serial speed for UART modems (default 115200; USB modems ignore it)
   --profile ID    force a profile: generic, huawei, quectel, simcom, sierra, zte
-  --json          print the report as JSON`;
+  --json          print the report as JSON
+
+With --mms it also checks the MMS path step by step, as the gateway will use it: the MMS
+settings and where each came from (configuration, carrier profile, carrier database), the MMS
+context with the APN, the MMSC's and proxy's names through the bearer's DNS, and an HTTP request
+to the MMSC through the proxy — each with a verdict and advice. Stop the service first (the
+port is the gateway's); the check activates the MMS context and deactivates it again.
+
+  --config FILE   the configuration (default $MMSGW_CONFIG, else /etc/mmsgw/mmsgw.yaml when
+                  it exists, else the defaults); --port overrides its modem.port`;
 
 interface DoctorReport extends ProbeReport {
   readonly holders: readonly PortHolder[];
@@ -87,11 +98,12 @@ export const command: CliCommand = {
   async run(argv) {
     let values;
     try {
-      ({ values } = parseArgs({ args: argv, options: { port: { type: 'string' }, baud: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' } }, strict: true }));
+      ({ values } = parseArgs({ args: argv, options: { port: { type: 'string' }, baud: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' }, mms: { type: 'boolean' }, config: { type: 'string' } }, strict: true }));
     } catch (e) {
       console.error(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
       return 2;
     }
+    if (values.mms) return runMmsDoctor({ ...(values.port ? { port: values.port } : {}), ...(values.config ? { config: values.config } : {}), json: values.json === true });
     if (!values.port) {
       console.error(USAGE);
       return 2;
