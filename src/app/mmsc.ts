@@ -109,6 +109,8 @@ function configuredBearer(config: Config, modem: ModemLink | undefined, carrier:
         ...(proxy ? { proxy } : {}),
         ...(b.dns.length > 0 ? { dns: [...b.dns] } : {}),
         hosts: b.hosts,
+        // The MMSC is routed through the link as well as the proxy (by name too: the hook resolves it through the link's DNS).
+        ...(config.mmsc.url ? { routeHosts: [new URL(config.mmsc.url).hostname] } : {}),
         ...(b.apnUser ? { user: b.apnUser } : {}),
         ...(b.apnPassword ? { password: b.apnPassword } : {}),
         runDir: join(config.stateDir, 'ppp'),
