@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { parseConfig } from '../../src/config/index.js';
 import { mmsDoctor, renderMms } from '../../src/cli/commands/doctor-mms.js';
+import { command as doctor } from '../../src/cli/commands/doctor.js';
 import { startModemSim } from '../../src/sim/modem/client.js';
 import { startMmscSim } from '../../src/sim/mmsc/index.js';
 
@@ -56,4 +57,22 @@ test('doctor --mms on the simulator: every step ok, a wrong APN fails the contex
     await mmsc.stop();
     await modem.stop();
   }
+});
+
+test('plain doctor shows what the carrier database gives the SIM, with the source', async () => {
+  const modem = await startModemSim({ profile: 'generic', baudRate: 0, ...SIM });
+  const out: string[] = [];
+  const log = console.log;
+  console.log = (...a: unknown[]) => void out.push(a.join(' '));
+  try {
+    const code = await doctor.run(['--port', modem.path, '--json']);
+    assert.equal(code, 0);
+  } finally {
+    console.log = log;
+    await modem.stop();
+  }
+  const r = JSON.parse(out.join('\n')) as { carrier?: Record<string, { value: string | null; source: string }> };
+  assert.equal(r.carrier?.apn?.value, 'mms');
+  assert.equal(r.carrier?.proxy?.value, '194.182.251.15:8080');
+  assert.match(r.carrier?.mmscUrl?.source ?? '', /'Telmore' for 23801/);
 });

@@ -6,6 +6,10 @@ import type { ProfileId } from '../../modem/profiles/index.js';
 import type { Registration } from '../../modem/commands/creg.js';
 import type { CliCommand } from '../registry.js';
 import { runMmsDoctor } from './doctor-mms.js';
+import { mmsSettings } from '../../app/carrier-settings.js';
+import { parseConfig } from '../../config/index.js';
+import { openAtSession } from '../../setup/session.js';
+import { readSpn } from '../../setup/sim-files.js';
 
 const USAGE = `usage: mmsgw doctor --port PATH [--baud N] [--profile ID] [--json]
        mmsgw doctor --mms [--config FILE] [--port PATH] [--json]
@@ -30,6 +34,10 @@ port is the gateway's); the check activates the MMS context and deactivates it a
                   it exists, else the defaults); --port overrides its modem.port`;
 
 interface DoctorReport extends ProbeReport {
+  /** The SIM's service provider name (EF_SPN), which tells MVNOs on one network code apart. */
+  readonly spn?: string;
+  /** The carrier's MMS settings for this SIM, with where each comes from (no configuration read). */
+  readonly carrier?: Readonly<Record<string, { value: string | null; source: string }>>;
   readonly holders: readonly PortHolder[];
   readonly modemManager: boolean | undefined;
   readonly advice: readonly string[];
@@ -55,6 +63,26 @@ function advice(r: ProbeReport, holders: readonly PortHolder[], mm: boolean | un
   return out;
 }
 
+/** What the carrier database gives this SIM (`doctor --mms --config` shows it against a configuration). */
+function carrierTable(imsi: string, spn: string | undefined): DoctorReport['carrier'] {
+  const s = mmsSettings(parseConfig({}), { imsi, ...(spn ? { spn } : {}) });
+  return Object.fromEntries((['apn', 'mmscUrl', 'proxy'] as const).map((k) => [k, { value: s[k].value ?? null, source: s[k].source }]));
+}
+
+/** EF_SPN, in a short session of its own (the probe has closed the port). */
+async function readSpnOf(port: string, baudRate: number | undefined): Promise<string | undefined> {
+  try {
+    const channel = await openAtSession(port, baudRate ? { baudRate } : {});
+    try {
+      return await readSpn(channel);
+    } finally {
+      await channel.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 function line(label: string, value: unknown): string {
   return `  ${label.padEnd(14)} ${value === undefined || value === '' ? '-' : String(value)}`;
 }
@@ -76,6 +104,7 @@ function render(r: DoctorReport): string {
     line('sim', r.sim),
     line('imsi', r.imsi),
     line('iccid', r.iccid),
+    line('spn', r.spn),
     line('number', r.msisdn),
     line('cs (+CREG)', reg(n?.cs)),
     line('ps (+CGREG)', reg(n?.ps)),
@@ -85,6 +114,7 @@ function render(r: DoctorReport): string {
     line('signal', signal),
     line('sms storage', r.storage ? `${r.storage.mem1.mem} ${r.storage.mem1.used}/${r.storage.mem1.total}` : undefined),
     line('storages', r.storagesSupported?.join(', ')),
+    ...Object.entries(r.carrier ?? {}).map(([k, v]) => line(`mms ${k}`, v.value === null ? `- (${v.source})` : `${v.value} (${v.source})`)),
     line('ModemManager', r.modemManager === undefined ? 'unknown' : r.modemManager ? 'running' : 'not running'),
     line('port held by', r.holders.length ? r.holders.map((h) => `${h.command} (${h.pid})`).join(', ') : 'nobody else'),
   ];
@@ -120,7 +150,8 @@ export const command: CliCommand = {
     const port = values.port;
     const [holders, mm] = await Promise.all([port.startsWith('tcp://') ? Promise.resolve([]) : findPortHolders(port), modemManagerActive()]);
     const probe = await probeModem(port, { ...(baudRate ? { baudRate } : {}), ...(values.profile ? { profile: values.profile as ProfileId } : {}) });
-    const report: DoctorReport = { ...probe, holders, modemManager: mm, advice: advice(probe, holders, mm) };
+    const spn = probe.imsi ? await readSpnOf(port, baudRate) : undefined;
+    const report: DoctorReport = { ...probe, ...(spn ? { spn } : {}), ...(probe.imsi ? { carrier: carrierTable(probe.imsi, spn) } : {}), holders, modemManager: mm, advice: advice(probe, holders, mm) };
     console.log(values.json ? JSON.stringify(report, null, 2) : render(report));
     return probe.responding ? 0 : 1;
   },
