@@ -158,3 +158,36 @@ test('setup --non-interactive with a known carrier writes a config (secrets 0600
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('interactive setup over a pipe: answers typed ahead wait for their questions; a refused PIN typed again is not sent', async () => {
+  const { spawn } = await import('node:child_process');
+  const sim = await startModemSim({ profile: 'simcom', baudRate: 0, pin: '2468', ...TELMORE });
+  const dir = mkdtempSync(join(tmpdir(), 'mmsgw-setup-tty-'));
+  try {
+    const bin = new URL('../../bin/mmsgw.mjs', import.meta.url).pathname;
+    const child = spawn(process.execPath, [bin, 'setup', '--dry-run', '--port', sim.path, '--config', join(dir, 'mmsgw.yaml'), '--bearer', 'system', '--skip-mms-test', '--skip-mail-test'], {
+      env: { ...process.env, MMSGW_DEV: '1', MMSGW_SIM_PIN: '' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    // PIN (wrong), PIN (the same again: refused without sending), PIN (right), accept the MMS
+    // settings, mailbox, SMTP host, security, port, user (none), mail in (no).
+    child.stdin.end(['1111', '1111', '2468', 'y', 'owner@example.com', 'smtp.example.com', 'starttls', '587', '', 'n', ''].join('\n'));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 0, err);
+    assert.match(err, /the SIM refused that PIN/);
+    assert.match(err, /not entered again/);
+    assert.match(err, /SIM unlocked/);
+    const y = parseYaml(out) as { bearer: { apn: string }; mail: { out: { defaultMailbox: string; smtp: { port: number } } } };
+    assert.equal(y.bearer.apn, 'mms');
+    assert.equal(y.mail.out.defaultMailbox, 'owner@example.com');
+    assert.equal(y.mail.out.smtp.port, 587);
+    assert.deepEqual(readdirSync(dir), []);
+  } finally {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

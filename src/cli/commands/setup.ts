@@ -28,6 +28,8 @@ the secrets in a separate 0600 file. Progress goes to stderr.
   --bearer interface|system|ppp|modem-http  --interface NAME  --ppp-data-port PATH
   --mailbox ADDR  --smtp-host H  --smtp-port N  --smtp-security starttls|tls|none
   --smtp-user U  --smtp-password P  --from-domain D
+  (--pin, --smtp-password and --apn-password default to $MMSGW_SIM_PIN, $MMSGW_SMTP_PASSWORD and
+  $MMSGW_APN_PASSWORD, which keeps them out of the shell history; typed answers are echoed)
   --mail-in smtp|none  --smtp-in-port N  --allowed-domain D (repeat)  --allowed-sender A (repeat)
   --state-dir DIR  --skip-mms-test  --skip-mail-test`;
 
@@ -117,11 +119,29 @@ export const command: CliCommand = {
       console.error(`${errorMessage(e)}\n\n${USAGE}`);
       return 2;
     }
+    // Secrets may come from the environment instead of the command line (shell history).
+    flags = {
+      ...flags,
+      ...(flags.pin === undefined && process.env.MMSGW_SIM_PIN ? { pin: process.env.MMSGW_SIM_PIN } : {}),
+      ...(flags.smtpPassword === undefined && process.env.MMSGW_SMTP_PASSWORD ? { smtpPassword: process.env.MMSGW_SMTP_PASSWORD } : {}),
+      ...(flags.apnPassword === undefined && process.env.MMSGW_APN_PASSWORD ? { apnPassword: process.env.MMSGW_APN_PASSWORD } : {}),
+    };
     const interactive = v['non-interactive'] !== true;
-    const rl = interactive ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
+    const rl = interactive ? createInterface({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY === true }) : undefined;
+    // Lines are read through one iterator, so answers piped in ahead of their questions wait for them.
+    const lines = rl?.[Symbol.asyncIterator]();
     const io: SetupIo = {
       say: (line) => process.stderr.write(`${line}\n`),
-      ...(rl ? { ask: async (q: string, fallback?: string) => rl.question(`${q}${fallback !== undefined ? ` [${fallback}]` : ''} `) } : {}),
+      ...(lines
+        ? {
+            ask: async (q: string, fallback?: string) => {
+              process.stderr.write(`${q}${fallback !== undefined ? ` [${fallback}]` : ''} `);
+              const next = await lines.next();
+              if (next.done) throw new Error(`no answer to '${q}' (input ended); use --non-interactive with flags for scripts`);
+              return String(next.value);
+            },
+          }
+        : {}),
     };
     const configPath = resolve(v.config ?? '/etc/mmsgw/mmsgw.yaml');
     const secretsPath = v.secrets ? resolve(v.secrets) : undefined;
