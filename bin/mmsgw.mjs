@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Entry point of `npx mmsgw`. Runs the compiled gateway from dist/ (built by `npm install`
-// through the `prepare` script, or `npm run build`). With MMSGW_DEV=1, or when dist/ is
-// missing, it runs the TypeScript sources through tsx instead.
+// Entry point of the `mmsgw` command (linked into the PATH, see README). Runs the compiled
+// gateway from dist/ (built by `npm run build`, or by the `prepare` script when sources
+// changed). With MMSGW_DEV=1, or when dist/ is missing, it runs the TypeScript sources through
+// tsx instead.
 import { existsSync } from 'node:fs';
 
 const dist = new URL('../dist/cli/main.js', import.meta.url);

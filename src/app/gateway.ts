@@ -86,7 +86,7 @@ export class Gateway {
     const mailer = createMailer(config);
     const notifier = createNotifier(config);
     const modem = await openModem(config, log.child({ ns: 'modem' }));
-    const mm1 = config.mmsc.url ? createMm1(config, modem, log.child({ ns: 'mm1' })) : undefined;
+    const mm1 = createMm1(config, modem, log.child({ ns: 'mm1' }));
 
     const deps: PipelineDeps = {
       assemble: { concatTimeoutMs: config.sms.concatTimeoutMinutes * 60_000 },

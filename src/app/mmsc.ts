@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { FallbackBearer, InterfaceBearer, ModemHttpBearer, PdpContextManager, PppBearer, SystemBearer, type Bearer, type PdpType } from '../bearer/index.js';
 import type { Config } from '../config/index.js';
+import type { AtChannel } from '../at/index.js';
 import type { Modem } from '../modem/index.js';
 import { CARRIERS, Mm1Client, resolveCarrier, type CarrierProfile } from '../mmsc/index.js';
 import { ConfigError } from '../util/errors.js';
+import { describeSettings, mmsSettings, withMmsSettings } from './carrier-settings.js';
 import type { Logger } from '../util/log.js';
 
 export interface Mm1Wiring {
@@ -38,13 +40,23 @@ export function carrierProfile(config: Config, imsi: string | undefined): Carrie
   return resolveCarrier(entry.plmns[0], overrides);
 }
 
+/** What a bearer needs of the modem: its AT channel and vendor profile (not the SMS side). */
+export interface ModemLink {
+  readonly channel: AtChannel;
+  readonly profile: string | undefined;
+}
+
+export function modemLink(modem: Modem | undefined): ModemLink | undefined {
+  return modem ? { channel: modem.channel, profile: modem.status().profile } : undefined;
+}
+
 /**
  * The bearer named by `bearer.kind`; when it cannot reach the MMSC and the modem has its own
  * HTTP stack (Quectel, SIMCom), `modem-http` is tried next, and each failure is diagnosed.
  */
-export function createBearer(config: Config, modem: Modem | undefined, carrier: CarrierProfile): Bearer {
+export function createBearer(config: Config, modem: ModemLink | undefined, carrier: CarrierProfile): Bearer {
   const primary = configuredBearer(config, modem, carrier);
-  const profile = modem?.status().profile;
+  const profile = modem?.profile;
   const apn = config.bearer.apn ?? carrier.apn;
   if (primary.kind === 'modem-http' || !modem || !apn || (profile !== 'quectel' && profile !== 'simcom')) return primary;
   const proxy = config.mmsc.proxy ?? carrier.proxy;
@@ -53,7 +65,7 @@ export function createBearer(config: Config, modem: Modem | undefined, carrier: 
   return new FallbackBearer([primary, fallback]);
 }
 
-function configuredBearer(config: Config, modem: Modem | undefined, carrier: CarrierProfile): Bearer {
+function configuredBearer(config: Config, modem: ModemLink | undefined, carrier: CarrierProfile): Bearer {
   const b = config.bearer;
   const proxy = config.mmsc.proxy ?? carrier.proxy;
   const apn = b.apn ?? carrier.apn;
@@ -76,7 +88,7 @@ function configuredBearer(config: Config, modem: Modem | undefined, carrier: Car
     case 'modem-http': {
       if (!modem) throw new ConfigError('bearer.kind', "'modem-http' needs a modem");
       if (!apn) throw new ConfigError('bearer.apn', "required for the 'modem-http' bearer");
-      const profile = modem.status().profile;
+      const profile = modem.profile;
       if (profile !== 'quectel' && profile !== 'simcom') {
         throw new ConfigError('bearer.kind', `'modem-http' needs a modem with an HTTP stack over AT (Quectel or SIMCom); this modem's profile is '${profile ?? 'unknown'}'`);
       }
@@ -97,6 +109,8 @@ function configuredBearer(config: Config, modem: Modem | undefined, carrier: Car
         ...(proxy ? { proxy } : {}),
         ...(b.dns.length > 0 ? { dns: [...b.dns] } : {}),
         hosts: b.hosts,
+        // The MMSC is routed through the link as well as the proxy (by name too: the hook resolves it through the link's DNS).
+        ...(config.mmsc.url ? { routeHosts: [new URL(config.mmsc.url).hostname] } : {}),
         ...(b.apnUser ? { user: b.apnUser } : {}),
         ...(b.apnPassword ? { password: b.apnPassword } : {}),
         runDir: join(config.stateDir, 'ppp'),
@@ -105,18 +119,30 @@ function configuredBearer(config: Config, modem: Modem | undefined, carrier: Car
   }
 }
 
-/** The MM1 client over the configured bearer. */
-export function createMm1(config: Config, modem: Modem | undefined, log: Logger): Mm1Wiring {
+/**
+ * The MM1 client over the configured bearer, with the MMS settings the configuration leaves
+ * out taken from the carrier profile or database for the SIM (each logged with its source).
+ * Undefined when no MMSC URL is known: the box then handles SMS only.
+ */
+export function createMm1(configured: Config, modem: Modem | undefined, log: Logger): Mm1Wiring | undefined {
   const status = modem?.status();
+  const settings = mmsSettings(configured, { ...(status?.imsi ? { imsi: status.imsi } : {}) });
+  log.info({ ...describeSettings(settings), ...(settings.match?.ambiguous ? { ambiguous: settings.match.alternatives.map((a) => a.name) } : {}) }, 'MMS settings');
+  if (settings.match?.ambiguous) log.warn({ chosen: settings.match.entry.name }, 'several carriers share this network code; set bearer.apn and mmsc.url if MMS fails');
+  const config = withMmsSettings(configured, settings);
+  if (config.mmsc.url === null) {
+    log.warn(status?.imsi ? 'no MMSC URL: not in the configuration and not in the carrier database for this SIM; MMS is off' : 'no MMSC URL configured and no SIM identity to look one up; MMS is off');
+    return undefined;
+  }
   const carrier = carrierProfile(config, status?.imsi);
-  const bearer = createBearer(config, modem, carrier);
+  const bearer = createBearer(config, modemLink(modem), carrier);
   const msisdn = config.box.ownNumber ?? status?.msisdn;
   const client = new Mm1Client(bearer, carrier, {
-    mmscUrl: config.mmsc.url ?? carrier.mmsc ?? '',
+    mmscUrl: config.mmsc.url,
     ...(msisdn ? { identity: { msisdn } } : {}),
     maxSize: config.mmsc.maxMessageSize,
     onAttempt: (a) => log.debug({ ...a }, 'MM1 exchange'),
   });
-  log.info({ carrier: carrier.name, bearer: bearer.kind, proxy: config.mmsc.proxy ?? carrier.proxy ?? 'none' }, 'MM1 client ready');
+  log.info({ carrier: carrier.name, bearer: bearer.kind, proxy: config.mmsc.proxy ?? 'none' }, 'MM1 client ready');
   return { client, bearer, carrier, close: async () => undefined };
 }

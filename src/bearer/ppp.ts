@@ -72,6 +72,7 @@ export class PppBearer implements Bearer {
     writeFileSync(f.options.path, f.options.text, { mode: 0o600 });
     writeFileSync(f.ipUp.path, f.ipUp.text, { mode: 0o700 });
     writeFileSync(f.ipDown.path, f.ipDown.text, { mode: 0o700 });
+    writeFileSync(f.resolver.path, f.resolver.text, { mode: 0o600 });
     chmodSync(f.options.path, 0o600);
     this.marker = f.marker;
     rmSync(f.marker, { force: true });

@@ -28,4 +28,6 @@ export const commands: Readonly<Record<string, () => Promise<{ command: CliComma
   quarantine: () => import('./commands/quarantine.js'),
   backup: () => import('./commands/backup.js'),
   token: () => import('./commands/token.js'),
+  config: () => import('./commands/config.js'),
+  setup: () => import('./commands/setup.js'),
 };

@@ -33,6 +33,5 @@ export function demoConfigInput(cwd: string = process.cwd()): ConfigInput {
     web: { host: '127.0.0.1', port: 8080 },
     // The demo's traffic generator calls the REST API as fast as it can.
     api: { rateLimit: { perMinute: 60_000, burst: 1_000 } },
-    simulate: { modem: true, mmsc: true },
   };
 }

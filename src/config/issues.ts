@@ -6,6 +6,23 @@ import { show } from './fields.js';
 export interface ConfigProblem {
   readonly key: string;
   readonly message: string;
+  /** The key as a path (for finding its line in the file). */
+  readonly path?: readonly PropertyKey[];
+  /** 1-based line in the file where the problem is, when known. */
+  readonly line?: number;
+}
+
+/** Keys whose values are secrets: never echoed in an error, a log line or `config check`. */
+const SECRET_KEY = /(password|secret|token|^pin$)/i;
+
+export function isSecretKey(path: readonly PropertyKey[]): boolean {
+  const last = [...path].reverse().find((p) => typeof p === 'string');
+  return typeof last === 'string' && SECRET_KEY.test(last);
+}
+
+/** "…, got 'hunter2'" → "…, got <redacted>", keeping a YAML hint that says nothing of the value. */
+export function redactMessage(message: string): string {
+  return message.replace(/, got [\s\S]*$/, (m) => `, got <redacted>${m.includes('(YAML read it as a number') ? ' (YAML read it as a number: put it in quotes)' : ''}`);
 }
 
 /**
@@ -18,8 +35,9 @@ export class ConfigInvalidError extends ConfigError {
 
   constructor(problems: readonly ConfigProblem[], file?: string) {
     const first = problems[0] ?? { key: '(config)', message: 'invalid' };
-    const rest = problems.slice(1).map((p) => `\n  ${p.key}: ${p.message}`).join('');
-    const where = file ? ` (in ${file})` : '';
+    const at = (p: ConfigProblem): string => (file && p.line !== undefined ? ` (${file}:${p.line})` : '');
+    const rest = problems.slice(1).map((p) => `\n  ${p.key}: ${p.message}${at(p)}`).join('');
+    const where = file ? ` (in ${file}${first.line !== undefined ? `:${first.line}` : ''})` : '';
     super(first.key, `${first.message}${where}${rest}`);
     this.problems = problems;
   }
@@ -128,11 +146,11 @@ export function problemsFrom(issues: readonly z.core.$ZodIssue[], schema: unknow
       for (const k of iss.keys) {
         const hint = didYouMean(k, known);
         const tail = hint ? ` (did you mean '${hint}'?)` : known.length ? ` (known keys: ${known.join(', ')})` : '';
-        out.push({ key: dottedKey([...iss.path, k]), message: `unknown key${tail}` });
+        out.push({ key: dottedKey([...iss.path, k]), message: `unknown key${tail}`, path: [...iss.path, k] });
       }
       continue;
     }
-    out.push({ key: dottedKey(iss.path), message: iss.message });
+    out.push({ key: dottedKey(iss.path), message: isSecretKey(iss.path) ? redactMessage(iss.message) : iss.message, path: iss.path });
   }
   return out;
 }

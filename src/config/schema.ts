@@ -156,13 +156,6 @@ const storage = z
   })
   .prefault({});
 
-const simulate = z
-  .strictObject({
-    modem: bool().default(false),
-    mmsc: bool().default(false),
-  })
-  .prefault({});
-
 export const configSchema = z.strictObject({
   stateDir: text('a directory path').default('/var/lib/mmsgw'),
   logLevel: oneOf(LOG_LEVELS).default('info'),
@@ -179,7 +172,6 @@ export const configSchema = z.strictObject({
   webhooks: webhooksSection,
   hooks: hooksSection,
   mm7: mm7Section,
-  simulate,
 }).superRefine((c, ctx) => {
   if (c.compose.maxSmsParts > c.sms.maxSmsParts) {
     ctx.addIssue({

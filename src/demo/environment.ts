@@ -30,10 +30,16 @@ export interface DemoEnvironment {
   readonly sink: MailSink;
   /** Where the SMTP listener (email → SMS/MMS) listens. */
   readonly smtpInPort: number;
-  /** The demo VASP on MM7 and the box's MM7 endpoint it uses. */
+  /** The demo VASP on MM7 and the box's MM7 endpoint it uses, where the environment has one. */
+  readonly mm7?: DemoMm7;
+  readonly vasp?: VaspSim;
+  stop(): Promise<void>;
+}
+
+/** The embedded demo: the environment above, always with its demo VASP on MM7. */
+export interface EmbeddedDemo extends DemoEnvironment {
   readonly mm7: DemoMm7;
   readonly vasp: VaspSim;
-  stop(): Promise<void>;
 }
 
 /** A free TCP port on loopback (for the listener, which is configured by number). */
@@ -53,7 +59,7 @@ export function freePort(): Promise<number> {
  * pty, the MMSC simulator on HTTP, a mail sink on SMTP, and the gateway with the embedded
  * configuration pointed at them.
  */
-export async function startDemo(o: DemoOptions): Promise<DemoEnvironment> {
+export async function startDemo(o: DemoOptions): Promise<EmbeddedDemo> {
   mkdirSync(o.stateDir, { recursive: true });
   const sink = await new MailSink({ dir: join(o.stateDir, 'mailbox') }).start();
   const modemSim = await startModemSim({ profile: o.profile ?? 'generic', baudRate: o.baudRate ?? 115200, link: join(o.stateDir, 'modem.pty') });

@@ -204,7 +204,7 @@ function backfillRawPduHashes(db: Database.Database): void {
  * across a crash, without the pipeline's steps knowing about them. AUTOINCREMENT: rows are
  * deleted once handled, and a row id must never come back (it is the event's id).
  */
-const V3_API_OUTBOX = `
+const V4_API_OUTBOX = `
 CREATE TABLE api_tokens (
   id           INTEGER PRIMARY KEY,
   name         TEXT    NOT NULL UNIQUE,
@@ -228,11 +228,14 @@ END;
 CREATE TRIGGER state_outbox_update AFTER UPDATE OF state ON messages WHEN new.state IS NOT old.state BEGIN
   INSERT INTO state_outbox (msg_id, direction, state, prev_state, at) VALUES (new.id, new.direction, new.state, old.state, new.updated_at);
 END;
- * v3: messages submitted by MM7 value-added service providers (3GPP TS 23.140 §8): which VASP
+`;
+
+/**
+ * v5: messages submitted by MM7 value-added service providers (3GPP TS 23.140 §8): which VASP
  * sent them under which transaction id (a retried SubmitReq returns the first MessageID), the
  * MM7 MessageID handed out, the namespace to report back in, and the reports asked for.
  */
-const V3_MM7 = `
+const V5_MM7 = `
 CREATE TABLE mm7_submissions (
   msg_id          INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
   vasp_id         TEXT    NOT NULL,
@@ -252,8 +255,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: V1_INITIAL },
   { version: 2, name: 'idempotency keys', sql: V2_IDEMPOTENCY, after: backfillRawPduHashes },
   { version: 3, name: 'decode warnings', sql: V3_DECODE_WARNINGS },
-  { version: 4, name: 'api tokens and state outbox', sql: V3_API_OUTBOX },
-  { version: 5, name: 'mm7 submissions', sql: V3_MM7 },
+  { version: 4, name: 'api tokens and state outbox', sql: V4_API_OUTBOX },
+  { version: 5, name: 'mm7 submissions', sql: V5_MM7 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

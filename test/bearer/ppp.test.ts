@@ -29,8 +29,9 @@ test('generated pppd configuration: MMS-only link, no default route, context in 
   assert.match(f.chat.text, /OK 'AT\+CGDCONT=3,"IP","mms\.carrier"'/);
   assert.match(f.chat.text, /OK ATD\*99\*\*\*3#/);
   assert.match(f.chat.text, /ABORT "NO CARRIER"/);
-  assert.match(f.ipUp.text, /'\/sbin\/ip' route replace '10\.0\.0\.10\/32' dev "\$1"/);
-  assert.match(f.ipDown.text, /route del '10\.0\.0\.10\/32' dev "\$1"/);
+  assert.match(f.ipUp.text, /echo '10\.0\.0\.10' >> '\/run\/mmsgw\/mms-routes\.tmp'/);
+  assert.match(f.ipUp.text, /'\/sbin\/ip' route replace "\$a\/32" dev "\$1"/);
+  assert.match(f.ipDown.text, /'\/sbin\/ip' route del "\$a\/32" dev "\$1"/);
   assert.deepEqual(f.args, ['file', '/run/mmsgw/mms.options']);
 });
 
@@ -46,10 +47,11 @@ test('pppd lifecycle: start, wait for ip-up, MM1 over the link, stop with SIGTER
   assert.equal(sim.fetches(txid), 1);
   assert.equal(statSync(join(dir, 'run', 'mms.options')).mode & 0o777, 0o600);
   const ip = readFileSync(join(dir, 'ip.log'), 'utf8').trim().split('\n');
+  // The DNS servers first (names resolve through the link), then the proxy; ip-down undoes the proxy route.
   assert.deepEqual(ip, [
-    'ip route replace 127.0.0.1/32 dev ppp-mms',
     'ip route replace 10.11.12.13/32 dev ppp-mms',
     'ip route replace 10.11.12.14/32 dev ppp-mms',
+    'ip route replace 127.0.0.1/32 dev ppp-mms',
     'ip route del 127.0.0.1/32 dev ppp-mms',
   ]);
   assert.ok(!existsSync(join(dir, 'run', 'mms-link.up')));

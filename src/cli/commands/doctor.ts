@@ -5,8 +5,14 @@ import { profileById } from '../../modem/profiles/index.js';
 import type { ProfileId } from '../../modem/profiles/index.js';
 import type { Registration } from '../../modem/commands/creg.js';
 import type { CliCommand } from '../registry.js';
+import { runMmsDoctor } from './doctor-mms.js';
+import { mmsSettings } from '../../app/carrier-settings.js';
+import { parseConfig } from '../../config/index.js';
+import { openAtSession } from '../../setup/session.js';
+import { readSpn } from '../../setup/sim-files.js';
 
 const USAGE = `usage: mmsgw doctor --port PATH [--baud N] [--profile ID] [--json]
+       mmsgw doctor --mms [--config FILE] [--port PATH] [--json]
 
 Probes the modem on PATH (a tty such as /dev/ttyUSB2, the udev name /dev/mmsgw-modem, or
 tcp://host:port for ser2net) and reports its identity, the profile the gateway would use, the
@@ -16,9 +22,22 @@ a PIN. It also checks whether ModemManager (or any other process) holds the port
   --port PATH     the AT port (required)
   --baud N        serial speed for UART modems (default 115200; USB modems ignore it)
   --profile ID    force a profile: generic, huawei, quectel, simcom, sierra, zte
-  --json          print the report as JSON`;
+  --json          print the report as JSON
+
+With --mms it also checks the MMS path step by step, as the gateway will use it: the MMS
+settings and where each came from (configuration, carrier profile, carrier database), the MMS
+context with the APN, the MMSC's and proxy's names through the bearer's DNS, and an HTTP request
+to the MMSC through the proxy — each with a verdict and advice. Stop the service first (the
+port is the gateway's); the check activates the MMS context and deactivates it again.
+
+  --config FILE   the configuration (default $MMSGW_CONFIG, else /etc/mmsgw/mmsgw.yaml when
+                  it exists, else the defaults); --port overrides its modem.port`;
 
 interface DoctorReport extends ProbeReport {
+  /** The SIM's service provider name (EF_SPN), which tells MVNOs on one network code apart. */
+  readonly spn?: string;
+  /** The carrier's MMS settings for this SIM, with where each comes from (no configuration read). */
+  readonly carrier?: Readonly<Record<string, { value: string | null; source: string }>>;
   readonly holders: readonly PortHolder[];
   readonly modemManager: boolean | undefined;
   readonly advice: readonly string[];
@@ -44,6 +63,26 @@ function advice(r: ProbeReport, holders: readonly PortHolder[], mm: boolean | un
   return out;
 }
 
+/** What the carrier database gives this SIM (`doctor --mms --config` shows it against a configuration). */
+function carrierTable(imsi: string, spn: string | undefined): DoctorReport['carrier'] {
+  const s = mmsSettings(parseConfig({}), { imsi, ...(spn ? { spn } : {}) });
+  return Object.fromEntries((['apn', 'mmscUrl', 'proxy'] as const).map((k) => [k, { value: s[k].value ?? null, source: s[k].source }]));
+}
+
+/** EF_SPN, in a short session of its own (the probe has closed the port). */
+async function readSpnOf(port: string, baudRate: number | undefined): Promise<string | undefined> {
+  try {
+    const channel = await openAtSession(port, baudRate ? { baudRate } : {});
+    try {
+      return await readSpn(channel);
+    } finally {
+      await channel.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 function line(label: string, value: unknown): string {
   return `  ${label.padEnd(14)} ${value === undefined || value === '' ? '-' : String(value)}`;
 }
@@ -65,6 +104,7 @@ function render(r: DoctorReport): string {
     line('sim', r.sim),
     line('imsi', r.imsi),
     line('iccid', r.iccid),
+    line('spn', r.spn),
     line('number', r.msisdn),
     line('cs (+CREG)', reg(n?.cs)),
     line('ps (+CGREG)', reg(n?.ps)),
@@ -74,6 +114,7 @@ function render(r: DoctorReport): string {
     line('signal', signal),
     line('sms storage', r.storage ? `${r.storage.mem1.mem} ${r.storage.mem1.used}/${r.storage.mem1.total}` : undefined),
     line('storages', r.storagesSupported?.join(', ')),
+    ...Object.entries(r.carrier ?? {}).map(([k, v]) => line(`mms ${k}`, v.value === null ? `- (${v.source})` : `${v.value} (${v.source})`)),
     line('ModemManager', r.modemManager === undefined ? 'unknown' : r.modemManager ? 'running' : 'not running'),
     line('port held by', r.holders.length ? r.holders.map((h) => `${h.command} (${h.pid})`).join(', ') : 'nobody else'),
   ];
@@ -87,11 +128,12 @@ export const command: CliCommand = {
   async run(argv) {
     let values;
     try {
-      ({ values } = parseArgs({ args: argv, options: { port: { type: 'string' }, baud: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' } }, strict: true }));
+      ({ values } = parseArgs({ args: argv, options: { port: { type: 'string' }, baud: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' }, mms: { type: 'boolean' }, config: { type: 'string' } }, strict: true }));
     } catch (e) {
       console.error(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
       return 2;
     }
+    if (values.mms) return runMmsDoctor({ ...(values.port ? { port: values.port } : {}), ...(values.config ? { config: values.config } : {}), json: values.json === true });
     if (!values.port) {
       console.error(USAGE);
       return 2;
@@ -108,7 +150,8 @@ export const command: CliCommand = {
     const port = values.port;
     const [holders, mm] = await Promise.all([port.startsWith('tcp://') ? Promise.resolve([]) : findPortHolders(port), modemManagerActive()]);
     const probe = await probeModem(port, { ...(baudRate ? { baudRate } : {}), ...(values.profile ? { profile: values.profile as ProfileId } : {}) });
-    const report: DoctorReport = { ...probe, holders, modemManager: mm, advice: advice(probe, holders, mm) };
+    const spn = probe.imsi ? await readSpnOf(port, baudRate) : undefined;
+    const report: DoctorReport = { ...probe, ...(spn ? { spn } : {}), ...(probe.imsi ? { carrier: carrierTable(probe.imsi, spn) } : {}), holders, modemManager: mm, advice: advice(probe, holders, mm) };
     console.log(values.json ? JSON.stringify(report, null, 2) : render(report));
     return probe.responding ? 0 : 1;
   },

@@ -1,26 +1,35 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../registry.js';
 import { Gateway } from '../../app/gateway.js';
-import { loadConfig } from '../../config/index.js';
+import { ConfigInvalidError, loadConfigDetailed } from '../../config/index.js';
+import { startupProblems } from '../../config/check.js';
+import { envWithSecrets } from '../../config/secrets-path.js';
+import { resolve } from 'node:path';
 import { rootLogger } from '../../util/log.js';
 
-const usage = `usage: mmsgw run [--config FILE]
+const usage = `usage: mmsgw run [--config FILE] [--secrets FILE]
 
 Runs the gateway as a service with the configuration in FILE (YAML; see
 config/mmsgw.example.yaml). Secrets may come from the environment (MMSGW_SMTP_PASSWORD,
-MMSGW_IMAP_PASSWORD, MMSGW_SIM_PIN, MMSGW_WEB_PASSWORD). Stops cleanly on SIGTERM/SIGINT.`;
+MMSGW_IMAP_PASSWORD, MMSGW_SIM_PIN, MMSGW_WEB_PASSWORD), and from --secrets FILE or the
+secrets.env that \`mmsgw setup\` wrote beside the configuration, when readable (the
+environment wins). Refuses a configuration that sets nothing or leaves received messages
+nowhere to go. Stops cleanly on SIGTERM/SIGINT.`;
 
 export const command: CliCommand = {
   summary: 'run the gateway as a service',
   usage,
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } } });
+    const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' }, secrets: { type: 'string' } } });
     const path = values.config ?? process.env.MMSGW_CONFIG;
     if (!path) {
       console.error(`mmsgw run: a configuration file is required (--config FILE); \`mmsgw demo\` runs without one\n\n${usage}`);
       return 2;
     }
-    const config = loadConfig(path);
+    const loaded = loadConfigDetailed(path, envWithSecrets(resolve(path), process.env, values.secrets === undefined ? undefined : resolve(values.secrets)).env);
+    const config = loaded.config;
+    const missing = startupProblems(config, loaded.input);
+    if (missing.length > 0) throw new ConfigInvalidError(missing, loaded.file);
     rootLogger({ level: process.env.MMSGW_LOG_LEVEL ?? config.logLevel });
     const gateway = await Gateway.start({ config });
     await new Promise<void>((done) => {

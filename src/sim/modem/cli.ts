@@ -19,6 +19,10 @@ export const SIM_USAGE = [
   '  --control PATH   unix socket of the JSON-lines control channel     (default: a temp dir)',
   '  --pin PIN        the SIM asks for this PIN at power-up             (default: no PIN)',
   '  --storage-json JSON  messages present at start: [{"mem":"SM","pdu":"…","stat":0}]',
+  '  --imsi IMSI      the SIM\'s IMSI (default 001010123456789, the test network)',
+  '  --iccid ICCID    the SIM\'s ICCID                                  (default 89001012012345678901)',
+  '  --spn NAME       the SIM\'s service provider name (EF_SPN)         (default: none)',
+  '  --apns A,B       APNs the network accepts; others fail (+CME ERROR: 533) (default: any)',
 ].join('\n');
 
 export interface SimCliArgs extends SimServerOptions {
@@ -35,6 +39,10 @@ export function parseSimArgs(argv: string[]): SimCliArgs {
       control: { type: 'string' },
       pin: { type: 'string' },
       'storage-json': { type: 'string' },
+      imsi: { type: 'string' },
+      iccid: { type: 'string' },
+      spn: { type: 'string' },
+      apns: { type: 'string' },
       'exit-with-stdin': { type: 'boolean' },
     },
     strict: true,
@@ -47,7 +55,16 @@ export function parseSimArgs(argv: string[]): SimCliArgs {
     if (!Array.isArray(parsed)) throw new MmsgwError('SIM_BAD_ARGS', '--storage-json must be a JSON array');
     storage = parsed as PreloadedSms[];
   }
+  if (values.imsi !== undefined && !/^\d{6,15}$/.test(values.imsi)) throw new MmsgwError('SIM_BAD_ARGS', `--imsi must be 6 to 15 digits (3GPP 23.003 §2.2), not '${values.imsi}'`);
+  if (values.iccid !== undefined && !/^\d{18,20}$/.test(values.iccid)) throw new MmsgwError('SIM_BAD_ARGS', `--iccid must be 18 to 20 digits (ITU-T E.118), not '${values.iccid}'`);
+  const card = {
+    ...(values.imsi !== undefined ? { imsi: values.imsi } : {}),
+    ...(values.iccid !== undefined ? { iccid: values.iccid } : {}),
+    ...(values.spn !== undefined ? { spn: values.spn } : {}),
+  };
   return {
+    card,
+    ...(values.apns !== undefined ? { apns: values.apns.split(',').map((a) => a.trim()).filter(Boolean) } : {}),
     profile: values.profile,
     link: values.link,
     baudRate: baud,

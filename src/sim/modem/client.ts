@@ -36,6 +36,12 @@ export interface StartModemSimOptions {
   readonly storage?: readonly PreloadedSms[];
   /** A PIN the SIM asks for at power-up. */
   readonly pin?: string;
+  /** The SIM's IMSI, ICCID and SPN (--imsi, --iccid, --spn). */
+  readonly imsi?: string;
+  readonly iccid?: string;
+  readonly spn?: string;
+  /** APNs the network accepts (--apns). */
+  readonly apns?: readonly string[];
   /** How long to wait for the simulator process to come up (default 30 s: a loaded Pi is slow). */
   readonly startTimeoutMs?: number;
 }
@@ -305,6 +311,10 @@ export async function startModemSim(opts: StartModemSimOptions = {}): Promise<Mo
   const args = [...entryArgs(), '--exit-with-stdin', '--baud', String(opts.baudRate ?? 115200), '--profile', opts.profile ?? 'generic'];
   if (opts.link !== undefined) args.push('--link', opts.link);
   if (opts.pin !== undefined) args.push('--pin', opts.pin);
+  if (opts.imsi !== undefined) args.push('--imsi', opts.imsi);
+  if (opts.iccid !== undefined) args.push('--iccid', opts.iccid);
+  if (opts.spn !== undefined) args.push('--spn', opts.spn);
+  if (opts.apns !== undefined) args.push('--apns', opts.apns.join(','));
   if (opts.storage !== undefined) args.push('--storage-json', JSON.stringify(opts.storage));
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';

@@ -9,6 +9,7 @@ import { basicHandlers } from './commands/basic.js';
 import { networkHandlers } from './commands/network.js';
 import { pdpHandlers } from './commands/pdp.js';
 import { sendHandlers } from './commands/send.js';
+import { simFileHandlers } from './commands/sim-files.js';
 import { smsHandlers } from './commands/sms.js';
 import type { CommandHandler, HandlerTable, ModemProfile } from './types.js';
 
@@ -20,6 +21,7 @@ export const standardHandlers: HandlerTable = {
   ...smsHandlers,
   ...sendHandlers,
   ...pdpHandlers,
+  ...simFileHandlers,
 };
 
 /**

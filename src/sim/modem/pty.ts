@@ -17,7 +17,12 @@ interface NativePty {
 let native: NativePty | undefined;
 
 function nativePty(): NativePty {
-  native ??= createRequire(import.meta.url)('node-pty/build/Release/pty.node') as NativePty;
+  try {
+    native ??= createRequire(import.meta.url)('node-pty/build/Release/pty.node') as NativePty;
+  } catch (e) {
+    // node-pty is an optional dependency: only the simulator (demo, tests) needs it.
+    throw new MmsgwError('SIM_NO_PTY', 'the modem simulator needs the optional dependency node-pty, which is not built here (it compiles with python3, make and g++: `npm install node-pty`); the gateway itself does not need it', { cause: e });
+  }
   return native;
 }
 

@@ -14,6 +14,7 @@ import { controlMethods, type LineControl } from './methods.js';
 import { profileByName, PROFILES } from './profiles/index.js';
 import { openPty, pointLink, removeLink, type PtyLine } from './pty.js';
 import { ModemSim } from './sim.js';
+import type { CardIdentity } from './state.js';
 import type { SmsStat } from './storage.js';
 import type { MemName } from './types.js';
 
@@ -46,6 +47,10 @@ export interface SimServerOptions {
   readonly control?: string;
   readonly pin?: string;
   readonly storage?: readonly PreloadedSms[];
+  /** The SIM's IMSI, ICCID, SPN (to try a setup for any carrier). */
+  readonly card?: CardIdentity;
+  /** APNs the network accepts; others fail activation with +CME ERROR: 533. */
+  readonly apns?: readonly string[];
 }
 
 export interface SimServer {
@@ -64,7 +69,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
   const profile = profileByName(opts.profile ?? 'generic');
   if (!profile) throw new MmsgwError('SIM_UNKNOWN_PROFILE', `unknown modem profile '${opts.profile}' (known: ${Object.keys(PROFILES).join(', ')})`);
   const extra = await loadHttpStack(profile);
-  const sim = new ModemSim({ profile, baudRate: opts.baudRate ?? 115200, pin: opts.pin, extraHandlers: extra });
+  const sim = new ModemSim({ profile, baudRate: opts.baudRate ?? 115200, pin: opts.pin, extraHandlers: extra, ...(opts.card ? { card: opts.card } : {}), ...(opts.apns ? { apns: opts.apns } : {}) });
   for (const p of opts.storage ?? []) {
     const mem = p.mem ?? sim.state.settings.cpms[2];
     if (sim.state.storage.put(mem, { stat: p.stat ?? 0, pdu: p.pdu.toUpperCase(), statusReport: false }) === undefined) {

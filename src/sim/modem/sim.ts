@@ -10,7 +10,7 @@ import { SmsNetwork, type DeliverOutcome } from './delivery.js';
 import { buildTable } from './handlers.js';
 import { dropContexts } from './commands/pdp.js';
 import { registrationUrc, type RegName } from './commands/network.js';
-import { createState, effectiveStat, registered, resetState, type ModemState, type SimState } from './state.js';
+import { createState, effectiveStat, registered, resetState, type CardIdentity, type ModemState, type SimState } from './state.js';
 import { Wire, type Sink } from './wire.js';
 import type { FinalResult, HandlerTable, ModemProfile, SignalReport } from './types.js';
 
@@ -20,6 +20,10 @@ export interface ModemSimOptions {
   readonly baudRate: number;
   /** A PIN the SIM asks for at power-up; without one the SIM opens by itself. */
   readonly pin?: string;
+  /** The SIM's identity (default: the test network 001-01). */
+  readonly card?: CardIdentity;
+  /** APNs the simulated network accepts (default: any). */
+  readonly apns?: readonly string[];
   /** Extra command handlers (the AT HTTP stack). */
   readonly extraHandlers?: HandlerTable;
 }
@@ -48,7 +52,7 @@ export class ModemSim extends EventEmitter {
   constructor(opts: ModemSimOptions) {
     super();
     this.profile = opts.profile;
-    this.state = createState(opts.profile, opts.pin);
+    this.state = createState(opts.profile, opts.pin, opts.card, opts.apns);
     this.wire = new Wire(undefined, opts.baudRate);
     this.table = buildTable(opts.profile, opts.extraHandlers ?? {});
     // The network's callbacks reach the engine lazily; both exist before any of them runs.

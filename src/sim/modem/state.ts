@@ -42,6 +42,10 @@ export interface SimCard {
   readonly imsi: string;
   readonly iccid: string;
   readonly msisdn: string;
+  /** EF_SPN, the service provider name (3GPP 31.102 §4.2.12), when the card has one. */
+  readonly spn?: string;
+  /** EF_GID1 as hex (31.102 §4.2.10), when the card has one. */
+  readonly gid1?: string;
   /** Service centre address (27.005 §3.3.1 +CSCA), kept on the SIM. */
   smsc: string;
 }
@@ -81,6 +85,8 @@ export interface ModemState {
   readonly storage: SmsStorage;
   readonly contexts: Map<number, PdpContext>;
   readonly sent: SentSms[];
+  /** APNs the network accepts; others are refused at activation (+CME ERROR: 533). Empty: any. */
+  readonly apns: readonly string[];
   /** TP-Message-Reference of the last submit (3GPP 23.040 §9.2.3.6), 0–255. */
   mr: number;
 }
@@ -103,7 +109,16 @@ export function defaultSettings(profile: ModemProfile): Settings {
   };
 }
 
-export function createState(profile: ModemProfile, pin: string | undefined): ModemState {
+/** Who the simulated SIM says it is (a carrier's IMSI, ICCID and SPN, to try a setup without its SIM). */
+export interface CardIdentity {
+  readonly imsi?: string;
+  readonly iccid?: string;
+  readonly spn?: string;
+  readonly gid1?: string;
+  readonly msisdn?: string;
+}
+
+export function createState(profile: ModemProfile, pin: string | undefined, card: CardIdentity = {}, apns: readonly string[] = []): ModemState {
   return {
     settings: defaultSettings(profile),
     sim: {
@@ -113,9 +128,11 @@ export function createState(profile: ModemProfile, pin: string | undefined): Mod
       pinTries: 3,
       pukTries: 10,
       pinLocked: pin !== undefined,
-      imsi: '001010123456789',
-      iccid: '89001012012345678901',
-      msisdn: '+15555550100',
+      imsi: card.imsi ?? '001010123456789',
+      iccid: card.iccid ?? '89001012012345678901',
+      msisdn: card.msisdn ?? '+15555550100',
+      ...(card.spn !== undefined ? { spn: card.spn } : {}),
+      ...(card.gid1 !== undefined ? { gid1: card.gid1 } : {}),
       smsc: '+15555550001',
     },
     network: { stat: 1, lac: 0x1a2b, ci: 0x01c3d4e5, act: profile.lte ? 7 : 2, operatorLong: 'Simulated Network', operatorShort: 'SimNet', operatorNumeric: '00101' },
@@ -123,6 +140,7 @@ export function createState(profile: ModemProfile, pin: string | undefined): Mod
     storage: new SmsStorage(profile.storage.sizes, profile.storage.indexBase),
     contexts: new Map([[1, { cid: 1, pdpType: 'IP', apn: 'internet', active: false, address: '0.0.0.0' }]]),
     sent: [],
+    apns,
     mr: 0,
   };
 }

@@ -67,6 +67,9 @@ const cgact: CommandHandler = async (ctx, cmd) => {
   }
   if (state === 1) {
     if (!registered(ctx.state)) return cme(30);
+    // 27.007 §9.2.2: 533 "missing or unknown APN" (24.008 cause #27), as a network refuses an APN it does not serve.
+    const apns = ctx.state.apns.map((a) => a.toLowerCase());
+    if (apns.length > 0 && targets.some((c) => !apns.includes(c.apn.toLowerCase()))) return cme(533);
     // Activation is a network round trip (PDP context request/accept).
     await new Promise((resolve) => setTimeout(resolve, 30));
     if (!registered(ctx.state)) return cme(30);
