@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Gateway } from '../app/gateway.js';
 import type { MmscSim } from '../sim/mmsc/index.js';
 import type { VaspSim } from '../sim/vasp/index.js';
-import { mergeEndpoint } from './endpoints.js';
+import { mergeEndpoint } from './endpoints-merge.js';
 
 /** The box's MM7 endpoint in the demo, and the demo VASP's credentials (also in endpoints.json). */
 export interface DemoMm7 {
