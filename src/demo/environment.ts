@@ -65,9 +65,8 @@ export async function startDemo(o: DemoOptions): Promise<EmbeddedDemo> {
   const modemSim = await startModemSim({ profile: o.profile ?? 'generic', baudRate: o.baudRate ?? 115200, link: join(o.stateDir, 'modem.pty') });
   const mmscSim = await startMmscSim({ modemSim, reportDelayMs: o.reportDelayMs ?? 200, pushFrom: '+15550109999' });
   const smtpInPort = await freePort();
-  const mm7Port = await freePort();
   const vaspPassword = randomBytes(12).toString('base64url');
-  const vasp = await startVaspSim({ vaspId: 'demo-vasp', user: 'demo-vasp', password: vaspPassword, boxUrl: `http://127.0.0.1:${mm7Port}/mm7` });
+  const vasp = await startVaspSim({ vaspId: 'demo-vasp', user: 'demo-vasp', password: vaspPassword });
   const base = demoConfigInput();
   const config = parseConfig({
     ...base,
@@ -91,7 +90,7 @@ export async function startDemo(o: DemoOptions): Promise<EmbeddedDemo> {
     await sink.stop();
     throw e;
   }
-  const mm7 = await startDemoMm7(gateway, o.stateDir, mm7Port, { vaspId: 'demo-vasp', user: 'demo-vasp', password: vaspPassword });
+  const mm7 = await startDemoMm7(gateway, o.stateDir, vasp, { vaspId: 'demo-vasp', user: 'demo-vasp', password: vaspPassword });
   return {
     config,
     gateway,

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Gateway } from '../app/gateway.js';
 import type { MmscSim } from '../sim/mmsc/index.js';
 import type { VaspSim } from '../sim/vasp/index.js';
-import { mergeEndpoint } from './endpoints.js';
+import { mergeEndpoint } from './endpoints-merge.js';
 
 /** The box's MM7 endpoint in the demo, and the demo VASP's credentials (also in endpoints.json). */
 export interface DemoMm7 {
@@ -14,19 +14,30 @@ export interface DemoMm7 {
 }
 
 /**
- * Serves the gateway's MM7 plugin on loopback for the demo and lists it in
- * `<state-dir>/endpoints.json` as `"mm7": {url, vaspId, user, password}`. (When the web
- * listener carries the plugin, its `/mm7` is the one to list instead.)
+ * The box's MM7 endpoint for the demo, listed in `<state-dir>/endpoints.json` as
+ * `"mm7": {url, vaspId, user, password}`: the gateway's own `/mm7` on its web listener when that
+ * serves MM7 (an unauthenticated probe gets the MM7 401), otherwise the gateway's MM7 plugin on
+ * a loopback listener of the demo's own.
  */
-export async function startDemoMm7(gateway: Gateway, stateDir: string, port: number, vasp: { vaspId: string; user: string; password: string }): Promise<DemoMm7> {
+export async function startDemoMm7(gateway: Gateway, stateDir: string, vasp: VaspSim, account: { vaspId: string; user: string; password: string }): Promise<DemoMm7> {
   const wiring = gateway.mm7;
   if (!wiring) throw new Error('the demo configuration enables mm7');
-  const app: FastifyInstance = Fastify({ logger: false });
-  await app.register(wiring.webPlugin.plugin, { prefix: wiring.webPlugin.prefix });
-  await app.listen({ host: '127.0.0.1', port });
-  const url = `http://127.0.0.1:${port}/mm7`;
-  mergeEndpoint(stateDir, 'mm7', { url, ...vasp });
-  return { url, ...vasp, close: () => app.close() };
+  let url: string | undefined;
+  const webUrl = (gateway as { webUrl?: string }).webUrl;
+  if (webUrl !== undefined) {
+    const probe = await fetch(`${webUrl}/mm7`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '' }).catch(() => undefined);
+    if (probe?.status === 401 && (probe.headers.get('www-authenticate') ?? '').includes('MM7')) url = `${webUrl}/mm7`;
+    await probe?.body?.cancel().catch(() => undefined);
+  }
+  let own: FastifyInstance | undefined;
+  if (url === undefined) {
+    own = Fastify({ logger: false });
+    await own.register(wiring.webPlugin.plugin, { prefix: wiring.webPlugin.prefix });
+    url = `${await own.listen({ host: '127.0.0.1', port: 0 })}/mm7`;
+  }
+  vasp.useBox(url);
+  mergeEndpoint(stateDir, 'mm7', { url, ...account });
+  return { url, ...account, close: async () => void (await own?.close()) };
 }
 
 export interface Mm7Progress {

@@ -48,8 +48,16 @@ describe('MM7 CancelReq and ReplaceReq', { timeout: 120_000 }, () => {
       const original = await jpeg(50, 50, 4);
       const replacement = await jpeg(60, 40, 8);
       const sub = await vasp.submit({ to: ['+15550200300'], subject: '[mm7-replace]', parts: [{ contentType: 'image/jpeg', body: original }], deliveryReport: true });
-      const r = await vasp.replace(sub.messageId!, [{ contentType: 'image/jpeg', body: replacement, name: 'new.jpg' }]);
+      // A replacement the box refuses (no picture in those bytes) leaves the original queued.
+      const refused = await vasp.replace(sub.messageId!, [{ contentType: 'image/jpeg', body: Buffer.from('not a picture') }]);
+      assert.equal(refused.status.code, 2004);
+      const queued = e2e.gateway.store.messages.list({ direction: 'out', state: 'queued' });
+      assert.equal(queued.length, 1, 'the original is queued again');
+      const r = await vasp.replace(sub.messageId!, [{ contentType: 'image/jpeg', body: replacement, name: 'new.jpg' }], { transactionId: 'replace-1' });
       assert.equal(r.httpStatus, 200, r.xml);
+      const again = await vasp.replace(sub.messageId!, [{ contentType: 'image/jpeg', body: replacement, name: 'new.jpg' }], { transactionId: 'replace-1' });
+      assert.equal(again.status.code, 1000, 'a retried ReplaceReq is answered as the first');
+      assert.equal(e2e.gateway.store.messages.list({ direction: 'out', state: 'queued' }).length, 1, 'one message waits: the replacement');
       const py = pyCheck(r.xml, { ns: NS6, op: 'ReplaceRsp' });
       assert.deepEqual(py.errors, []);
       assert.equal(py.status, 1000);

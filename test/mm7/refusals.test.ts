@@ -117,6 +117,13 @@ describe('MM7 refusals', { timeout: 120_000 }, () => {
     assert.equal(viaSim.namespace, NS5);
   });
 
+  it('another HTTP method than POST: 405 with status 4003', async () => {
+    const res = await fetch(env.boxUrl, { headers: { authorization: `Basic ${Buffer.from(`${VASP.user}:${VASP.password}`).toString('base64')}` } });
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get('allow'), 'POST');
+    assert.equal(fault(await res.text()).status, 4003);
+  });
+
   it('a request over mm7.maxRequestBytes: HTTP 413 with status 2004', async () => {
     const r = await env.vasp.submit({ to: ['+15550200123'], parts: [{ contentType: 'image/jpeg', body: Buffer.concat([await jpeg(16, 16, 1), Buffer.alloc(80 * 1024)]) }] });
     assert.equal(r.httpStatus, 413);

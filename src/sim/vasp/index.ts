@@ -105,6 +105,8 @@ export interface VaspSim {
   submit(o: SubmitOptions): Promise<BoxAnswer>;
   cancel(messageId: string, o?: { release?: Mm7Release; transactionId?: string }): Promise<BoxAnswer>;
   replace(messageId: string, parts: readonly SubmitPart[], o?: { release?: Mm7Release; transactionId?: string }): Promise<BoxAnswer>;
+  /** Points the simulator's requests at another box URL. */
+  useBox(url: string): void;
   /** POSTs raw bytes to the box (for malformed-request tests). */
   post(body: string | Buffer, contentType: string, auth?: { user: string; password: string } | null): Promise<{ httpStatus: number; xml: string; headers: Headers }>;
   stop(): Promise<void>;
@@ -137,6 +139,7 @@ export async function startVaspSim(o: VaspSimOptions): Promise<VaspSim> {
   const received: VaspReceived[] = [];
   const faults: { fault: VaspFault; left: number }[] = [];
   const release = o.release ?? REL6;
+  let boxUrl = o.boxUrl;
   let txSeq = 0;
 
   const server = http.createServer((req, res) => {
@@ -232,8 +235,8 @@ export async function startVaspSim(o: VaspSimOptions): Promise<VaspSim> {
   const port = (server.address() as AddressInfo).port;
 
   const post = async (body: string | Buffer, contentType: string, auth: { user: string; password: string } | null = { user: o.user, password: o.password }): Promise<{ httpStatus: number; xml: string; headers: Headers }> => {
-    if (!o.boxUrl) throw new Error('the VASP simulator was started without boxUrl');
-    const res = await fetch(o.boxUrl, {
+    if (!boxUrl) throw new Error('the VASP simulator has no box URL (boxUrl, useBox)');
+    const res = await fetch(boxUrl, {
       method: 'POST',
       headers: { 'Content-Type': contentType, SOAPAction: '""', ...(auth ? { Authorization: basicAuthHeader(auth.user, auth.password) } : {}) },
       body,
@@ -324,6 +327,9 @@ export async function startVaspSim(o: VaspSimOptions): Promise<VaspSim> {
         el('Content', [], { href: 'cid:mms-content', allowAdaptations: 'true' }),
       ]);
       return exchange(xml, contentPart(parts));
+    },
+    useBox(url) {
+      boxUrl = url;
     },
     post,
     async stop() {

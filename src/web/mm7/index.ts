@@ -93,6 +93,13 @@ export const mm7Plugin: FastifyPluginAsync<Mm7PluginOptions> = async (app: Fasti
     return undefined;
   });
 
+  // SOAP 1.1 over HTTP (§6) is POST only.
+  app.route({
+    method: ['GET', 'PUT', 'DELETE', 'PATCH'],
+    url: '/',
+    handler: (_req, reply) => sendFault(reply.header('Allow', 'POST'), 405, {}, STATUS.unsupportedOperation, 'MM7 requests are HTTP POSTs (SOAP 1.1 §6)'),
+  });
+
   app.post('/', async (req: FastifyRequest, reply: FastifyReply) => {
     const vasp = req.mm7Vasp!;
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

@@ -174,8 +174,11 @@ export class Mm7Service {
   }
 
   /**
-   * ReplaceReq: the queued message is withdrawn and its replacement queued through the same
-   * send service, under the same MessageID (reports about the replacement carry it).
+   * ReplaceReq: the queued message is withdrawn first (atomically, before its send job can
+   * start), then the replacement is queued through the same send service and takes over the
+   * MessageID (reports about it carry that id). Should the replacement be refused, the
+   * withdrawal is undone, so the original goes out as if nothing had been asked. At no moment
+   * can both be on their way.
    */
   async replace(account: VaspAccount, transactionId: string, req: ReplaceReq, parts: readonly MimePart[]): Promise<OpResult> {
     checkIdentity(account, req.sender);
@@ -184,30 +187,49 @@ export class Mm7Service {
     if (!sub || sub.vaspId !== account.vaspId) return { status: STATUS.messageIdNotFound, details: `no message '${req.messageId}' of this VASP` };
     const old = store.messages.get(sub.msgId);
     if (!old) return { status: STATUS.messageIdNotFound, details: `message '${req.messageId}' is gone` };
+    // The same ReplaceReq again (a retry after a lost answer): already done.
+    const done = store.events.ofMessage(sub.msgId).some((e) => e.kind === 'mm7-replaces' && (e.detail as { transactionId?: string }).transactionId === transactionId);
+    if (done) return { status: STATUS.success };
     const content = toSendContent(contentParts(parts, req.contentId));
-    if (!this.withdrawable(sub.msgId)) return { status: STATUS.notPossible, details: 'the message is already on its way and cannot be replaced' };
     const to = store.messages.addresses(sub.msgId).filter((a) => a.role === 'to').map((a) => a.normalized);
-    const outcome = await this.o.sender.send({
-      to,
-      ...(content.text !== undefined ? { text: content.text } : {}),
-      ...(old.subject !== null ? { subject: old.subject } : {}),
-      media: content.media,
-      origin: `mm7:${account.vaspId}`,
-      idempotencyKey: createHash('sha256').update(`replace:${req.messageId}:${transactionId}`).digest('hex'),
-    });
-    if (!outcome.ok) return { status: SEND_STATUS[outcome.error.code], details: `${outcome.error.field}: ${outcome.error.reason}` };
-    return store.tx(() => {
-      if (this.repo.byMsgId(outcome.id)) return { status: STATUS.success }; // a retried ReplaceReq
-      const withdrawn = this.withdraw(sub.msgId, `replaced by the VASP (MM7 ReplaceReq) with message ${outcome.id}`);
-      if (withdrawn.status !== STATUS.success) {
-        // It left in the meantime: the replacement must not go out as well.
-        this.withdraw(outcome.id, 'replacement of a message that was already sent');
-        return withdrawn;
-      }
+    const withdrawn = store.tx(() => this.withdraw(sub.msgId, 'replaced by the VASP (MM7 ReplaceReq)'));
+    if (withdrawn.status !== STATUS.success) return { status: withdrawn.status, details: 'the message is already on its way and cannot be replaced' };
+    let outcome: Awaited<ReturnType<SendService['send']>>;
+    try {
+      outcome = await this.o.sender.send({
+        to,
+        ...(content.text !== undefined ? { text: content.text } : {}),
+        ...(old.subject !== null ? { subject: old.subject } : {}),
+        media: content.media,
+        origin: `mm7:${account.vaspId}`,
+        idempotencyKey: createHash('sha256').update(`replace:${req.messageId}:${transactionId}`).digest('hex'),
+      });
+    } catch (e) {
+      store.tx(() => this.restore(sub.msgId));
+      throw e;
+    }
+    if (!outcome.ok) {
+      store.tx(() => this.restore(sub.msgId));
+      return { status: SEND_STATUS[outcome.error.code], details: `${outcome.error.field}: ${outcome.error.reason}` };
+    }
+    store.tx(() => {
       store.db.prepare('UPDATE mm7_submissions SET msg_id = ?, read_reply = CASE WHEN ? THEN 1 ELSE read_reply END WHERE msg_id = ?').run(outcome.id, req.readReply ? 1 : 0, sub.msgId);
-      store.events.add(outcome.id, 'mm7-replaces', { replaced: sub.msgId, messageId: req.messageId }, this.o.ctx.now());
-      return { status: STATUS.success };
+      store.events.add(outcome.id, 'mm7-replaces', { replaced: sub.msgId, messageId: req.messageId, transactionId }, this.o.ctx.now());
+      store.events.add(sub.msgId, 'mm7-replaced', { by: outcome.id, transactionId }, this.o.ctx.now());
     });
+    return { status: STATUS.success };
+  }
+
+  /** Undoes `withdraw`: the send job queued again from the start, the message queued. */
+  private restore(msgId: number): void {
+    const { store } = this.o.ctx;
+    const msg = store.messages.require(msgId);
+    const job = store.jobs.getByKey(`send-${msg.kind}:${msgId}`);
+    if (!job || job.state !== 'dead') return;
+    store.jobs.retry(job.id, this.o.ctx.now());
+    store.messages.setState(msgId, 'queued', this.o.ctx.now());
+    store.events.add(msgId, 'withdrawal-undone', { reason: 'the replacement was refused' }, this.o.ctx.now());
+    this.o.ctx.enqueue({ kind: job.kind, key: job.key }); // no-op for the existing key; wakes the worker
   }
 
   /** Keeps a refused request with the reason (`mmsgw quarantine` lists it). */
