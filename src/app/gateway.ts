@@ -12,6 +12,10 @@ import { sdNotify, startWatchdog } from '../util/sd-notify.js';
 import { instanceId } from './instance.js';
 import { createMailer } from './mail-out.js';
 import { createMm1, type Mm1Wiring } from './mmsc.js';
+import { needsSimIdentity, waitForSimIdentity } from './carrier-settings.js';
+
+/** How long start waits for a modem that enumerates late when MMS settings come from the SIM. */
+const SIM_IDENTITY_WAIT_MS = 60_000;
 import { createNotifier } from './notifier.js';
 import { openModem } from './modem.js';
 import { startMailIn, type MailIn } from './mail-in.js';
@@ -86,6 +90,8 @@ export class Gateway {
     const mailer = createMailer(config);
     const notifier = createNotifier(config);
     const modem = await openModem(config, log.child({ ns: 'modem' }));
+    // MMS settings left to the carrier database need the SIM: wait (bounded) for a late modem.
+    if (needsSimIdentity(config) && !(await waitForSimIdentity(modem, SIM_IDENTITY_WAIT_MS))) log.warn({ waitedMs: SIM_IDENTITY_WAIT_MS }, 'no SIM identity yet: MMS settings cannot be looked up');
     const mm1 = createMm1(config, modem, log.child({ ns: 'mm1' }));
 
     const deps: PipelineDeps = {
