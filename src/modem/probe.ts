@@ -20,6 +20,8 @@ export interface ProbeReport {
   readonly port: string;
   readonly responding: boolean;
   readonly error?: string;
+  /** The modem was waiting at an SMS prompt (or on a command) left by an earlier session; ESC cancelled it. */
+  readonly cancelledPending?: boolean;
   readonly usb?: UsbDevice;
   readonly identity?: ModemIdentity;
   readonly profile?: ProfileId;
@@ -41,7 +43,7 @@ export async function probeModem(port: string, options: { baudRate?: number; pro
     return { port, responding: false, error: errorMessage(e) };
   }
   try {
-    await synchronize(channel, 3);
+    const sync = await synchronize(channel, 3);
     await channel.run(echoOff);
     await optional(channel, cmeeNumeric);
     const usb = port.startsWith('tcp://') ? undefined : await findUsbDevice(port);
@@ -58,6 +60,7 @@ export async function probeModem(port: string, options: { baudRate?: number; pro
     return {
       port,
       responding: true,
+      ...(sync.cancelledPending ? { cancelledPending: true } : {}),
       ...(usb ? { usb } : {}),
       identity,
       profile: profile.id,
