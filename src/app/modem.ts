@@ -21,6 +21,7 @@ export async function openModem(config: Config, log: Logger): Promise<Modem> {
     ...(m.smsStorage !== 'auto' ? { smsStorage: m.smsStorage } : {}),
     recovery: {
       timeoutsBeforeRecovery: m.recovery.maxTimeouts,
+      ...(m.recovery.usbPath !== null ? { usbDevice: m.recovery.usbPath } : {}),
       // Run without a shell: the configured command line is split on white space.
       ...(m.recovery.powerCycleCommand !== null ? { powerCycleCommand: m.recovery.powerCycleCommand.trim().split(/\s+/) } : {}),
     },

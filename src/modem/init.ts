@@ -3,7 +3,6 @@ import { isAtError } from '../at/errors.js';
 import type { Logger } from '../util/log.js';
 import { MmsgwError } from '../util/errors.js';
 import { at, cmeeNumeric, echoOff, raw } from './commands/basic.js';
-import { ccid } from './commands/ccid.js';
 import { cimi } from './commands/cimi.js';
 import { cmgfPdu } from './commands/cmgf.js';
 import { cnmi, type CnmiSetting } from './commands/cnmi.js';
@@ -15,6 +14,8 @@ import { identify, optional } from './identify.js';
 import { chooseProfile, PROFILES, type ModemIdentity, type ModemProfile, type ProfileId } from './profiles/index.js';
 import { CNMI_STORED } from './profiles/common.js';
 import { unlockSim } from './sim.js';
+import { readIccid } from './iccid.js';
+import type { PinGuard } from './pin-guard.js';
 import type { UsbDevice } from './usb.js';
 
 export interface InitOptions {
@@ -22,6 +23,8 @@ export interface InitOptions {
   readonly profile?: ProfileId;
   /** Overrides the profile's storage preference ("ME", "SM", "MT"). */
   readonly smsStorage?: string;
+  /** Remembers a refused PIN so it is never entered twice (Modem passes a durable one). */
+  readonly pinGuard?: PinGuard;
 }
 
 export interface InitResult {
@@ -131,9 +134,15 @@ export async function initialize(channel: AtChannel, options: InitOptions, log: 
       log.warn({ err: e, line }, 'profile init command refused');
     }
   }
-  await unlockSim(channel, options.pin);
+  // EF_ICCID is readable without the PIN on most cards; it keys the refused-PIN memory.
+  let iccid = await readIccid(channel, profile.iccidCommand).catch(() => undefined);
+  await unlockSim(channel, options.pin, {
+    ...(options.pinGuard ? { guard: options.pinGuard } : {}),
+    ...(iccid ? { iccid } : {}),
+    ...(profile.pinCounter ? { pinCounter: profile.pinCounter } : {}),
+  });
   const imsi = await optional(channel, cimi);
-  const iccid = await optional(channel, ccid(profile.iccidCommand));
+  iccid ??= await readIccid(channel, profile.iccidCommand);
   const msisdn = (await optional(channel, cnum))?.[0];
 
   await channel.run(cmgfPdu);

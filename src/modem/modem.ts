@@ -12,6 +12,7 @@ import { parseRegistrationUrc } from './commands/creg.js';
 import { initialize, type InitOptions, type InitResult } from './init.js';
 import { PortOwner } from './port-owner.js';
 import { ModemStatusWriter } from './status-file.js';
+import { filePinGuard, memoryPinGuard, type PinGuard } from './pin-guard.js';
 import { generic } from './profiles/generic.js';
 import type { ModemProfile, ProfileEvent } from './profiles/index.js';
 import { RecoveryLadder, runCommand, type CommandRunner, type RecoveryOptions, type RecoveryOutcome } from './recovery.js';
@@ -71,6 +72,8 @@ export class Modem extends EventEmitter {
   /** The single owner of opening and closing the port (see ./port-owner.ts). */
   private readonly port: PortOwner;
   private readonly statusFile: ModemStatusWriter | undefined;
+  /** Refused PINs: in the state directory when there is one, else for this process's life. */
+  private readonly pinGuard: PinGuard;
   private reinitTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private initRun: Promise<void> | undefined;
@@ -85,6 +88,7 @@ export class Modem extends EventEmitter {
     this.current = { port: options.port, state: 'opening', sim: 'unknown', registration: { state: 'unknown' } };
     this.statusFile = options.statusDir === undefined ? undefined : new ModemStatusWriter(options.statusDir);
     this.statusFile?.update(this.current);
+    this.pinGuard = options.pinGuard ?? (options.statusDir === undefined ? memoryPinGuard() : filePinGuard(options.statusDir));
     this.port = new PortOwner({
       channel: this.channel,
       path: options.port,
@@ -235,7 +239,7 @@ export class Modem extends EventEmitter {
     this.update({ state: 'initializing' });
     this.inbox?.stop();
     try {
-      const r = await initialize(this.channel, this.o, this.log, this.usb);
+      const r = await initialize(this.channel, { ...this.o, pinGuard: this.pinGuard }, this.log, this.usb);
       this.init = r;
       this.profile = r.profile;
       this.inbox = new SmsInbox({
@@ -266,8 +270,12 @@ export class Modem extends EventEmitter {
       this.emit('ready', this.current);
     } catch (e) {
       const code = e instanceof MmsgwError ? e.code : undefined;
-      const sim = code === 'MODEM_SIM_ABSENT' ? 'absent' : code === 'MODEM_SIM_PUK' ? 'puk-required' : code?.startsWith('MODEM_SIM_') ? 'error' : this.current.sim;
-      this.update({ state: 'failed', sim, lastError: errorMessage(e), ...errorFields(e) });
+      const pinWrong = code === 'MODEM_SIM_PIN_WRONG' || code === 'MODEM_SIM_PIN_REQUIRED';
+      const sim = code === 'MODEM_SIM_ABSENT' ? 'absent' : code === 'MODEM_SIM_PUK' ? 'puk-required' : pinWrong ? 'pin-required' : code?.startsWith('MODEM_SIM_') ? 'error' : this.current.sim;
+      const left = e instanceof MmsgwError && typeof e.details.attemptsLeft === 'number' ? e.details.attemptsLeft : undefined;
+      // An operator error (the PIN in the configuration), not a modem fault: said once, plainly.
+      if (pinWrong) this.log.error({ code, attemptsLeft: left }, errorMessage(e));
+      this.update({ state: 'failed', sim, lastError: errorMessage(e), ...errorFields(e), simPinAttemptsLeft: left });
       throw e;
     }
   }
@@ -354,7 +362,7 @@ export class Modem extends EventEmitter {
       // Through the port's one owner: joins the reopen loop when an unplug already started it.
       reopen: () => this.port.cycle(),
       usbRebind: async () => {
-        const dev = this.usb ?? (await findUsbDevice(this.o.port, this.o.sysfsRoot));
+        const dev = r.usbDevice ? { name: r.usbDevice, sysPath: '', vendorId: '', productId: '' } : (this.usb ?? (await findUsbDevice(this.o.port, this.o.sysfsRoot)));
         if (!dev) throw new MmsgwError('MODEM_RECOVERY_FAILED', `${this.o.port} is not a USB device; cannot rebind`);
         await rebindUsb(dev, { ...(this.o.sysfsRoot ? { sysfsRoot: this.o.sysfsRoot } : {}), ...(this.o.sysfsWrite ? { write: this.o.sysfsWrite } : {}) });
       },

@@ -15,6 +15,8 @@ export interface ModemStatus {
   readonly msisdn?: string;
   readonly profile?: ProfileId;
   readonly sim: SimStatus;
+  /** SIM PIN attempts left, when the SIM refused the configured PIN and the modem said. */
+  readonly simPinAttemptsLeft?: number;
   readonly registration: {
     readonly state: RegistrationState;
     readonly cs?: Registration;

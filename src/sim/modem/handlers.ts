@@ -10,6 +10,7 @@ import { networkHandlers } from './commands/network.js';
 import { pdpHandlers } from './commands/pdp.js';
 import { sendHandlers } from './commands/send.js';
 import { smsHandlers } from './commands/sms.js';
+import { simCardHandlers, vendorSimHandlers } from './commands/simcard.js';
 import type { CommandHandler, HandlerTable, ModemProfile } from './types.js';
 
 const log = logger('sim-modem');
@@ -20,6 +21,7 @@ export const standardHandlers: HandlerTable = {
   ...smsHandlers,
   ...sendHandlers,
   ...pdpHandlers,
+  ...simCardHandlers,
 };
 
 /**
@@ -59,5 +61,5 @@ export async function loadHttpStack(profile: ModemProfile): Promise<HandlerTable
 }
 
 export function buildTable(profile: ModemProfile, extra: HandlerTable): Record<string, CommandHandler> {
-  return { ...standardHandlers, ...extra, ...(profile.handlers ?? {}) };
+  return { ...standardHandlers, ...(vendorSimHandlers[profile.name] ?? {}), ...extra, ...(profile.handlers ?? {}) };
 }
