@@ -11,6 +11,7 @@ import { pdpHandlers } from './commands/pdp.js';
 import { sendHandlers } from './commands/send.js';
 import { smsHandlers } from './commands/sms.js';
 import { simCardHandlers, vendorSimHandlers } from './commands/simcard.js';
+import { clientHandlers, vendorClientHandlers } from './commands/client.js';
 import type { CommandHandler, HandlerTable, ModemProfile } from './types.js';
 
 const log = logger('sim-modem');
@@ -22,6 +23,7 @@ export const standardHandlers: HandlerTable = {
   ...sendHandlers,
   ...pdpHandlers,
   ...simCardHandlers,
+  ...clientHandlers,
 };
 
 /**
@@ -61,5 +63,5 @@ export async function loadHttpStack(profile: ModemProfile): Promise<HandlerTable
 }
 
 export function buildTable(profile: ModemProfile, extra: HandlerTable): Record<string, CommandHandler> {
-  return { ...standardHandlers, ...(vendorSimHandlers[profile.name] ?? {}), ...extra, ...(profile.handlers ?? {}) };
+  return { ...standardHandlers, ...(vendorSimHandlers[profile.name] ?? {}), ...(vendorClientHandlers[profile.name] ?? {}), ...extra, ...(profile.handlers ?? {}) };
 }

@@ -44,6 +44,8 @@ export interface SimCard {
   readonly msisdn: string;
   /** Service centre address (27.005 §3.3.1 +CSCA), kept on the SIM. */
   smsc: string;
+  /** Until when (ms) the card is still being read after a power-up: SIM busy. */
+  busyUntil: number;
 }
 
 export interface NetworkState {
@@ -117,6 +119,7 @@ export function createState(profile: ModemProfile, pin: string | undefined): Mod
       iccid: '89001012012345678901',
       msisdn: '+15555550100',
       smsc: '+15555550001',
+      busyUntil: 0,
     },
     network: { stat: 1, lac: 0x1a2b, ci: 0x01c3d4e5, act: profile.lte ? 7 : 2, operatorLong: 'Simulated Network', operatorShort: 'SimNet', operatorNumeric: '00101' },
     signal: { rssi: 20, ber: 99, rsrq: 20, rsrp: 45 },
