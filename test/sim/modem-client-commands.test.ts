@@ -94,3 +94,20 @@ test('quectel after a power-up: the SIM is busy for a while (+CME ERROR: 14, +CM
   m.state.sim.busyUntil = 0; // the card has been read
   assert.equal(await at('AT+CPIN?'), '\r\n+CPIN: READY\r\n\r\nOK\r\n');
 });
+
+test('+CMGW writes to <mem2> and answers its index; a full memory is +CMS ERROR: 322 (27.005 §3.2.5)', async () => {
+  const m = await modem('quectel');
+  await at('AT+CPMS="SM","SM","SM"');
+  // SMS-SUBMIT "How are you?" to +31641600986, no SMSC (TPDU length 25).
+  const submit = '0011000B911346610089F60000AA0CC8F71D14969741F977FD07';
+  out = '';
+  m.input(Buffer.from('AT+CMGW=25\r'));
+  for (let i = 0; i < 100 && !out.includes('> '); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(out, '\r\n> ');
+  out = '';
+  m.input(Buffer.from(`${submit}\x1a`));
+  for (let i = 0; i < 100 && !/OK\r\n$/.test(out); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(out, '\r\n+CMGW: 0\r\n\r\nOK\r\n', 'first SM index on a 0-based vendor');
+  m.storageFull();
+  assert.equal(await at('AT+CMGW=25'), '\r\n+CMS ERROR: 322\r\n');
+});
