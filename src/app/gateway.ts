@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
-import type { Modem } from '../modem/index.js';
+import { modemHealth, type Modem, type ModemHealth } from '../modem/index.js';
 import { JOB, type PipelineContext } from '../pipeline/context.js';
 import { pipelineHandlers, type PipelineDeps } from '../pipeline/handlers.js';
 import { acceptSms } from '../pipeline/sms-intake.js';
 import { JobWorker } from '../pipeline/worker.js';
 import { openStore, type NewJob, type Store } from '../store/index.js';
 import { logger, type Logger } from '../util/log.js';
-import { sdNotify, startWatchdog } from '../util/sd-notify.js';
+import { sdNotify, startWatchdog, storeAnswers } from '../util/sd-notify.js';
 import { instanceId } from './instance.js';
 import { createMailer } from './mail-out.js';
 import { createMm1, type Mm1Wiring } from './mmsc.js';
@@ -139,7 +139,8 @@ export class Gateway {
       });
     }
     gw.mailIn = await startMailIn(config, ctx, log.child({ ns: 'mail-in' }));
-    gw.stopWatchdog = startWatchdog(() => Date.now() - worker.lastTick < 60_000);
+    // Liveness = the event loop and the store answer; long jobs (a slow bearer) are not a hang.
+    gw.stopWatchdog = startWatchdog(() => storeAnswers(() => store.db.prepare('SELECT 1').get()));
     await sdNotify('READY=1');
     log.info({ stateDir: config.stateDir, ownNumber, modem: modem?.status().port ?? 'none', mmsc: config.mmsc.url ?? 'none' }, 'gateway running');
     return gw;
@@ -148,6 +149,13 @@ export class Gateway {
   /** The modem's status, for the CLI and the web interface. */
   modemStatus(): ReturnType<Modem['status']> | undefined {
     return this.modem?.status();
+  }
+
+  /** Health for a health endpoint: the store answers and the modem can send and receive. */
+  health(): { ok: boolean; store: boolean; modem: ModemHealth | undefined } {
+    const store = storeAnswers(() => this.store.db.prepare('SELECT 1').get());
+    const modem = this.modem ? modemHealth(this.modem.status()) : undefined;
+    return { ok: store && (modem?.ok ?? true), store, modem };
   }
 
   async stop(): Promise<void> {

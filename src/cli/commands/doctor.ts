@@ -54,7 +54,8 @@ function advice(r: ProbeReport, holders: readonly PortHolder[], mm: boolean | un
   }
   const others = holders.filter((h) => !/modemmanager/i.test(h.command));
   if (others.length > 0) out.push(`Other processes have the port open: ${others.map((h) => `${h.command} (pid ${h.pid})`).join(', ')}.`);
-  if (!r.responding) out.push('No AT answer: check that PATH is the AT port (see firmware-notes/ for which ttyUSB it is) and that the stick is in modem (not HiLink/RNDIS) mode.');
+  if (!r.responding) out.push('No AT answer, even after ESC (which ends a pending SMS prompt): check that PATH is the AT port (see firmware-notes/ for which ttyUSB it is), that the stick is in modem (not HiLink/RNDIS) mode, and power-cycle it if it still does not answer.');
+  if (r.cancelledPending) out.push('The modem was waiting at an SMS prompt or on a command left by an earlier session (a crash mid-send); it was cancelled with ESC. The gateway does the same at every start.');
   if (r.sim === 'absent') out.push('No SIM detected (+CME ERROR 10): seat the SIM, contacts down, and power-cycle the modem.');
   if (r.sim === 'pin-required') out.push('The SIM wants its PIN: set modem.pin in the configuration.');
   if (r.sim === 'puk-required') out.push('The SIM is PUK-blocked: unblock it in a phone.');
