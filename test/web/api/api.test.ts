@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { withApi } from './helpers.js';
 
@@ -196,3 +197,20 @@ test('rate limit per token: 429 with Retry-After once the burst is spent, other 
     },
     { options: { rateLimit: { perMinute: 1, burst: 3 } } },
   ));
+
+test('the OpenAPI document is valid OpenAPI 3.1 (checked by Python openapi-spec-validator)', async (t) => {
+  const probe = spawnSync('python3', ['-c', 'import openapi_spec_validator'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    t.skip('python3 openapi-spec-validator is not installed (pip install openapi-spec-validator)');
+    return;
+  }
+  await withApi(async (env) => {
+    const doc = await env.call('GET', '/openapi.json');
+    assert.equal(doc.status, 200);
+    assert.equal(doc.json.openapi, '3.1.0');
+    const script = 'import sys, json\nfrom openapi_spec_validator import validate\nvalidate(json.load(sys.stdin))\nprint("valid")';
+    const r = spawnSync('python3', ['-c', script], { input: doc.bytes, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'valid');
+  });
+});
