@@ -123,7 +123,7 @@ test('message.received reaches the target once, signed; the receiver checks the 
       assert.equal(r.json.data.message?.text, 'Hello from a handset');
       await waitUntil(() => store.jobs.getByKey(`webhook:crm:${r.json.id}`)?.state === 'done', 5000, 'the job to be done');
       // Another pass over the outbox adds nothing; nothing more arrives.
-      await waitUntil(() => store.db.prepare('SELECT count(*) FROM state_outbox').pluck().get() === 0, 5000, 'the outbox to empty');
+      await waitUntil(() => store.db.prepare('SELECT count(*) FROM state_changes WHERE dispatched = 0').pluck().get() === 0, 5000, 'the outbox to empty');
       assert.equal(rx.got.length, 1);
       // A later event, after the outbox emptied, gets a new id (never a handled row's id again).
       const second = inboundSms(store, 'later');
@@ -292,7 +292,7 @@ test('modem.state: a change of the modem state or registration is an event; repe
         modem.emit('status', status('recovering', 'searching'));
         inboundSms(store, 'not for this target');
         await waitUntil(() => rx.got.length >= 3, 10_000, 'three modem.state events');
-        await waitUntil(() => store.db.prepare('SELECT count(*) FROM state_outbox').pluck().get() === 0, 5000, 'the outbox to empty');
+        await waitUntil(() => store.db.prepare('SELECT count(*) FROM state_changes WHERE dispatched = 0').pluck().get() === 0, 5000, 'the outbox to empty');
         const seen = rx.got.map((g) => g.json.data as unknown as { modem: { state: string; registration: string } }).map((d) => `${d.modem.state}/${d.modem.registration}`);
         assert.deepEqual(seen.sort(), ['ready/home', 'ready/searching', 'recovering/searching']);
         assert.ok(rx.got.every((g) => g.json.type === 'modem.state' && verify(g, SECRET)));

@@ -59,8 +59,11 @@ test('POST /messages with JSON queues an SMS and answers 202 with its id and Loc
     assert.equal(m.state, 'queued');
     assert.equal(m.from, 'api:all');
     assert.ok(env.store.jobs.getByKey(`send-sms:${m.id}`));
+    env.store.messages.setState(m.id, 'submitting');
+    env.store.messages.setState(m.id, 'sent');
     const got = await env.call('GET', `/messages/${m.id}`);
     assert.equal(got.status, 200);
+    assert.deepEqual(got.json.states.map((s: { state: string }) => s.state), ['queued', 'submitting', 'sent']);
     assert.equal(got.json.parts[0].contentType, 'text/plain');
     const body = await env.call('GET', `/messages/${m.id}/parts/1`);
     assert.equal(body.bytes.toString('utf8'), 'Your ticket #17 is ready');
