@@ -304,3 +304,31 @@ test('modem.state: a change of the modem state or registration is an event; repe
     await rx.stop();
   }
 });
+
+test('a target that does not answer in time, or redirects, is a failure (the redirect is not followed)', async () => {
+  const silent = createServer(() => undefined); // accepts, never answers
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const followed = await new Receiver().start();
+  const redirect = createServer((_req, res) => res.writeHead(307, { location: followed.url }).end());
+  await new Promise<void>((r) => redirect.listen(0, '127.0.0.1', r));
+  const url = (s: Server): string => `http://127.0.0.1:${(s.address() as { port: number }).port}/hook`;
+  try {
+    await withHooks(
+      () => ({ webhooks: { timeoutSeconds: 1, targets: [{ name: 'silent', url: url(silent), secret: SECRET }, { name: 'moved', url: url(redirect), secret: SECRET }] } }),
+      async ({ store }) => {
+        inboundSms(store, 'anyone there?');
+        const failed = (name: string): string | undefined => store.jobs.list().find((j) => j.key.startsWith(`webhook:${name}:`) && j.attempts >= 1 && j.lastError !== null)?.lastError ?? undefined;
+        const timeout = await waitUntil(() => failed('silent'), 15_000, 'the timeout');
+        assert.match(timeout, /no answer within 1000 ms/);
+        const moved = await waitUntil(() => failed('moved'), 15_000, 'the redirect failure');
+        assert.match(moved, /HTTP 307/);
+        assert.equal(followed.tries.length, 0, 'the redirect target never got the event');
+      },
+    );
+  } finally {
+    silent.closeAllConnections();
+    await new Promise((r) => silent.close(r));
+    await new Promise((r) => redirect.close(r));
+    await followed.stop();
+  }
+});

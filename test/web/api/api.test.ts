@@ -138,6 +138,7 @@ test('every refusal of POST /messages names the field and queues nothing', () =>
         ['fake image', { body: form((f) => { f.append('to', '+15550100042'); f.append('media', new Blob([Buffer.from('<script>alert(1)</script>')], { type: 'image/jpeg' }), 'x.jpg'); }) }, 422, 'media'],
         ['file in wrong field', { body: form((f) => { f.append('to', '+15550100042'); f.append('photo', new Blob([GIF], { type: 'image/gif' }), 'a.gif'); }) }, 422, 'photo'],
         ['unknown form field', { body: form((f) => { f.append('to', '+15550100042'); f.append('text', 'x'); f.append('priority', 'high'); }) }, 422, 'priority'],
+        ['two files together too large', { body: form((f) => { f.append('to', '+15550100042'); for (let i = 0; i < 2; i++) f.append('media', new Blob([Buffer.alloc(40_000)], { type: 'image/gif' }), `p${i}.gif`); }) }, 413, 'media'],
         ['too large upload', { body: form((f) => { f.append('to', '+15550100042'); f.append('media', new Blob([Buffer.alloc(80_000)], { type: 'image/gif' }), 'big.gif'); }) }, 413, 'body'],
       ];
       for (const [what, init, status, field] of cases) {
