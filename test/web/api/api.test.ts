@@ -41,6 +41,9 @@ test('scopes: send cannot read, read cannot send, status needs admin', () =>
     assert.match(s.headers.get('www-authenticate') ?? '', /insufficient_scope/);
     assert.equal((await env.call('POST', '/messages', { token: env.token.read, json: { to: ['+15550100042'], text: 'x' } })).status, 403);
     assert.equal((await env.call('GET', '/status', { token: env.token.read })).status, 403);
+    // HEAD needs what GET needs (it would show a part's type, size and file name).
+    const head = await fetch(`${env.base}/messages/1/parts/1`, { method: 'HEAD', headers: { authorization: `Bearer ${env.token.send}` } });
+    assert.equal(head.status, 403);
     const st = await env.call('GET', '/status');
     assert.equal(st.status, 200);
     assert.equal(st.json.modem, null);
