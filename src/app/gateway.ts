@@ -8,6 +8,7 @@ import { acceptSms } from '../pipeline/sms-intake.js';
 import { JobWorker } from '../pipeline/worker.js';
 import { openStore, type NewJob, type Store } from '../store/index.js';
 import { logger, type Logger } from '../util/log.js';
+import { crashPoint } from '../util/crash-point.js';
 import { sdNotify, startWatchdog } from '../util/sd-notify.js';
 import { instanceId } from './instance.js';
 import { createMailer } from './mail-out.js';
@@ -95,7 +96,7 @@ export class Gateway {
             },
           }
         : {}),
-      send: { sms: modem, mms: mm1?.client, deliveryReports: config.sms.statusReports, instanceId: id },
+      send: { sms: modem, mms: mm1?.client, deliveryReports: config.sms.statusReports, instanceId: id, uncertain: config.outbound.uncertain },
       notify: { notifier, from: `mmsgw@${config.mail.out.fromDomain}`, reports: true },
     };
     const worker = new JobWorker({ queue: store.jobs, handlers: pipelineHandlers(ctx, deps), log: log.child({ ns: 'jobs' }), now });
@@ -109,6 +110,7 @@ export class Gateway {
     worker.on('dead', (job: { kind: string; payload: unknown }, reason: string) => {
       if (job.kind !== JOB.sendSms && job.kind !== JOB.sendMms) return;
       const msgId = (job.payload as { msgId: number }).msgId;
+      if (store.messages.get(msgId)?.state === 'held') return; // uncertain, held: the sender was told already
       ctx.enqueue({ kind: JOB.notifySender, key: `notify-failed:${msgId}`, payload: { msgId, about: 'failed', reason } });
       store.messages.setState(msgId, 'failed', now());
     });
@@ -116,7 +118,9 @@ export class Gateway {
     worker.start();
     if (modem) {
       modem.onSms(async (sms) => {
+        crashPoint('sms-read');
         acceptSms(ctx, { pdu: sms.pdu, receivedAt: sms.receivedAt, ...(sms.storage !== undefined ? { storage: sms.storage } : {}), ...(sms.index !== undefined ? { index: sms.index } : {}) });
+        crashPoint('sms-stored');
         worker.poke();
       });
     }

@@ -154,6 +154,23 @@ const storage = z
   })
   .prefault({});
 
+/**
+ * `outbound.uncertain`: what to do with a send a crash left between writing the PDU and
+ * recording the network's answer — `resend` (the recipient may get it twice) or `hold` (kept
+ * back until `mmsgw retry`). One word for both kinds, or `{ sms, mms }`.
+ */
+const uncertainPolicy = oneOf(['resend', 'hold']);
+const outbound = z
+  .strictObject({
+    uncertain: z
+      .union([
+        uncertainPolicy.transform((p) => ({ sms: p, mms: p })),
+        z.strictObject({ sms: uncertainPolicy.default('resend'), mms: uncertainPolicy.default('hold') }),
+      ])
+      .default({ sms: 'resend', mms: 'hold' }),
+  })
+  .prefault({});
+
 const simulate = z
   .strictObject({
     modem: bool().default(false),
@@ -173,6 +190,7 @@ export const configSchema = z.strictObject({
   mail: mailSection,
   compose: composeSection,
   web,
+  outbound,
   simulate,
 }).superRefine((c, ctx) => {
   if (c.compose.maxSmsParts > c.sms.maxSmsParts) {

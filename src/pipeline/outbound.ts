@@ -1,5 +1,6 @@
 import type { AcceptedMail, InboundOutcome, RefusedMail } from '../mail/in/types.js';
 import type { NewPart } from '../store/index.js';
+import { crashPoint } from '../util/crash-point.js';
 import { JOB, type PipelineContext } from './context.js';
 
 /** Name of the SMIL part of an outbound MMS (OMA-TS-MMS_CONF §8: the start of multipart/related). */
@@ -21,6 +22,7 @@ async function queue(ctx: PipelineContext, mail: AcceptedMail): Promise<void> {
   const { store } = ctx;
   const identity = mail.messageId ?? mail.source.id;
   if (store.messages.getByEmailMessageId(identity)) return;
+  crashPoint('mailin-before-queue');
   const plan = mail.plan;
   const parts: NewPart[] =
     plan.kind === 'sms'
@@ -62,6 +64,7 @@ async function queue(ctx: PipelineContext, mail: AcceptedMail): Promise<void> {
     store.events.add(message.id, 'email-accepted', { source: mail.source.id, sender: mail.sender, to: plan.to, kind: plan.kind }, ctx.now());
     ctx.enqueue({ kind: plan.kind === 'sms' ? JOB.sendSms : JOB.sendMms, key: `send-${plan.kind}:${message.id}`, payload: { msgId: message.id } });
   });
+  crashPoint('mailin-after-queue');
 }
 
 function refuse(ctx: PipelineContext, mail: RefusedMail): void {

@@ -2,6 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { decodeMms, type MmsPdu, type MmsStatus } from '../codec/mms/index.js';
 import type { AttemptRecord, RetrieveOptions, RetrieveResult } from '../mmsc/index.js';
 import { normalizeAddress, type NewPart } from '../store/index.js';
+import { crashPoint } from '../util/crash-point.js';
 import { errorMessage } from '../util/errors.js';
 import { JOB, type PipelineContext } from './context.js';
 import { PermanentJobError } from './errors.js';
@@ -58,9 +59,11 @@ export async function retrieveMms(ctx: PipelineContext, deps: RetrieveDeps, msgI
   }
   const now = store.messages.get(msgId);
   if (now?.state !== 'retrieved') return;
+  crashPoint('mms-stored');
   const acknowledged = store.events.ofMessage(msgId).some((e) => e.kind === 'acknowledged');
   if (!acknowledged) {
     const attempts = await deps.mm1.use(() => deps.mm1.notifyResp(txid, 'retrieved', deps.reportAllowed));
+    crashPoint('mms-acked');
     store.events.add(msgId, 'acknowledged', { status: 'retrieved', attempts }, ctx.now());
   }
   ctx.enqueue({ kind: JOB.relay, key: `relay:${msgId}`, payload: { msgId } });
@@ -80,6 +83,7 @@ async function fetchAndStore(
   let result: RetrieveResult;
   try {
     result = await deps.mm1.retrieve(location, { destDir: deps.tmpDir, transactionId: txid, messageSize: size, maxSize: deps.maxSize, signal });
+    crashPoint('mms-fetched');
   } catch (e) {
     const attempts = (e as { attempts?: AttemptRecord[] }).attempts;
     store.events.add(msgId, 'fetch-attempt', { ok: false, error: errorMessage(e), attempts: attempts ?? null }, ctx.now());

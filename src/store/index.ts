@@ -12,6 +12,7 @@ export { MessagesRepo, type MessageIdentity } from './messages.js';
 export { ContentRepo, INLINE_MAX_BYTES } from './content.js';
 export { IntakeRepo, SMS_DUPLICATE_WINDOW_MS } from './intake.js';
 export { JobsRepo } from './jobs.js';
+export { SubmissionsRepo } from './submissions.js';
 export { RelaysRepo, ReportsRepo, EventsRepo } from './delivery.js';
 export { BlobStore } from './blobs.js';
 export { openDatabase, checkpoint, type CheckpointResult, type Synchronous, type IntegrityCheck, type DbOptions } from './db.js';

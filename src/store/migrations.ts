@@ -188,9 +188,35 @@ function backfillRawPduHashes(db: Database.Database): void {
   }
 }
 
+/**
+ * v3: one row per outbound SMS part (per recipient) or m-send-req, written durably *before*
+ * the PDU goes to the modem / the MMSC. A row a crash left `submitting` is a send nobody can
+ * confirm or deny: it is flagged uncertain and handled by `outbound.uncertain`.
+ */
+const V3_SUBMISSIONS = `
+CREATE TABLE submissions (
+  id          INTEGER PRIMARY KEY,
+  msg_id      INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  recipient   TEXT    NOT NULL,
+  seq         INTEGER NOT NULL,
+  total       INTEGER NOT NULL,
+  state       TEXT    NOT NULL CHECK (state IN ('submitting','sent','failed','held')),
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  uncertain   INTEGER NOT NULL DEFAULT 0,
+  resolution  TEXT,
+  reference   TEXT,
+  last_error  TEXT,
+  started_at  INTEGER,
+  updated_at  INTEGER NOT NULL,
+  UNIQUE (msg_id, recipient, seq)
+);
+CREATE INDEX submissions_uncertain ON submissions(uncertain) WHERE uncertain > 0;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: V1_INITIAL },
   { version: 2, name: 'idempotency keys', sql: V2_IDEMPOTENCY, after: backfillRawPduHashes },
+  { version: 3, name: 'outbound submissions', sql: V3_SUBMISSIONS },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
