@@ -19,5 +19,5 @@ export { openDatabase, checkpoint, type CheckpointResult, type Synchronous, type
 export { migrate, schemaVersion, MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
 export { sanitizeFilename } from './filename.js';
 export { FINAL_STATES, type PruneResult } from './retention.js';
-export { normalizeAddress } from './address.js';
+export { normalizeAddress, messageIdKey } from './address.js';
 export type * from './types.js';

@@ -192,6 +192,8 @@ function backfillRawPduHashes(db: Database.Database): void {
  * v3: one row per outbound SMS part (per recipient) or m-send-req, written durably *before*
  * the PDU goes to the modem / the MMSC. A row a crash left `submitting` is a send nobody can
  * confirm or deny: it is flagged uncertain and handled by `outbound.uncertain`.
+ * Also: Message-IDs looked up by their comparable form (messageIdKey), so a report finds its
+ * message whatever the angle brackets or case.
  */
 const V3_SUBMISSIONS = `
 CREATE TABLE submissions (
@@ -211,12 +213,14 @@ CREATE TABLE submissions (
   UNIQUE (msg_id, recipient, seq)
 );
 CREATE INDEX submissions_uncertain ON submissions(uncertain) WHERE uncertain > 0;
+CREATE INDEX messages_message_id_key ON messages(lower(trim(message_id, ' <>'))) WHERE message_id IS NOT NULL;
+CREATE INDEX reports_message_id_key ON reports(lower(trim(message_id, ' <>'))) WHERE message_id IS NOT NULL;
 `;
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: V1_INITIAL },
   { version: 2, name: 'idempotency keys', sql: V2_IDEMPOTENCY, after: backfillRawPduHashes },
-  { version: 3, name: 'outbound submissions', sql: V3_SUBMISSIONS },
+  { version: 3, name: 'outbound submissions, Message-ID keys', sql: V3_SUBMISSIONS },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { normalizeAddress, openStore } from '../../src/store/index.js';
+import { normalizeAddress, openStore, SCHEMA_VERSION } from '../../src/store/index.js';
 import { MmsgwError } from '../../src/util/errors.js';
 import { tempStore } from './helpers.js';
 
@@ -13,7 +13,7 @@ test('opening sets WAL, synchronous=FULL, foreign keys and busy_timeout', () => 
     assert.equal(store.db.pragma('synchronous', { simple: true }), 2); // FULL
     assert.equal(store.db.pragma('foreign_keys', { simple: true }), 1);
     assert.equal(store.db.pragma('busy_timeout', { simple: true }), 5000);
-    assert.equal(store.schemaVersion(), 2);
+    assert.equal(store.schemaVersion(), SCHEMA_VERSION);
   } finally {
     cleanup();
   }
