@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import type { Modem } from '../modem/index.js';
@@ -6,7 +5,7 @@ import { JOB, type PipelineContext } from '../pipeline/context.js';
 import { pipelineHandlers, type PipelineDeps } from '../pipeline/handlers.js';
 import { acceptSms } from '../pipeline/sms-intake.js';
 import { JobWorker } from '../pipeline/worker.js';
-import { openStore, type NewJob, type Store } from '../store/index.js';
+import { mkdirPrivate, openStore, type NewJob, type Store } from '../store/index.js';
 import { logger, type Logger } from '../util/log.js';
 import { crashPoint } from '../util/crash-point.js';
 import { sdNotify, startWatchdog } from '../util/sd-notify.js';
@@ -55,9 +54,9 @@ export class Gateway {
     const { config } = options;
     const log = options.log ?? logger('gateway');
     const now = options.now ?? Date.now;
-    mkdirSync(config.stateDir, { recursive: true });
+    mkdirPrivate(config.stateDir);
     const tmpDir = join(config.stateDir, 'tmp');
-    mkdirSync(tmpDir, { recursive: true });
+    mkdirPrivate(tmpDir);
     const store = openStore({ stateDir: config.stateDir, integrityCheck: config.storage.integrityCheck });
     const recovered = store.jobs.recoverRunning(now());
     if (recovered > 0) log.info({ recovered }, 'resuming jobs left running by the previous run');

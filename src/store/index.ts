@@ -18,6 +18,7 @@ export { BlobStore } from './blobs.js';
 export { openDatabase, checkpoint, type CheckpointResult, type Synchronous, type IntegrityCheck, type DbOptions } from './db.js';
 export { migrate, schemaVersion, MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
 export { sanitizeFilename } from './filename.js';
+export { mkdirPrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private.js';
 export { FINAL_STATES, type PruneResult } from './retention.js';
 export { normalizeAddress, messageIdKey } from './address.js';
 export type * from './types.js';
