@@ -31,6 +31,8 @@ export const JOB = {
   /** Submit an outbound MMS / SMS. Keys `send-mms:<msgId>`, `send-sms:<msgId>`. */
   sendMms: 'send-mms',
   sendSms: 'send-sms',
+  /** Tell the owner (the mailboxes a message would be relayed to) that a received MMS could not be delivered. Key `notify-owner:<msgId>:<eventId>`. */
+  notifyOwner: 'notify-owner',
   /** Tell the sender of an outbound message about a delivery/read report or a failure. Key `notify:<reportId>`. */
   notifySender: 'notify-sender',
 } as const;

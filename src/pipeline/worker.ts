@@ -30,6 +30,8 @@ export interface JobHandler {
   readonly backoff?: BackoffPolicy;
   /** Give up retrying after this instant (e.g. the MMS notification's expiry). */
   deadline?(job: ClaimedJob): number | undefined;
+  /** Called once the job is dead-lettered: make the failure visible (state, notices). Errors are logged. */
+  onDead?(job: ClaimedJob, reason: string): void | Promise<void>;
 }
 
 export interface WorkerOptions {
@@ -140,6 +142,11 @@ export class JobWorker extends EventEmitter {
       if (retryAt === undefined) {
         this.queue.dead(job.id, reason);
         this.log.warn({ job: job.key, attempts, err: reason }, 'job dead-lettered');
+        try {
+          await handler.onDead?.(job, reason);
+        } catch (err) {
+          this.log.error({ job: job.key, err: errorMessage(err) }, 'dead-letter hook failed');
+        }
         this.emit('dead', job, reason);
       } else {
         this.queue.fail(job.id, retryAt, reason);
