@@ -4,6 +4,7 @@ import type { Modem } from '../modem/index.js';
 import { JOB, type PipelineContext } from '../pipeline/context.js';
 import { pipelineHandlers, type PipelineDeps } from '../pipeline/handlers.js';
 import { acceptSms } from '../pipeline/sms-intake.js';
+import { DiskGuard, isDiskFull } from '../pipeline/disk-guard.js';
 import { JobWorker } from '../pipeline/worker.js';
 import { mkdirPrivate, openStore, type NewJob, type Store } from '../store/index.js';
 import { logger, type Logger } from '../util/log.js';
@@ -58,12 +59,31 @@ export class Gateway {
     const tmpDir = join(config.stateDir, 'tmp');
     mkdirPrivate(tmpDir);
     const store = openStore({ stateDir: config.stateDir, integrityCheck: config.storage.integrityCheck });
-    const recovered = store.jobs.recoverRunning(now());
+    let recovered = 0;
+    try {
+      recovered = store.jobs.recoverRunning(now());
+    } catch (e) {
+      // A full disk must not become a restart loop: start paused (DiskGuard), recover on resume.
+      if (!isDiskFull(e)) throw e;
+      log.error({ err: e }, 'disk full at start: jobs left running are resumed once space returns');
+    }
     if (recovered > 0) log.info({ recovered }, 'resuming jobs left running by the previous run');
     store.startMaintenance({ checkpointMs: config.storage.checkpointMinutes * 60_000, retentionDays: config.storage.retentionDays });
     const id = instanceId(config.stateDir);
     const ownNumber = config.box.ownNumber ?? config.box.numbers[0]?.number ?? undefined;
 
+    const mailer = createMailer(config);
+    const notifier = createNotifier(config);
+    const disk = new DiskGuard({
+      stateDir: config.stateDir,
+      minFreeBytes: config.storage.minFreeMegabytes * 1_048_576,
+      log: log.child({ ns: 'disk' }),
+      alert: async (text) => {
+        const to = config.mail.out.defaultMailbox ?? config.mail.out.routes[0]?.mailboxes[0];
+        if (!to) return;
+        await notifier.send({ envelope: { from: '', to }, from: `mmsgw@${config.mail.out.fromDomain}`, to, subject: 'mmsgw: disk full, intake paused', text, headers: { 'Auto-Submitted': 'auto-generated' } });
+      },
+    });
     // The worker is created after the context it serves; enqueue wakes it once it exists.
     const wake: { worker?: JobWorker } = {};
     const ctx: PipelineContext = {
@@ -75,10 +95,9 @@ export class Gateway {
       },
       now,
       ownNumber,
+      disk,
     };
 
-    const mailer = createMailer(config);
-    const notifier = createNotifier(config);
     const modem = await openModem(config, log.child({ ns: 'modem' }));
     const mm1 = config.mmsc.url ? createMm1(config, modem, log.child({ ns: 'mm1' })) : undefined;
 
@@ -98,7 +117,7 @@ export class Gateway {
       send: { sms: modem, mms: mm1?.client, deliveryReports: config.sms.statusReports, instanceId: id, uncertain: config.outbound.uncertain },
       notify: { notifier, from: `mmsgw@${config.mail.out.fromDomain}`, reports: true },
     };
-    const worker = new JobWorker({ queue: store.jobs, handlers: pipelineHandlers(ctx, deps), log: log.child({ ns: 'jobs' }), now });
+    const worker = new JobWorker({ queue: store.jobs, handlers: pipelineHandlers(ctx, deps), log: log.child({ ns: 'jobs' }), now, storeFailure: (e) => disk.observe(e) });
     wake.worker = worker;
     const gw = new Gateway(config, log, store, ctx, worker);
     gw.modem = modem;
@@ -115,14 +134,25 @@ export class Gateway {
     });
 
     worker.start();
-    if (modem) {
-      modem.onSms(async (sms) => {
-        crashPoint('sms-read');
-        acceptSms(ctx, { pdu: sms.pdu, receivedAt: sms.receivedAt, ...(sms.storage !== undefined ? { storage: sms.storage } : {}), ...(sms.index !== undefined ? { index: sms.index } : {}) });
-        crashPoint('sms-stored');
-        worker.poke();
-      });
-    }
+    const onSms = async (sms: Parameters<Parameters<Modem['onSms']>[0]>[0]): Promise<void> => {
+      crashPoint('sms-read');
+      acceptSms(ctx, { pdu: sms.pdu, receivedAt: sms.receivedAt, ...(sms.storage !== undefined ? { storage: sms.storage } : {}), ...(sms.index !== undefined ? { index: sms.index } : {}) });
+      crashPoint('sms-stored');
+      worker.poke();
+    };
+    if (modem) modem.onSms(onSms);
+    disk.on('pause', () => worker.pause());
+    disk.on('resume', () => {
+      void (async () => {
+        await worker.idle();
+        // Outcomes that could not be written left their jobs `running`.
+        store.jobs.recoverRunning(now());
+        worker.resume();
+        if (modem) modem.onSms(onSms); // drains what stayed on the SIM
+      })().catch((e: unknown) => log.error({ err: e }, 'resuming after disk full failed'));
+    });
+    disk.start();
+    gw.closers.push(() => disk.stop());
     gw.mailIn = await startMailIn(config, ctx, log.child({ ns: 'mail-in' }));
     gw.stopWatchdog = startWatchdog(() => Date.now() - worker.lastTick < 60_000);
     await sdNotify('READY=1');

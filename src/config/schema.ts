@@ -151,6 +151,8 @@ const storage = z
     retentionDays: int(0, 36500).default(0),
     checkpointMinutes: int(1, 1440).default(5),
     integrityCheck: oneOf(['quick', 'full', 'off']).default('quick'),
+    /** Intake pauses (SMS stay on the SIM, mail gets 451) below this much free space, and resumes above it. */
+    minFreeMegabytes: int(1, 102_400).default(16),
   })
   .prefault({});
 

@@ -14,6 +14,11 @@ export interface PipelineContext {
   now(): number;
   /** The box's own number (E.164), when configured: excluded from group conversations. */
   readonly ownNumber: string | undefined;
+  /**
+   * Intake's view of the disk (DiskGuard): `refuse` throws while the store cannot be written,
+   * `observe` pauses intake when an error says the disk is full.
+   */
+  readonly disk?: { refuse(): void; observe(e: unknown): boolean };
 }
 
 /** Job kinds of the pipeline, with the key scheme that makes each step idempotent. */

@@ -14,8 +14,15 @@ export const SMIL_CONTENT_ID = 'smil';
  * twice (a poller restarted before it flagged the mail) is queued once.
  */
 export async function acceptInbound(ctx: PipelineContext, outcome: InboundOutcome): Promise<void> {
-  if (outcome.kind === 'refused') return refuse(ctx, outcome);
-  return queue(ctx, outcome);
+  // Disk full: fail, so the SMTP listener answers 451 and IMAP leaves the mail unflagged.
+  ctx.disk?.refuse();
+  try {
+    if (outcome.kind === 'refused') return refuse(ctx, outcome);
+    return await queue(ctx, outcome);
+  } catch (e) {
+    ctx.disk?.observe(e);
+    throw e;
+  }
 }
 
 async function queue(ctx: PipelineContext, mail: AcceptedMail): Promise<void> {

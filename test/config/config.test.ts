@@ -60,7 +60,8 @@ test('an empty file gives the documented defaults', () => {
   assert.equal(c.compose.jpegQuality, 80);
   assert.equal(c.web.port, 8080);
   assert.equal(c.simulate.modem, false);
-  assert.deepEqual(c.storage, { retentionDays: 0, checkpointMinutes: 5, integrityCheck: 'quick' });
+  assert.deepEqual(c.storage, { retentionDays: 0, checkpointMinutes: 5, integrityCheck: 'quick', minFreeMegabytes: 16 });
+  assert.deepEqual(c.outbound.uncertain, { sms: 'resend', mms: 'hold' });
 });
 
 test('the demo defaults validate, bind to loopback and simulate the hardware', () => {
