@@ -1,13 +1,14 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { modemHealth, type Modem, type ModemHealth } from '../modem/index.js';
 import { JOB, type PipelineContext } from '../pipeline/context.js';
 import { pipelineHandlers, type PipelineDeps } from '../pipeline/handlers.js';
 import { acceptSms } from '../pipeline/sms-intake.js';
+import { DiskGuard, isDiskFull } from '../pipeline/disk-guard.js';
 import { JobWorker } from '../pipeline/worker.js';
-import { openStore, type NewJob, type Store } from '../store/index.js';
+import { mkdirPrivate, openStore, type NewJob, type Store } from '../store/index.js';
 import { logger, type Logger } from '../util/log.js';
+import { crashPoint } from '../util/crash-point.js';
 import { sdNotify, startWatchdog, storeAnswers } from '../util/sd-notify.js';
 import { instanceId } from './instance.js';
 import { createMailer } from './mail-out.js';
@@ -62,16 +63,35 @@ export class Gateway {
     const { config } = options;
     const log = options.log ?? logger('gateway');
     const now = options.now ?? Date.now;
-    mkdirSync(config.stateDir, { recursive: true });
+    mkdirPrivate(config.stateDir);
     const tmpDir = join(config.stateDir, 'tmp');
-    mkdirSync(tmpDir, { recursive: true });
+    mkdirPrivate(tmpDir);
     const store = openStore({ stateDir: config.stateDir, integrityCheck: config.storage.integrityCheck });
-    const recovered = store.jobs.recoverRunning(now());
+    let recovered = 0;
+    try {
+      recovered = store.jobs.recoverRunning(now());
+    } catch (e) {
+      // A full disk must not become a restart loop: start paused (DiskGuard), recover on resume.
+      if (!isDiskFull(e)) throw e;
+      log.error({ err: e }, 'disk full at start: jobs left running are resumed once space returns');
+    }
     if (recovered > 0) log.info({ recovered }, 'resuming jobs left running by the previous run');
     store.startMaintenance({ checkpointMs: config.storage.checkpointMinutes * 60_000, retentionDays: config.storage.retentionDays });
     const id = instanceId(config.stateDir);
     const ownNumber = config.box.ownNumber ?? config.box.numbers[0]?.number ?? undefined;
 
+    const mailer = createMailer(config);
+    const notifier = createNotifier(config);
+    const disk = new DiskGuard({
+      stateDir: config.stateDir,
+      minFreeBytes: config.storage.minFreeMegabytes * 1_048_576,
+      log: log.child({ ns: 'disk' }),
+      alert: async (text) => {
+        const to = config.mail.out.defaultMailbox ?? config.mail.out.routes[0]?.mailboxes[0];
+        if (!to) return;
+        await notifier.send({ envelope: { from: '', to }, from: `mmsgw@${config.mail.out.fromDomain}`, to, subject: 'mmsgw: disk full, intake paused', text, headers: { 'Auto-Submitted': 'auto-generated' } });
+      },
+    });
     // The worker is created after the context it serves; enqueue wakes it once it exists.
     const wake: { worker?: JobWorker; followups?: (job: NewJob) => NewJob[] } = {};
     const ctx: PipelineContext = {
@@ -85,10 +105,9 @@ export class Gateway {
       },
       now,
       ownNumber,
+      disk,
     };
 
-    const mailer = createMailer(config);
-    const notifier = createNotifier(config);
     const modem = await openModem(config, log.child({ ns: 'modem' }));
     // MMS settings left to the carrier database need the SIM: wait (bounded) for a late modem.
     if (needsSimIdentity(config) && !(await waitForSimIdentity(modem, SIM_IDENTITY_WAIT_MS))) log.warn({ waitedMs: SIM_IDENTITY_WAIT_MS }, 'no SIM identity yet: MMS settings cannot be looked up');
@@ -107,12 +126,12 @@ export class Gateway {
             },
           }
         : {}),
-      send: { sms: modem, mms: mm1?.client, deliveryReports: config.sms.statusReports, instanceId: id },
+      send: { sms: modem, mms: mm1?.client, deliveryReports: config.sms.statusReports, instanceId: id, uncertain: config.outbound.uncertain },
       notify: { notifier, from: `mmsgw@${config.mail.out.fromDomain}`, reports: true },
     };
     const mm7 = createMm7(config, ctx, id, log.child({ ns: 'mm7' }));
     wake.followups = mm7?.followups;
-    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers }, log: log.child({ ns: 'jobs' }), now });
+    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers }, log: log.child({ ns: 'jobs' }), now, storeFailure: (e) => disk.observe(e) });
     wake.worker = worker;
     const gw = new Gateway(config, log, store, ctx, worker);
     gw.mm7 = mm7;
@@ -124,20 +143,34 @@ export class Gateway {
     worker.on('dead', (job: { kind: string; payload: unknown }, reason: string) => {
       if (job.kind !== JOB.sendSms && job.kind !== JOB.sendMms) return;
       const msgId = (job.payload as { msgId: number }).msgId;
+      if (store.messages.get(msgId)?.state === 'held') return; // uncertain, held: the sender was told already
       ctx.enqueue({ kind: JOB.notifySender, key: `notify-failed:${msgId}`, payload: { msgId, about: 'failed', reason } });
       store.messages.setState(msgId, 'failed', now());
     });
 
     worker.start();
-    // Webhooks and hooks.onReceive: events from the store's state outbox, and the modem's state.
+    // Webhooks and hooks.onReceive: events from the store's state history, and the modem's state.
     const hooks = startHooks(config, ctx, worker, modem);
     gw.closers.unshift(() => hooks.stop());
-    if (modem) {
-      modem.onSms(async (sms) => {
-        acceptSms(ctx, { pdu: sms.pdu, receivedAt: sms.receivedAt, ...(sms.storage !== undefined ? { storage: sms.storage } : {}), ...(sms.index !== undefined ? { index: sms.index } : {}) });
-        worker.poke();
-      });
-    }
+    const onSms = async (sms: Parameters<Parameters<Modem['onSms']>[0]>[0]): Promise<void> => {
+      crashPoint('sms-read');
+      acceptSms(ctx, { pdu: sms.pdu, receivedAt: sms.receivedAt, ...(sms.storage !== undefined ? { storage: sms.storage } : {}), ...(sms.index !== undefined ? { index: sms.index } : {}) });
+      crashPoint('sms-stored');
+      worker.poke();
+    };
+    if (modem) modem.onSms(onSms);
+    disk.on('pause', () => worker.pause());
+    disk.on('resume', () => {
+      void (async () => {
+        await worker.idle();
+        // Outcomes that could not be written left their jobs `running`.
+        store.jobs.recoverRunning(now());
+        worker.resume();
+        if (modem) modem.onSms(onSms); // drains what stayed on the SIM
+      })().catch((e: unknown) => log.error({ err: e }, 'resuming after disk full failed'));
+    });
+    disk.start();
+    gw.closers.push(() => disk.stop());
     gw.mailIn = await startMailIn(config, ctx, log.child({ ns: 'mail-in' }));
     // Liveness = the event loop and the store answer; long jobs (a slow bearer) are not a hang.
     gw.stopWatchdog = startWatchdog(() => storeAnswers(() => store.db.prepare('SELECT 1').get()));

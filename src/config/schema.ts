@@ -153,6 +153,25 @@ const storage = z
     retentionDays: int(0, 36500).default(0),
     checkpointMinutes: int(1, 1440).default(5),
     integrityCheck: oneOf(['quick', 'full', 'off']).default('quick'),
+    /** Intake pauses (SMS stay on the SIM, mail gets 451) below this much free space, and resumes above it. */
+    minFreeMegabytes: int(1, 102_400).default(16),
+  })
+  .prefault({});
+
+/**
+ * `outbound.uncertain`: what to do with a send a crash left between writing the PDU and
+ * recording the network's answer — `resend` (the recipient may get it twice) or `hold` (kept
+ * back until `mmsgw retry`). One word for both kinds, or `{ sms, mms }`.
+ */
+const uncertainPolicy = oneOf(['resend', 'hold']);
+const outbound = z
+  .strictObject({
+    uncertain: z
+      .union([
+        uncertainPolicy.transform((p) => ({ sms: p, mms: p })),
+        z.strictObject({ sms: uncertainPolicy.default('resend'), mms: uncertainPolicy.default('hold') }),
+      ])
+      .default({ sms: 'resend', mms: 'hold' }),
   })
   .prefault({});
 
@@ -172,6 +191,7 @@ export const configSchema = z.strictObject({
   webhooks: webhooksSection,
   hooks: hooksSection,
   mm7: mm7Section,
+  outbound,
 }).superRefine((c, ctx) => {
   if (c.compose.maxSmsParts > c.sms.maxSmsParts) {
     ctx.addIssue({

@@ -45,6 +45,12 @@ export interface RetrieveOptions {
   messageSize?: number;
   maxSize?: number;
   signal?: AbortSignal;
+  /**
+   * When the body is not an m-retrieve-conf we can decode (MM1_DECODE, MM1_UNEXPECTED_PDU),
+   * leave the downloaded file and name it in the error's `file`, so the caller keeps the raw
+   * bytes (quarantine) instead of losing them.
+   */
+  keepUndecodable?: boolean;
 }
 
 export interface RetrieveResult {
@@ -136,8 +142,11 @@ export class Mm1Client {
         const pdu = await this.checkRetrieve(res, url);
         return { file: res.file as string, bytes: res.bytes, pdu, attempts };
       } catch (e) {
-        await discard(res);
-        throw this.fail(attempts, e);
+        const keep = o.keepUndecodable === true && res.file !== undefined && e instanceof Mm1Error && (e.code === 'MM1_DECODE' || e.code === 'MM1_UNEXPECTED_PDU');
+        if (!keep) await discard(res);
+        const failure = this.fail(attempts, e);
+        if (keep && failure instanceof Mm1Error) failure.file = res.file;
+        throw failure;
       }
     }
   }

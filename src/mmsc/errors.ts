@@ -18,6 +18,8 @@ export type Mm1ErrorCode =
 export class Mm1Error extends MmsgwError {
   override readonly code: Mm1ErrorCode;
   readonly transient: boolean;
+  /** A retrieve with `keepUndecodable`: the downloaded body that did not decode, now the caller's file. */
+  file: string | undefined;
 
   constructor(code: Mm1ErrorCode, message: string, transient: boolean, options?: { cause?: unknown; specCode?: number; details?: Record<string, unknown> }) {
     super(code, message, options);

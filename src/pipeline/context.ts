@@ -14,6 +14,11 @@ export interface PipelineContext {
   now(): number;
   /** The box's own number (E.164), when configured: excluded from group conversations. */
   readonly ownNumber: string | undefined;
+  /**
+   * Intake's view of the disk (DiskGuard): `refuse` throws while the store cannot be written,
+   * `observe` pauses intake when an error says the disk is full.
+   */
+  readonly disk?: { refuse(): void; observe(e: unknown): boolean };
 }
 
 /** Job kinds of the pipeline, with the key scheme that makes each step idempotent. */
@@ -31,6 +36,8 @@ export const JOB = {
   /** Submit an outbound MMS / SMS. Keys `send-mms:<msgId>`, `send-sms:<msgId>`. */
   sendMms: 'send-mms',
   sendSms: 'send-sms',
+  /** Tell the owner (the mailboxes a message would be relayed to) that a received MMS could not be delivered. Key `notify-owner:<msgId>:<eventId>`. */
+  notifyOwner: 'notify-owner',
   /** Tell the sender of an outbound message about a delivery/read report or a failure. Key `notify:<reportId>`. */
   notifySender: 'notify-sender',
   /** POST an event to one webhook target (src/hooks). Key `webhook:<target>:<eventId>`. */

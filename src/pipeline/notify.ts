@@ -19,7 +19,7 @@ export interface NotifyDeps {
 export type NotifyPayload =
   | { readonly reply: ReplyMail }
   | { readonly reportId: number; readonly msgId: number }
-  | { readonly msgId: number; readonly about: 'expired' | 'failed'; readonly reason?: string };
+  | { readonly msgId: number; readonly about: 'expired' | 'failed' | 'held' | 'resent'; readonly reason?: string };
 
 /**
  * Job `notify-sender`: the answers the box gives by mail — a refusal prepared by mail-in,
@@ -37,12 +37,44 @@ export async function notifySender(ctx: PipelineContext, deps: NotifyDeps, paylo
     const report = ctx.store.reports.ofMessage(msg.id).find((r) => r.id === payload.reportId);
     if (!report) return;
     if (!deps.reports && report.status !== 'permanent-failure' && report.status !== 'rejected') return;
-    return deps.notifier.send(notice(deps, msg, sender, reportSubject(report, msg), reportText(report, msg)));
+    return deps.notifier.send(notice(deps, msg, sender, reportSubject(report, msg), reportText(report, msg) + uncertainNote(ctx, msg)));
+  }
+  if (payload.about === 'held') {
+    const text = [
+      `Your message ${describe(msg)} may or may not have been sent.`,
+      '',
+      'The gateway restarted while it was handing it to the network, and the network cannot be',
+      'asked whether it arrived. To avoid a duplicate it was NOT sent again:',
+      ...uncertainParts(ctx, msg),
+      '',
+      'If the recipient did not get it, ask the operator of the gateway to send it again',
+      `(\`mmsgw retry\` on the send job of message #${msg.id}; \`mmsgw jobs --uncertain\` lists it).`,
+      '',
+    ].join('\n');
+    return deps.notifier.send(notice(deps, msg, sender, `Maybe not sent: ${describe(msg)}`, text));
+  }
+  if (payload.about === 'resent') {
+    return deps.notifier.send(notice(deps, msg, sender, `Sent, possibly twice: ${describe(msg)}`, `Your message ${describe(msg)} was sent.\n${uncertainNote(ctx, msg)}`));
   }
   const what = payload.about === 'expired'
     ? `could not be sent before it expired (${msg.expiry !== null ? new Date(msg.expiry).toISOString() : 'time-to-live'}), so it was not sent at all`
     : `could not be sent: ${payload.reason ?? 'the network refused it'}`;
   return deps.notifier.send(notice(deps, msg, sender, `Not sent: ${describe(msg)}`, `Your message ${describe(msg)} ${what}.\n`));
+}
+
+/** The sends a crash left uncertain, one line each. */
+function uncertainParts(ctx: PipelineContext, msg: MessageRow): string[] {
+  return ctx.store.submissions
+    .ofMessage(msg.id)
+    .filter((r) => r.uncertain > 0)
+    .map((r) => `  - ${r.recipient ? `part ${r.seq} of ${r.total} to ${r.recipient}` : 'the MMS'}: ${r.resolution === 'held' ? 'held, not sent again' : 'sent again'}`);
+}
+
+/** A paragraph for notices about a message with parts resent after a crash ('' when none). */
+function uncertainNote(ctx: PipelineContext, msg: MessageRow): string {
+  const lines = uncertainParts(ctx, msg).filter((l) => l.endsWith('sent again') && !l.endsWith('not sent again'));
+  if (lines.length === 0) return '';
+  return ['', 'Note: the gateway restarted while sending, and could not tell whether these went out; they', 'were sent again, so the recipient may have received them twice:', ...lines, ''].join('\n');
 }
 
 function describe(msg: MessageRow): string {

@@ -75,7 +75,16 @@ function notification(ctx: PipelineContext, pdu: MmsPdu, origin: PushOrigin, raw
     );
     link(ctx, message.id, origin, rawPushId);
     if (!created) {
-      // Carriers resend notifications; the transaction id says it is the same message.
+      // Carriers resend notifications; the transaction id says it is the same message. For a
+      // message whose retrieval failed or was refused, that is the network asking again: try again.
+      if (message.state === 'failed' || message.state === 'rejected') {
+        const job = store.jobs.getByKey(`mms-retrieve:${message.id}`);
+        store.messages.update(message.id, { state: 'notified', ...(expiry !== null ? { expiry } : {}) }, ctx.now());
+        store.events.add(message.id, 'notification-resent', { rawPushId, previousState: message.state, retry: true }, ctx.now());
+        if (job && (job.state === 'dead' || job.state === 'done')) store.jobs.requeue(job.id, ctx.now());
+        else ctx.enqueue({ kind: JOB.mmsRetrieve, key: `mms-retrieve:${message.id}`, payload: { msgId: message.id } });
+        return;
+      }
       store.events.add(message.id, 'duplicate-notification', { rawPushId }, ctx.now());
       return;
     }

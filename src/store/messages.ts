@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { MmsgwError } from '../util/errors.js';
-import { normalizeAddress } from './address.js';
+import { MESSAGE_ID_KEY_SQL, messageIdKey, normalizeAddress } from './address.js';
 import type { AddressRole, AddressRow, MessagePatch, MessageQuery, MessageRow, NewMessage } from './types.js';
 
 interface MessageRecord {
@@ -175,11 +175,15 @@ export class MessagesRepo {
     return r && toRow(r);
   }
 
+  /** By Message-ID, whatever its angle brackets or case (messageIdKey); the oldest first. */
   getByMessageId(messageId: string, direction?: MessageRow['direction']): MessageRow | undefined {
+    const key = messageIdKey(messageId);
+    if (key === '') return undefined;
+    const where = `message_id IS NOT NULL AND ${MESSAGE_ID_KEY_SQL('message_id')} = ?`;
     const r = (
       direction
-        ? this.db.prepare('SELECT * FROM messages WHERE message_id = ? AND direction = ? ORDER BY id LIMIT 1').get(messageId, direction)
-        : this.db.prepare('SELECT * FROM messages WHERE message_id = ? ORDER BY id LIMIT 1').get(messageId)
+        ? this.db.prepare(`SELECT * FROM messages WHERE ${where} AND direction = ? ORDER BY id LIMIT 1`).get(key, direction)
+        : this.db.prepare(`SELECT * FROM messages WHERE ${where} ORDER BY id LIMIT 1`).get(key)
     ) as MessageRecord | undefined;
     return r && toRow(r);
   }

@@ -258,12 +258,42 @@ CREATE TABLE mm7_submissions (
 );
 `;
 
+/**
+ * v6: one row per outbound SMS part (per recipient) or m-send-req, written durably *before*
+ * the PDU goes to the modem / the MMSC. A row a crash left `submitting` is a send nobody can
+ * confirm or deny: it is flagged uncertain and handled by `outbound.uncertain`.
+ * Also: Message-IDs looked up by their comparable form (messageIdKey), so a report finds its
+ * message whatever the angle brackets or case.
+ */
+const V6_SUBMISSIONS = `
+CREATE TABLE submissions (
+  id          INTEGER PRIMARY KEY,
+  msg_id      INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  recipient   TEXT    NOT NULL,
+  seq         INTEGER NOT NULL,
+  total       INTEGER NOT NULL,
+  state       TEXT    NOT NULL CHECK (state IN ('submitting','sent','failed','held')),
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  uncertain   INTEGER NOT NULL DEFAULT 0,
+  resolution  TEXT,
+  reference   TEXT,
+  last_error  TEXT,
+  started_at  INTEGER,
+  updated_at  INTEGER NOT NULL,
+  UNIQUE (msg_id, recipient, seq)
+);
+CREATE INDEX submissions_uncertain ON submissions(uncertain) WHERE uncertain > 0;
+CREATE INDEX messages_message_id_key ON messages(lower(trim(message_id, ' <>'))) WHERE message_id IS NOT NULL;
+CREATE INDEX reports_message_id_key ON reports(lower(trim(message_id, ' <>'))) WHERE message_id IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: V1_INITIAL },
   { version: 2, name: 'idempotency keys', sql: V2_IDEMPOTENCY, after: backfillRawPduHashes },
   { version: 3, name: 'decode warnings', sql: V3_DECODE_WARNINGS },
   { version: 4, name: 'api tokens and message state history', sql: V4_API_STATES },
   { version: 5, name: 'mm7 submissions', sql: V5_MM7 },
+  { version: 6, name: 'outbound submissions, Message-ID keys', sql: V6_SUBMISSIONS },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

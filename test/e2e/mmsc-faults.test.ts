@@ -72,7 +72,7 @@ test('transient MMSC faults: each message still arrives exactly once', { timeout
   });
 });
 
-test('a permanent retrieve status dead-letters the fetch with its reason; nothing relayed, notification kept', { timeout: 30_000 }, async () => {
+test('a permanent retrieve status dead-letters the fetch with its reason; nothing relayed, notification kept, owner told', { timeout: 30_000 }, async () => {
   await withE2e({}, async (env) => {
     const marker = '[fault-permanent]';
     env.mmscSim.fault({ kind: 'retrieve-status', status: 'error-permanent-message-not-found', text: 'gone for good', on: 'retrieve' });
@@ -89,7 +89,10 @@ test('a permanent retrieve status dead-letters the fetch with its reason; nothin
     const raws = store.content.rawPdusOf(msg.id).map((r) => r.kind);
     assert.ok(raws.includes('wap-push'), `raw notification kept (${raws.join(', ')})`);
     await sleep(1500);
-    assert.equal((await mailsWith(env.sink, marker)).length, 0, 'nothing relayed');
+    const mails = await mailsWith(env.sink, marker);
+    assert.equal(mails.filter((m) => !/^Undelivered MMS/.test(m.parsed.subject ?? '')).length, 0, 'nothing relayed');
+    assert.equal(mails.length, 1, 'the owner is told, once');
+    assert.equal(store.messages.get(msg.id)?.state, 'failed');
     assert.equal(env.mmscSim.fetches(txid), 0);
   });
 });

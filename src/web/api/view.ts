@@ -8,7 +8,7 @@ import { ApiProblem } from './problem.js';
 
 export const MESSAGE_STATES = [
   'received', 'notified', 'retrieving', 'retrieved', 'relayed', 'deferred',
-  'queued', 'submitting', 'sent', 'delivered', 'read', 'failed', 'expired', 'rejected',
+  'queued', 'submitting', 'held', 'sent', 'delivered', 'read', 'failed', 'expired', 'rejected',
 ] as const satisfies readonly MessageState[];
 /** Fails to compile when the store gains a state this list (and the OpenAPI enum) lacks. */
 export const STATES_COMPLETE: Exclude<MessageState, (typeof MESSAGE_STATES)[number]> extends never ? true : never = true;
