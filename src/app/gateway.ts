@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import type { Modem } from '../modem/index.js';
-import { JOB, type PipelineContext } from '../pipeline/context.js';
+import { JOB, type PipelineContext, type PushPolicy } from '../pipeline/context.js';
 import { pipelineHandlers, type PipelineDeps } from '../pipeline/handlers.js';
 import { acceptSms } from '../pipeline/sms-intake.js';
 import { JobWorker } from '../pipeline/worker.js';
@@ -11,7 +11,8 @@ import { logger, type Logger } from '../util/log.js';
 import { sdNotify, startWatchdog } from '../util/sd-notify.js';
 import { instanceId } from './instance.js';
 import { createMailer } from './mail-out.js';
-import { createMm1, type Mm1Wiring } from './mmsc.js';
+import { carrierProfile, createMm1, type Mm1Wiring } from './mmsc.js';
+import { pushPolicyOf } from './push-policy.js';
 import { createNotifier } from './notifier.js';
 import { openModem } from './modem.js';
 import { startMailIn, type MailIn } from './mail-in.js';
@@ -66,7 +67,12 @@ export class Gateway {
 
     // The worker is created after the context it serves; enqueue wakes it once it exists.
     const wake: { worker?: JobWorker } = {};
+    // Known once the modem told the SIM's IMSI (carrier profile); refuses nothing before.
+    const push: { policy?: PushPolicy } = {};
     const ctx: PipelineContext = {
+      get pushPolicy() {
+        return push.policy;
+      },
       store,
       log: log.child({ ns: 'pipeline' }),
       enqueue: (job: NewJob) => {
@@ -81,6 +87,7 @@ export class Gateway {
     const notifier = createNotifier(config);
     const modem = await openModem(config, log.child({ ns: 'modem' }));
     const mm1 = config.mmsc.url ? createMm1(config, modem, log.child({ ns: 'mm1' })) : undefined;
+    push.policy = pushPolicyOf(config, mm1?.carrier ?? carrierProfile(config, modem?.status().imsi));
 
     const deps: PipelineDeps = {
       assemble: { concatTimeoutMs: config.sms.concatTimeoutMinutes * 60_000 },

@@ -5,6 +5,7 @@ import type { Modem } from '../modem/index.js';
 import { CARRIERS, Mm1Client, resolveCarrier, type CarrierProfile } from '../mmsc/index.js';
 import { ConfigError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
+import { urlPolicyOf } from './push-policy.js';
 
 export interface Mm1Wiring {
   readonly client: Mm1Client;
@@ -115,6 +116,7 @@ export function createMm1(config: Config, modem: Modem | undefined, log: Logger)
     mmscUrl: config.mmsc.url ?? carrier.mmsc ?? '',
     ...(msisdn ? { identity: { msisdn } } : {}),
     maxSize: config.mmsc.maxMessageSize,
+    urlPolicy: urlPolicyOf(config, carrier),
     onAttempt: (a) => log.debug({ ...a }, 'MM1 exchange'),
   });
   log.info({ carrier: carrier.name, bearer: bearer.kind, proxy: config.mmsc.proxy ?? carrier.proxy ?? 'none' }, 'MM1 client ready');

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { bool, e164, host, hostPort, httpUrl, int, ip, isLoopback, oneOf, quoteHint, show, text } from './fields.js';
 import { composeSection, mailSection } from './schema-mail.js';
@@ -117,8 +118,27 @@ const mmsc = z
     fetchRetries: int(0, 100).default(8),
     backoff,
     sendTtlHours: int(1, 720).default(72),
+    /** Hosts a Content-Location may name when there is no proxy, besides the MMSC host and its domain (`host`, `.domain`). */
+    allowedHosts: z.array(text('a host name, or .domain for a domain and its subdomains')).default([]),
+    /** Networks a Content-Location may reach although loopback, link-local, private or the box's own (CIDR). */
+    allowedNetworks: z.array(cidr()).default([]),
+    /** Originators whose WAP Push is acted on (numbers, `prefix*`, alphanumeric names); empty: the carrier profile's, else anyone. */
+    pushSources: z.array(text('a number, a number prefix ending in *, or an alphanumeric sender')).default([]),
   })
   .prefault({});
+
+function cidr(): z.ZodString {
+  return z
+    .string({ error: (iss) => `expected a network like 10.0.0.0/8 or fd00::/8, got ${show(iss.input)}` })
+    .refine((v) => {
+      const [net = '', prefix, extra] = v.split('/');
+      const family = isIP(net);
+      if (family === 0 || extra !== undefined) return false;
+      if (prefix === undefined) return true;
+      const n = Number(prefix);
+      return /^\d{1,3}$/.test(prefix) && n >= 0 && n <= (family === 4 ? 32 : 128);
+    }, { error: (iss) => `expected a network like 10.0.0.0/8 or fd00::/8, got ${show(iss.input)}` });
+}
 
 const web = z
   .strictObject({

@@ -14,6 +14,18 @@ export interface PipelineContext {
   now(): number;
   /** The box's own number (E.164), when configured: excluded from group conversations. */
   readonly ownNumber: string | undefined;
+  /** Who may push and what may be fetched (src/app/push-policy.ts); absent: everything (tests). */
+  readonly pushPolicy?: PushPolicy;
+}
+
+/** The inbound WAP Push policy: allowed originators and fetchable Content-Locations. */
+export interface PushPolicy {
+  /** True when a push from this originator may be acted on (carrier push sources). */
+  sourceAllowed(from: string): boolean;
+  /** Why a Content-Location must not be fetched, or undefined when it may. */
+  locationRefused(url: string): { readonly code: string; readonly reason: string } | undefined;
+  /** The owner told about refused notifications, and the From of that notice. */
+  readonly owner?: { readonly mailbox: string; readonly from: string };
 }
 
 /** Job kinds of the pipeline, with the key scheme that makes each step idempotent. */
