@@ -83,12 +83,26 @@ async function parse(raw: Buffer): Promise<ParsedMail | undefined> {
   }
 }
 
-async function parseHeadersOnly(raw: Buffer): Promise<ParsedMail | undefined> {
-  const peek = raw.subarray(0, HEADER_PEEK_BYTES);
+/** Largest header section read (RFC 5322 sets no limit; real ones are a few KB). */
+export const MAX_HEADER_BYTES = 1024 * 1024;
+
+/** End of the header section: just after the first empty line, or -1 when there is none within `limit`. */
+function headerEnd(raw: Buffer, limit: number): number {
+  const peek = raw.subarray(0, Math.min(raw.byteLength, limit));
   const crlf = peek.indexOf('\r\n\r\n');
   const lf = peek.indexOf('\n\n');
-  const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
-  return parse(end >= 0 ? peek.subarray(0, end) : Buffer.alloc(0));
+  return crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
+}
+
+/**
+ * The header section alone, parsed: everything authorisation needs (From, To/Cc, Subject,
+ * Message-ID, Return-Path, Authentication-Results) without touching the body. A mail with no
+ * body has only headers; one whose headers run past `limit` is malformed.
+ */
+async function parseHeadersOnly(raw: Buffer, limit = MAX_HEADER_BYTES): Promise<ParsedMail | undefined> {
+  const end = headerEnd(raw, limit);
+  if (end < 0 && raw.byteLength > limit) return undefined;
+  return parse(end >= 0 ? raw.subarray(0, end) : raw);
 }
 
 interface Context {
@@ -149,30 +163,28 @@ export async function processInbound(raw: Buffer, source: InboundSource, envelop
   const maxBytes = opts.maxMailBytes ?? DEFAULT_MAX_MAIL_BYTES;
   const total = Math.max(raw.byteLength, size ?? 0);
   if (total > maxBytes) {
-    const head = await parseHeadersOnly(raw);
+    const head = await parseHeadersOnly(raw, HEADER_PEEK_BYTES);
     const r = refusal('MAIL_TOO_LARGE', `The mail is ${Math.ceil(total / 1024)} KB; the gateway accepts at most ${Math.floor(maxBytes / 1024)} KB.`);
     return refuse({ raw, source, envelope: effectiveEnvelope(envelope, head), opts }, head, r, {});
   }
-  const mail = await parse(raw);
-  const ctx: Context = { raw, source, envelope: effectiveEnvelope(envelope, mail), opts };
-  if (!mail || !wellFormedHeader(mail)) {
-    return refuse(ctx, mail, refusal('MAIL_MALFORMED', 'The mail could not be read: it has no valid header section.'), {});
+  // Authorise on the envelope and the header section before the body is parsed at all: a
+  // stranger's mail costs what its headers cost, however large or hostile its body.
+  const head = await parseHeadersOnly(raw);
+  const ctx: Context = { raw, source, envelope: effectiveEnvelope(envelope, head), opts };
+  if (!head || !wellFormedHeader(head)) {
+    return refuse(ctx, head, refusal('MAIL_MALFORMED', 'The mail could not be read: it has no valid header section.'), {});
   }
   const env = ctx.envelope;
-  const h = headersOf(mail);
+  const h = headersOf(head);
   const authResults = trustedAuthResults(h.all('authentication-results'), opts.authorisation.authservId);
-  const from = addressesOf(mail.from);
+  const from = addressesOf(head.from);
 
   const loop = noReplyReason({ header: (n) => h.first(n), contentType: h.first('content-type'), envelopeFrom: env.mailFrom, fromAddress: from[0], ownMailbox: opts.addressing.mailbox });
   if (loop !== undefined) {
-    return refuse(ctx, mail, refusal('MAIL_AUTO_SUBMITTED', 'Automatic mail (auto-replies, lists, bounces) is never sent on as SMS or MMS.', { loop }), { authResults });
-  }
-  const structure = multipartProblem(raw);
-  if (structure !== undefined) {
-    return refuse(ctx, mail, refusal('MAIL_MALFORMED', `The mail could not be read completely: ${structure}. Nothing was sent.`), { authResults, senderKnown: false });
+    return refuse(ctx, head, refusal('MAIL_AUTO_SUBMITTED', 'Automatic mail (auto-replies, lists, bounces) is never sent on as SMS or MMS.', { loop }), { authResults });
   }
 
-  const rcpt = resolveRecipients(env.rcptTo ?? headerRecipients(mail, h), opts.addressing);
+  const rcpt = resolveRecipients(env.rcptTo ?? headerRecipients(head, h), opts.addressing);
   const numbers = rcpt.ok ? rcpt.numbers : [];
   const auth = authorise(
     { from, ...(authResults ? { authResults } : {}), ...(env.smtpUser ? { smtpUser: env.smtpUser } : {}) },
@@ -180,14 +192,22 @@ export async function processInbound(raw: Buffer, source: InboundSource, envelop
     opts.authorisation,
     opts.addressing.numbering,
   );
-  if (!auth.ok) return refuse(ctx, mail, auth.refusal, { authResults, senderKnown: false });
+  if (!auth.ok) return refuse(ctx, head, auth.refusal, { authResults, senderKnown: false });
   const known = { sender: auth.sender, authResults, senderKnown: true };
-  if (!rcpt.ok) return refuse(ctx, mail, rcpt.refusal, known);
+  if (!rcpt.ok) return refuse(ctx, head, rcpt.refusal, known);
 
   const now = opts.now?.() ?? new Date();
   const usage = opts.usage ? await opts.usage(auth.sender, now) : { lastHour: 0, lastDay: 0 };
   const limited = checkLimits(numbers.length, usage, opts.limits);
-  if (limited) return refuse(ctx, mail, limited, { ...known, numbers: numbers.length <= 10 ? numbers : [] });
+  if (limited) return refuse(ctx, head, limited, { ...known, numbers: numbers.length <= 10 ? numbers : [] });
+
+  // Only an authorised mail is read whole: structure (linear, mime-check.ts), then the body.
+  const structure = multipartProblem(raw);
+  if (structure !== undefined) {
+    return refuse(ctx, head, refusal('MAIL_MALFORMED', `The mail could not be read completely: ${structure}. Nothing was sent.`), known);
+  }
+  const mail = await parse(raw);
+  if (!mail) return refuse(ctx, head, refusal('MAIL_MALFORMED', 'The mail could not be read completely. Nothing was sent.'), known);
 
   const attachments = mail.attachments.map((a) => ({
     ...(a.filename ? { filename: a.filename } : {}),
@@ -198,14 +218,14 @@ export async function processInbound(raw: Buffer, source: InboundSource, envelop
   // mailparser derives text from HTML only for single-part HTML mails; do it for the rest.
   const text = mail.text ?? (typeof mail.html === 'string' ? htmlToText(mail.html) : '');
   const composed = await composeOutbound({ to: numbers, ...(mail.subject ? { subject: mail.subject } : {}), text, attachments }, opts.compose);
-  if (!composed.ok) return refuse(ctx, mail, composed.refusal, { ...known, numbers });
+  if (!composed.ok) return refuse(ctx, head, composed.refusal, { ...known, numbers });
 
   log.info({ source: source.id, sender: auth.sender, kind: composed.plan.kind, to: numbers }, 'mail accepted');
   return {
     kind: 'accepted',
     source,
     raw,
-    ...(mail.messageId ? { messageId: mail.messageId } : {}),
+    ...(head.messageId ? { messageId: head.messageId } : {}),
     sender: auth.sender,
     plan: composed.plan,
     expiresAt: expiresAt(now, opts.ttlSeconds),
