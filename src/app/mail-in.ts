@@ -5,6 +5,7 @@ import { FileSeenStore, ImapIntake, SmtpListener, imapSink, type AllowedSender, 
 import { acceptInbound } from '../pipeline/outbound.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import type { Logger } from '../util/log.js';
+import type { SenderUsage } from '../compose/limits.js';
 
 export interface MailIn {
   stop(): Promise<void>;
@@ -52,6 +53,7 @@ export function mailInOptions(config: Config, ctx: PipelineContext): MailInOptio
     authorisation: {
       senders,
       perDestination,
+      requireAuthenticated: !a.trustFromAlone,
       requireDkimPass: a.requireDkimPass,
       requireSpfPass: a.requireSpfPass,
       ...(a.authservId !== null ? { authservId: a.authservId } : {}),
@@ -63,27 +65,58 @@ export function mailInOptions(config: Config, ctx: PipelineContext): MailInOptio
       imageMaxDimension: config.compose.imageMaxDimension,
       jpegQuality: config.compose.jpegQuality,
     },
-    limits: { maxRecipients: limits.maxRecipients, perHour: limits.perSenderPerHour, perDay: limits.perSenderPerDay },
+    limits: {
+      maxRecipients: limits.maxRecipients,
+      perHour: limits.perSenderPerHour,
+      perDay: limits.perSenderPerDay,
+      perDomainHour: limits.perDomainPerHour,
+      perDomainDay: limits.perDomainPerDay,
+      perBoxHour: limits.perBoxPerHour,
+      perBoxDay: limits.perBoxPerDay,
+    },
     maxMailBytes: config.mail.in.smtpListener.maxSize,
     ttlSeconds: config.mmsc.sendTtlHours * 3600,
     usage: (sender, now) => senderUsage(ctx, sender, now.getTime()),
+    isDuplicate: (key) => ctx.store.messages.getByEmailMessageId(key) !== undefined,
     replyFrom: boxMailbox(config),
   };
 }
 
-/** Sends (one per destination number) a sender had accepted in the last hour and day, counted from the store. */
-function senderUsage(ctx: PipelineContext, sender: string, now: number): { lastHour: number; lastDay: number } {
-  const recent = ctx.store.messages
-    .list({ direction: 'out', limit: 1000 })
-    .filter((m) => m.from === sender.toLowerCase() && m.createdAt > now - 86_400_000);
-  const sends = (since: number): number =>
-    recent.filter((m) => m.createdAt > since).reduce((n, m) => n + ctx.store.messages.addresses(m.id).filter((x) => x.role === 'to').length, 0);
-  return { lastHour: sends(now - 3600_000), lastDay: sends(now - 86_400_000) };
+/**
+ * Sends (one per destination number) accepted in the last hour and day for the sender, its
+ * domain and the whole box, counted from the store over the whole window.
+ */
+export function senderUsage(ctx: PipelineContext, sender: string, now: number): SenderUsage {
+  const m = ctx.store.messages;
+  const at = sender.lastIndexOf('@');
+  const window = (by: { from?: string; fromDomain?: string }): { lastHour: number; lastDay: number } => ({
+    lastHour: m.countOutboundRecipients(now - 3600_000, by),
+    lastDay: m.countOutboundRecipients(now - 86_400_000, by),
+  });
+  return { ...window({ from: sender }), ...(at > 0 ? { domain: window({ fromDomain: sender.slice(at + 1) }) } : {}), box: window({}) };
+}
+
+/**
+ * Warnings about how mail in is authorised, for the start-up log and `mmsgw doctor`: a
+ * configuration that trusts the From address alone lets anyone who knows an allowed address
+ * make the box send; IMAP without a trusted authserv-id can authenticate nobody.
+ */
+export function mailInWarnings(config: Config): string[] {
+  const m = config.mail.in;
+  if (!m.imap.enabled && !m.smtpListener.enabled) return [];
+  const out: string[] = [];
+  if (m.authorisation.trustFromAlone) {
+    out.push('mail.in.authorisation.trustFromAlone is true: anyone who writes an allowed From address can make this box send SMS/MMS; require a login, DKIM or SPF instead');
+  } else if (m.imap.enabled && m.authorisation.authservId === null) {
+    out.push('mail.in.imap is enabled without mail.in.authorisation.authservId: mail read over IMAP cannot be authenticated (no trusted Authentication-Results), so every mail from it is refused');
+  }
+  return out;
 }
 
 /** Starts the IMAP poller and/or the SMTP listener the configuration enables. */
 export async function startMailIn(config: Config, ctx: PipelineContext, log: Logger): Promise<MailIn> {
   const stops: (() => Promise<void>)[] = [];
+  for (const w of mailInWarnings(config)) log.warn(w);
   const opts = mailInOptions(config, ctx);
   const handler = (outcome: Parameters<typeof acceptInbound>[1]): Promise<void> => acceptInbound(ctx, outcome);
   const imap = config.mail.in.imap;

@@ -19,7 +19,8 @@ export async function acceptInbound(ctx: PipelineContext, outcome: InboundOutcom
 
 async function queue(ctx: PipelineContext, mail: AcceptedMail): Promise<void> {
   const { store } = ctx;
-  const identity = mail.messageId ?? mail.source.id;
+  // Sender + Message-ID + content digest (mail-in `emailIdentity`): a different mail reusing a Message-ID is not swallowed.
+  const identity = mail.dedupKey;
   if (store.messages.getByEmailMessageId(identity)) return;
   const plan = mail.plan;
   const parts: NewPart[] =

@@ -5,8 +5,10 @@ import { profileById } from '../../modem/profiles/index.js';
 import type { ProfileId } from '../../modem/profiles/index.js';
 import type { Registration } from '../../modem/commands/creg.js';
 import type { CliCommand } from '../registry.js';
+import { loadConfig } from '../../config/index.js';
+import { mailInWarnings } from '../../app/mail-in.js';
 
-const USAGE = `usage: mmsgw doctor --port PATH [--baud N] [--profile ID] [--json]
+const USAGE = `usage: mmsgw doctor --port PATH [--baud N] [--profile ID] [--config FILE] [--json]
 
 Probes the modem on PATH (a tty such as /dev/ttyUSB2, the udev name /dev/mmsgw-modem, or
 tcp://host:port for ser2net) and reports its identity, the profile the gateway would use, the
@@ -16,6 +18,7 @@ a PIN. It also checks whether ModemManager (or any other process) holds the port
   --port PATH     the AT port (required)
   --baud N        serial speed for UART modems (default 115200; USB modems ignore it)
   --profile ID    force a profile: generic, huawei, quectel, simcom, sierra, zte
+  --config FILE   also check the configuration's mail-in authorisation (warns when it trusts From alone)
   --json          print the report as JSON`;
 
 interface DoctorReport extends ProbeReport {
@@ -87,7 +90,7 @@ export const command: CliCommand = {
   async run(argv) {
     let values;
     try {
-      ({ values } = parseArgs({ args: argv, options: { port: { type: 'string' }, baud: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' } }, strict: true }));
+      ({ values } = parseArgs({ args: argv, options: { port: { type: 'string' }, baud: { type: 'string' }, profile: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } }, strict: true }));
     } catch (e) {
       console.error(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
       return 2;
@@ -108,7 +111,8 @@ export const command: CliCommand = {
     const port = values.port;
     const [holders, mm] = await Promise.all([port.startsWith('tcp://') ? Promise.resolve([]) : findPortHolders(port), modemManagerActive()]);
     const probe = await probeModem(port, { ...(baudRate ? { baudRate } : {}), ...(values.profile ? { profile: values.profile as ProfileId } : {}) });
-    const report: DoctorReport = { ...probe, holders, modemManager: mm, advice: advice(probe, holders, mm) };
+    const configAdvice = values.config ? mailInWarnings(loadConfig(values.config)) : [];
+    const report: DoctorReport = { ...probe, holders, modemManager: mm, advice: [...advice(probe, holders, mm), ...configAdvice] };
     console.log(values.json ? JSON.stringify(report, null, 2) : render(report));
     return probe.responding ? 0 : 1;
   },

@@ -4,6 +4,7 @@
  * queued. The result is either an accepted plan or a refusal with its reply; the same code
  * serves the IMAP poller and the SMTP listener.
  */
+import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { htmlToText } from '../../compose/html.js';
@@ -145,6 +146,28 @@ function refuse(ctx: Context, mail: ParsedMail | undefined, r: Refusal, extra: {
   return { ...base, reply };
 }
 
+async function verified(env: InboundEnvelope): Promise<AuthResults | undefined> {
+  if (!env.verify) return undefined;
+  try {
+    return await env.verify();
+  } catch (e) {
+    log.warn({ err: e instanceof Error ? e.message : String(e) }, 'mail authentication failed to run');
+    return undefined;
+  }
+}
+
+/**
+ * The identity of one mail for de-duplication: its Message-ID (or the id of this copy when it
+ * has none), the authorised sender, and a SHA-256 of the body and subject. Trace headers a
+ * server adds on a second delivery do not change it; another mail reusing a Message-ID does.
+ * The key starts with the Message-ID so notices can still be threaded to it.
+ */
+export function emailIdentity(messageId: string, sender: string, raw: Buffer, subject: string | undefined): string {
+  const end = headerEnd(raw, raw.byteLength);
+  const digest = createHash('sha256').update(subject ?? '', 'utf8').update('\0').update(end >= 0 ? raw.subarray(end) : Buffer.alloc(0)).digest('hex');
+  return `${messageId.trim()} ${sender.toLowerCase()} sha256:${digest.slice(0, 32)}`;
+}
+
 /**
  * The envelope as known: SMTP gives it; for IMAP the final delivery's Return-Path header
  * (RFC 5321 §4.4, the topmost one) stands in for MAIL FROM.
@@ -176,8 +199,10 @@ export async function processInbound(raw: Buffer, source: InboundSource, envelop
   }
   const env = ctx.envelope;
   const h = headersOf(head);
-  const authResults = trustedAuthResults(h.all('authentication-results'), opts.authorisation.authservId);
   const from = addressesOf(head.from);
+  const a = opts.authorisation;
+  const needsEvidence = a.requireAuthenticated === true || a.requireDkimPass === true || a.requireSpfPass === true;
+  const authResults = trustedAuthResults(h.all('authentication-results'), a.authservId) ?? (needsEvidence && !env.smtpUser ? await verified(env) : undefined);
 
   const loop = noReplyReason({ header: (n) => h.first(n), contentType: h.first('content-type'), envelopeFrom: env.mailFrom, fromAddress: from[0], ownMailbox: opts.addressing.mailbox });
   if (loop !== undefined) {
@@ -196,10 +221,16 @@ export async function processInbound(raw: Buffer, source: InboundSource, envelop
   const known = { sender: auth.sender, authResults, senderKnown: true };
   if (!rcpt.ok) return refuse(ctx, head, rcpt.refusal, known);
 
+  // A mail offered again (after a crash before the hand-off was acknowledged) is recognised
+  // before the limits, so it is not refused by the sends it made itself.
+  const dedupKey = emailIdentity(head.messageId ?? source.id, auth.sender, raw, head.subject);
+  const duplicate = opts.isDuplicate ? await opts.isDuplicate(dedupKey) : false;
   const now = opts.now?.() ?? new Date();
-  const usage = opts.usage ? await opts.usage(auth.sender, now) : { lastHour: 0, lastDay: 0 };
-  const limited = checkLimits(numbers.length, usage, opts.limits);
-  if (limited) return refuse(ctx, head, limited, { ...known, numbers: numbers.length <= 10 ? numbers : [] });
+  if (!duplicate) {
+    const usage = opts.usage ? await opts.usage(auth.sender, now) : { lastHour: 0, lastDay: 0 };
+    const limited = checkLimits(numbers.length, usage, opts.limits);
+    if (limited) return refuse(ctx, head, limited, { ...known, numbers: numbers.length <= 10 ? numbers : [] });
+  }
 
   // Only an authorised mail is read whole: structure (linear, mime-check.ts), then the body.
   const structure = multipartProblem(raw);
@@ -227,6 +258,7 @@ export async function processInbound(raw: Buffer, source: InboundSource, envelop
     raw,
     ...(head.messageId ? { messageId: head.messageId } : {}),
     sender: auth.sender,
+    dedupKey,
     plan: composed.plan,
     expiresAt: expiresAt(now, opts.ttlSeconds),
   };
