@@ -127,7 +127,7 @@ export class Gateway {
         worker.poke();
       });
     }
-    gw.mailIn = await startMailIn(config, ctx, log.child({ ns: 'mail-in' }));
+    gw.mailIn = await startMailIn(config, ctx, log.child({ ns: 'mail-in' }), modem?.status().imsi);
     gw.stopWatchdog = startWatchdog(() => Date.now() - worker.lastTick < 60_000);
     await sdNotify('READY=1');
     log.info({ stateDir: config.stateDir, ownNumber, modem: modem?.status().port ?? 'none', mmsc: config.mmsc.url ?? 'none' }, 'gateway running');

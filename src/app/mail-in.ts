@@ -6,6 +6,7 @@ import { acceptInbound } from '../pipeline/outbound.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import type { Logger } from '../util/log.js';
 import type { SenderUsage } from '../compose/limits.js';
+import { boxCountry, type CountryCode } from '../util/phone.js';
 
 export interface MailIn {
   stop(): Promise<void>;
@@ -18,18 +19,16 @@ export function boxMailbox(config: Config): string {
   return pattern.replace(/\+?\{number\}/, '').replace(/\{box\}/, '');
 }
 
-/** Calling code of the box's own number, for national numbers written in mail ("0151…"). */
-export function countryCodeOf(config: Config): string {
-  if (config.box.countryCode !== null) return config.box.countryCode;
-  const own = config.box.ownNumber ?? config.box.numbers[0]?.number ?? '';
-  // ITU-T E.164 country codes are 1–3 digits; +1 and +7 are the one-digit zones.
-  const d = own.replace(/\D/g, '');
-  if (d.startsWith('1') || d.startsWith('7')) return d.slice(0, 1);
-  return d.slice(0, 2) || '1';
+/**
+ * The box's country for numbers written in mail ("0871112223"): `box.country`, else the SIM's
+ * MCC, else the country of the box's own number, else of `box.countryCode` (src/util/phone.ts).
+ */
+export function countryOf(config: Config, imsi?: string): CountryCode | undefined {
+  return boxCountry({ configured: config.box.country, imsi, ownNumber: config.box.ownNumber ?? config.box.numbers[0]?.number, callingCode: config.box.countryCode });
 }
 
 /** The options every inbound mail is checked against, from the configuration. */
-export function mailInOptions(config: Config, ctx: PipelineContext): MailInOptions {
+export function mailInOptions(config: Config, ctx: PipelineContext, imsi?: string): MailInOptions {
   const a = config.mail.in.authorisation;
   const senders: AllowedSender[] = [
     ...a.allowedSenders.map((address) => ({ address })),
@@ -43,11 +42,16 @@ export function mailInOptions(config: Config, ctx: PipelineContext): MailInOptio
   const perDestination = a.perDestination.map((r) => ({ to: r.to, senders: [...r.allowedSenders, ...r.allowedDomains.map((d) => `@${d}`)] }));
   const limits = config.mail.in.limits;
   const ownNumber = ctx.ownNumber;
+  const country = countryOf(config, imsi);
   return {
     addressing: {
       mailbox: boxMailbox(config),
       numberDomains: [config.mail.out.fromDomain],
-      numbering: { defaultCountryCode: countryCodeOf(config) },
+      numbering: {
+        ...(country ? { country } : {}),
+        refuseTypes: config.mail.in.destinations.refuseTypes,
+        allow: config.mail.in.destinations.allow,
+      },
       ...(ownNumber ? { ownNumber } : {}),
     },
     authorisation: {
@@ -114,10 +118,10 @@ export function mailInWarnings(config: Config): string[] {
 }
 
 /** Starts the IMAP poller and/or the SMTP listener the configuration enables. */
-export async function startMailIn(config: Config, ctx: PipelineContext, log: Logger): Promise<MailIn> {
+export async function startMailIn(config: Config, ctx: PipelineContext, log: Logger, imsi?: string): Promise<MailIn> {
   const stops: (() => Promise<void>)[] = [];
   for (const w of mailInWarnings(config)) log.warn(w);
-  const opts = mailInOptions(config, ctx);
+  const opts = mailInOptions(config, ctx, imsi);
   const handler = (outcome: Parameters<typeof acceptInbound>[1]): Promise<void> => acceptInbound(ctx, outcome);
   const imap = config.mail.in.imap;
   if (imap.enabled && imap.host && imap.user && imap.password) {

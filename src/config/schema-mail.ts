@@ -164,8 +164,19 @@ const limits = z
   })
   .prefault({});
 
+/** Destination numbers: types refused (premium-rate and other costly ones) and numbers allowed anyway. */
+const NUMBER_TYPES = ['PREMIUM_RATE', 'SHARED_COST', 'PERSONAL_NUMBER', 'UAN', 'VOICEMAIL', 'PAGER', 'TOLL_FREE', 'VOIP', 'FIXED_LINE', 'MOBILE', 'FIXED_LINE_OR_MOBILE'] as const;
+const destinations = z
+  .strictObject({
+    refuseTypes: z.array(z.enum(NUMBER_TYPES, { error: (iss) => `expected one of ${NUMBER_TYPES.join(', ')}, got ${show(iss.input)}` })).default(['PREMIUM_RATE', 'SHARED_COST', 'PERSONAL_NUMBER', 'UAN', 'VOICEMAIL', 'PAGER']),
+    allow: z
+      .array(z.string({ error: (iss) => `expected an E.164 number or prefix like '+49900*', got ${show(iss.input)}` }).regex(/^\+[1-9]\d{0,14}\*?$/, { error: (iss) => `expected an E.164 number or prefix like '+49900*', got ${show(iss.input)}` }))
+      .default([]),
+  })
+  .prefault({});
+
 const inbound = z
-  .strictObject({ imap, smtpListener, authorisation, limits })
+  .strictObject({ imap, smtpListener, authorisation, limits, destinations })
   .prefault({})
   .superRefine((m, ctx) => {
     const receiving = m.imap.enabled || m.smtpListener.enabled;

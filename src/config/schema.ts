@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { bool, e164, host, hostPort, httpUrl, int, ip, isLoopback, oneOf, quoteHint, show, text } from './fields.js';
 import { composeSection, mailSection } from './schema-mail.js';
+import { asCountry } from '../util/phone.js';
 
 /**
  * The configuration schema. Every setting has its range and default here and in
@@ -30,6 +31,15 @@ const box = z
       .nullable()
       .default(null),
     numbers: z.array(boxNumber).max(16, { error: 'at most 16 numbers' }).default([]),
+    /**
+     * The box's country (ISO 3166-1 alpha-2, e.g. "IE") for national numbers, display and
+     * E.164 keys; null: from the SIM's MCC, else from ownNumber, else from countryCode.
+     */
+    country: z
+      .string({ error: (iss) => `expected a two-letter country code like "IE", got ${show(iss.input)}` })
+      .refine((v) => asCountry(v) !== undefined, { error: (iss) => `expected a two-letter country code like "IE", got ${show(iss.input)}` })
+      .nullable()
+      .default(null),
   })
   .prefault({});
 

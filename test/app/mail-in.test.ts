@@ -109,3 +109,21 @@ test('warnings when the configuration trusts From alone, or IMAP cannot authenti
   assert.match(mailInWarnings(c({}, { imap: { enabled: true, host: 'imap.example.org', user: 'u', password: 'p' } })).join('\n'), /authservId/);
   assert.deepEqual(mailInWarnings(c({ authservId: 'mx.example.org' }, { imap: { enabled: true, host: 'imap.example.org', user: 'u', password: 'p' } })), []);
 });
+
+test('an Irish box reads 0871112223 as +353 87 111 2223 (issue 9: it became +35871112223, a Finnish-zone number)', async () => {
+  const h = await harness();
+  try {
+    const { resolveRecipients } = await import('../../src/mail/in/addressing.js');
+    const cfg = parseConfig({ box: { ownNumber: '+353861234567' }, mail: { out: { fromDomain: 'gw.example.org', replyTo: 'box+{number}@gw.example.org' } } });
+    const opts = mailInOptions(cfg, h.ctx);
+    assert.deepEqual(resolveRecipients(['box+0871112223@gw.example.org'], opts.addressing), { ok: true, numbers: ['+353871112223'] });
+    // From the SIM's MCC when nothing is configured.
+    const bare = parseConfig({ mail: { out: { fromDomain: 'gw.example.org', replyTo: 'box+{number}@gw.example.org' } } });
+    assert.deepEqual(resolveRecipients(['box+0871112223@gw.example.org'], mailInOptions(bare, h.ctx, '272011234567890').addressing), { ok: true, numbers: ['+353871112223'] });
+    // box.country wins.
+    const de = parseConfig({ box: { ownNumber: '+353861234567', country: 'DE' }, mail: { out: { fromDomain: 'gw.example.org', replyTo: 'box+{number}@gw.example.org' } } });
+    assert.deepEqual(resolveRecipients(['box+015112345678@gw.example.org'], mailInOptions(de, h.ctx).addressing), { ok: true, numbers: ['+4915112345678'] });
+  } finally {
+    await h.close();
+  }
+});
