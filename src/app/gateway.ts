@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { modemHealth, type Modem, type ModemHealth } from '../modem/index.js';
-import { JOB, type PipelineContext } from '../pipeline/context.js';
+import { JOB, type PipelineContext, type PushPolicy } from '../pipeline/context.js';
 import { pipelineHandlers, type PipelineDeps } from '../pipeline/handlers.js';
 import { acceptSms } from '../pipeline/sms-intake.js';
 import { DiskGuard, isDiskFull } from '../pipeline/disk-guard.js';
@@ -12,7 +12,8 @@ import { crashPoint } from '../util/crash-point.js';
 import { sdNotify, startWatchdog, storeAnswers } from '../util/sd-notify.js';
 import { instanceId } from './instance.js';
 import { createMailer } from './mail-out.js';
-import { createMm1, type Mm1Wiring } from './mmsc.js';
+import { carrierProfile, createMm1, type Mm1Wiring } from './mmsc.js';
+import { pushPolicyOf } from './push-policy.js';
 import { needsSimIdentity, waitForSimIdentity } from './carrier-settings.js';
 
 /** How long start waits for a modem that enumerates late when MMS settings come from the SIM. */
@@ -94,7 +95,12 @@ export class Gateway {
     });
     // The worker is created after the context it serves; enqueue wakes it once it exists.
     const wake: { worker?: JobWorker; followups?: (job: NewJob) => NewJob[] } = {};
+    // Known once the modem told the SIM's IMSI (carrier profile); refuses nothing before.
+    const push: { policy?: PushPolicy } = {};
     const ctx: PipelineContext = {
+      get pushPolicy() {
+        return push.policy;
+      },
       store,
       log: log.child({ ns: 'pipeline' }),
       enqueue: (job: NewJob) => {
@@ -112,6 +118,7 @@ export class Gateway {
     // MMS settings left to the carrier database need the SIM: wait (bounded) for a late modem.
     if (needsSimIdentity(config) && !(await waitForSimIdentity(modem, SIM_IDENTITY_WAIT_MS))) log.warn({ waitedMs: SIM_IDENTITY_WAIT_MS }, 'no SIM identity yet: MMS settings cannot be looked up');
     const mm1 = createMm1(config, modem, log.child({ ns: 'mm1' }));
+    push.policy = pushPolicyOf(config, mm1?.carrier ?? carrierProfile(config, modem?.status().imsi));
 
     const deps: PipelineDeps = {
       assemble: { concatTimeoutMs: config.sms.concatTimeoutMinutes * 60_000 },
@@ -171,7 +178,7 @@ export class Gateway {
     });
     disk.start();
     gw.closers.push(() => disk.stop());
-    gw.mailIn = await startMailIn(config, ctx, log.child({ ns: 'mail-in' }));
+    gw.mailIn = await startMailIn(config, ctx, log.child({ ns: 'mail-in' }), modem?.status().imsi);
     // Liveness = the event loop and the store answer; long jobs (a slow bearer) are not a hang.
     gw.stopWatchdog = startWatchdog(() => storeAnswers(() => store.db.prepare('SELECT 1').get()));
     await sdNotify('READY=1');

@@ -8,7 +8,9 @@ export type Mm1ErrorCode =
   | 'MM1_RETRIEVE_STATUS'
   | 'MM1_SEND_STATUS'
   | 'MM1_TOO_LARGE'
-  | 'MM1_REDIRECTS';
+  | 'MM1_REDIRECTS'
+  /** The Content-Location (or a redirect) is refused by the URL policy (src/mmsc/url-policy.ts). */
+  | 'MM1_LOCATION_REFUSED';
 
 /**
  * An MM1 transaction that reached the MMSC and failed there. `transient` decides whether the

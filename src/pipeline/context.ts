@@ -19,6 +19,18 @@ export interface PipelineContext {
    * `observe` pauses intake when an error says the disk is full.
    */
   readonly disk?: { refuse(): void; observe(e: unknown): boolean };
+  /** Who may push and what may be fetched (src/app/push-policy.ts); absent: everything (tests). */
+  readonly pushPolicy?: PushPolicy;
+}
+
+/** The inbound WAP Push policy: allowed originators and fetchable Content-Locations. */
+export interface PushPolicy {
+  /** True when a push from this originator may be acted on (carrier push sources). */
+  sourceAllowed(from: string): boolean;
+  /** Why a Content-Location must not be fetched, or undefined when it may. */
+  locationRefused(url: string): { readonly code: string; readonly reason: string } | undefined;
+  /** The owner told about refused notifications, and the From of that notice. */
+  readonly owner?: { readonly mailbox: string; readonly from: string };
 }
 
 /** Job kinds of the pipeline, with the key scheme that makes each step idempotent. */

@@ -96,7 +96,8 @@ function reportText(r: ReportRow, msg: MessageRow): string {
 }
 
 function notice(deps: NotifyDeps, msg: MessageRow, to: string, subject: string, text: string): ReplyMail {
-  const ref = msg.emailMessageId && /^<.+>$/.test(msg.emailMessageId) ? msg.emailMessageId : undefined;
+  // The source mail's identity starts with its Message-ID (mail-in `emailIdentity`).
+  const ref = /^<[^<>\s]+>/.exec(msg.emailMessageId ?? '')?.[0];
   return {
     envelope: { from: '', to },
     from: deps.from,

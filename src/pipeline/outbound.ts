@@ -30,7 +30,8 @@ async function queue(ctx: PipelineContext, mail: AcceptedMail): Promise<void> {
   await queuePlan(ctx, {
     plan: mail.plan,
     sender: mail.sender,
-    identity: mail.messageId ?? mail.source.id,
+    // Sender + Message-ID + content digest (mail-in `emailIdentity`): a different mail reusing a Message-ID is not swallowed.
+    identity: mail.dedupKey,
     date: mail.source.receivedAt,
     expiresAt: mail.expiresAt,
     event: { kind: 'email-accepted', detail: { source: mail.source.id, sender: mail.sender, to: mail.plan.to, kind: mail.plan.kind } },

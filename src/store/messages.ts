@@ -188,6 +188,26 @@ export class MessagesRepo {
     return r && toRow(r);
   }
 
+  /**
+   * Destination addresses of outbound messages created after `since` — of the whole box, of
+   * one sender, or of every sender of one domain — counted over the whole window (for the
+   * send rate limits; each destination is one send).
+   */
+  countOutboundRecipients(since: number, by: { readonly from?: string; readonly fromDomain?: string } = {}): number {
+    const where = ["m.direction = 'out'", 'm.created_at > ?', "a.role = 'to'"];
+    const params: unknown[] = [since];
+    if (by.from !== undefined) {
+      where.push('m.from_addr = ?');
+      params.push(normalizeAddress(by.from));
+    }
+    if (by.fromDomain !== undefined) {
+      where.push("substr(m.from_addr, instr(m.from_addr, '@') + 1) = ?");
+      params.push(by.fromDomain.toLowerCase());
+    }
+    const r = this.db.prepare(`SELECT count(*) AS n FROM addresses a JOIN messages m ON m.id = a.msg_id WHERE ${where.join(' AND ')}`).get(...params) as { n: number };
+    return r.n;
+  }
+
   getByEmailMessageId(emailMessageId: string): MessageRow | undefined {
     const r = this.db.prepare('SELECT * FROM messages WHERE email_message_id = ?').get(emailMessageId) as MessageRecord | undefined;
     return r && toRow(r);

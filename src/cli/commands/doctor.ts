@@ -7,11 +7,12 @@ import type { Registration } from '../../modem/commands/creg.js';
 import type { CliCommand } from '../registry.js';
 import { runMmsDoctor } from './doctor-mms.js';
 import { mmsSettings } from '../../app/carrier-settings.js';
-import { parseConfig } from '../../config/index.js';
+import { loadConfig, parseConfig } from '../../config/index.js';
 import { openAtSession } from '../../setup/session.js';
 import { readSpn } from '../../setup/sim-files.js';
+import { mailInWarnings } from '../../app/mail-in.js';
 
-const USAGE = `usage: mmsgw doctor --port PATH [--baud N] [--profile ID] [--json]
+const USAGE = `usage: mmsgw doctor --port PATH [--baud N] [--profile ID] [--config FILE] [--json]
        mmsgw doctor --mms [--config FILE] [--port PATH] [--json]
 
 Probes the modem on PATH (a tty such as /dev/ttyUSB2, the udev name /dev/mmsgw-modem, or
@@ -31,7 +32,9 @@ to the MMSC through the proxy — each with a verdict and advice. Stop the servi
 port is the gateway's); the check activates the MMS context and deactivates it again.
 
   --config FILE   the configuration (default $MMSGW_CONFIG, else /etc/mmsgw/mmsgw.yaml when
-                  it exists, else the defaults); --port overrides its modem.port`;
+                  it exists, else the defaults); --port overrides its modem.port. Without
+                  --mms, a given --config is checked too: its mail-in authorisation warns
+                  when it trusts From alone`;
 
 interface DoctorReport extends ProbeReport {
   /** The SIM's service provider name (EF_SPN), which tells MVNOs on one network code apart. */
@@ -152,7 +155,8 @@ export const command: CliCommand = {
     const [holders, mm] = await Promise.all([port.startsWith('tcp://') ? Promise.resolve([]) : findPortHolders(port), modemManagerActive()]);
     const probe = await probeModem(port, { ...(baudRate ? { baudRate } : {}), ...(values.profile ? { profile: values.profile as ProfileId } : {}) });
     const spn = probe.imsi ? await readSpnOf(port, baudRate) : undefined;
-    const report: DoctorReport = { ...probe, ...(spn ? { spn } : {}), ...(probe.imsi ? { carrier: carrierTable(probe.imsi, spn) } : {}), holders, modemManager: mm, advice: advice(probe, holders, mm) };
+    const configAdvice = values.config ? mailInWarnings(loadConfig(values.config)) : [];
+    const report: DoctorReport = { ...probe, ...(spn ? { spn } : {}), ...(probe.imsi ? { carrier: carrierTable(probe.imsi, spn) } : {}), holders, modemManager: mm, advice: [...advice(probe, holders, mm), ...configAdvice] };
     console.log(values.json ? JSON.stringify(report, null, 2) : render(report));
     return probe.responding ? 0 : 1;
   },
