@@ -1,5 +1,6 @@
 import type { AcceptedMail, InboundOutcome, RefusedMail } from '../mail/in/types.js';
-import type { NewPart } from '../store/index.js';
+import type { OutboundPlan } from '../compose/types.js';
+import type { MessageRow, NewPart } from '../store/index.js';
 import { JOB, type PipelineContext } from './context.js';
 
 /** Name of the SMIL part of an outbound MMS (OMA-TS-MMS_CONF §8: the start of multipart/related). */
@@ -18,10 +19,42 @@ export async function acceptInbound(ctx: PipelineContext, outcome: InboundOutcom
 }
 
 async function queue(ctx: PipelineContext, mail: AcceptedMail): Promise<void> {
+  await queuePlan(ctx, {
+    plan: mail.plan,
+    sender: mail.sender,
+    identity: mail.messageId ?? mail.source.id,
+    date: mail.source.receivedAt,
+    expiresAt: mail.expiresAt,
+    event: { kind: 'email-accepted', detail: { source: mail.source.id, sender: mail.sender, to: mail.plan.to, kind: mail.plan.kind } },
+    raw: { kind: 'email', body: mail.raw, receivedAt: mail.source.receivedAt, source: mail.source.transport },
+  });
+}
+
+/** One composed outbound message, from whichever door it came in (mail, REST API, web form, MM7). */
+export interface QueuedPlan {
+  readonly plan: OutboundPlan;
+  /** Who asked, stored as the message's sender: a mail address, or `api:<token>` / `web:<user>` / `mm7:<vasp>`. */
+  readonly sender: string;
+  /** Unique identity of the request (a mail's Message-ID, an idempotency key): offered twice, queued once. */
+  readonly identity: string;
+  readonly date: Date;
+  readonly expiresAt: Date;
+  /** The event recorded with the message when it is queued. */
+  readonly event: { readonly kind: string; readonly detail: Readonly<Record<string, unknown>> };
+  /** The request as received, kept beside the message (the mail, for mail). */
+  readonly raw?: { readonly kind: 'email'; readonly body: Uint8Array; readonly receivedAt: Date; readonly source: string };
+}
+
+/**
+ * The one durable path of every outbound message: parts and the message row, its event and
+ * its send job are committed in one transaction. Returns the message and whether this call
+ * created it (false: the identity was queued before, nothing new was queued).
+ */
+export async function queuePlan(ctx: PipelineContext, q: QueuedPlan): Promise<{ message: MessageRow; created: boolean }> {
   const { store } = ctx;
-  const identity = mail.messageId ?? mail.source.id;
-  if (store.messages.getByEmailMessageId(identity)) return;
-  const plan = mail.plan;
+  const known = store.messages.getByEmailMessageId(q.identity);
+  if (known) return { message: known, created: false };
+  const plan = q.plan;
   const parts: NewPart[] =
     plan.kind === 'sms'
       ? [{ contentType: 'text/plain', params: { charset: 'utf-8' }, charset: 'utf-8', body: Buffer.from(plan.text, 'utf8') }]
@@ -38,29 +71,32 @@ async function queue(ctx: PipelineContext, mail: AcceptedMail): Promise<void> {
           })),
         ];
   const prepared = await store.content.prepareBodies(parts);
-  const rawEmail = await store.content.prepareBodies([{ body: mail.raw }]);
-  store.tx(() => {
-    const { message, created } = store.messages.insertOrGet(
+  const raw = q.raw;
+  const rawBody = raw ? await store.content.prepareBodies([{ body: raw.body }]) : undefined;
+  return store.tx(() => {
+    const result = store.messages.insertOrGet(
       {
         direction: 'out',
         kind: plan.kind,
         state: 'queued',
-        from: mail.sender,
+        from: q.sender,
         to: plan.to,
         subject: plan.kind === 'mms' ? (plan.subject ?? null) : null,
-        date: mail.source.receivedAt.getTime(),
-        emailMessageId: identity,
-        expiry: mail.expiresAt.getTime(),
+        date: q.date.getTime(),
+        emailMessageId: q.identity,
+        expiry: q.expiresAt.getTime(),
         box: ctx.ownNumber ?? null,
         at: ctx.now(),
       },
       'emailMessageId',
     );
-    if (!created) return;
+    if (!result.created) return result;
+    const { message } = result;
     store.content.replaceParts(message.id, prepared);
-    store.content.addRawPdu({ kind: 'email', body: rawEmail[0]!.body, msgId: message.id, receivedAt: mail.source.receivedAt.getTime(), source: mail.source.transport });
-    store.events.add(message.id, 'email-accepted', { source: mail.source.id, sender: mail.sender, to: plan.to, kind: plan.kind }, ctx.now());
+    if (raw && rawBody) store.content.addRawPdu({ kind: raw.kind, body: rawBody[0]!.body, msgId: message.id, receivedAt: raw.receivedAt.getTime(), source: raw.source });
+    store.events.add(message.id, q.event.kind, q.event.detail, ctx.now());
     ctx.enqueue({ kind: plan.kind === 'sms' ? JOB.sendSms : JOB.sendMms, key: `send-${plan.kind}:${message.id}`, payload: { msgId: message.id } });
+    return result;
   });
 }
 
