@@ -15,12 +15,16 @@ import { createMm1, type Mm1Wiring } from './mmsc.js';
 import { createNotifier } from './notifier.js';
 import { openModem } from './modem.js';
 import { startMailIn, type MailIn } from './mail-in.js';
+import { startWeb, type WebWiring } from './web.js';
+import type { WebPlugin } from '../web/server.js';
 
 export interface GatewayOptions {
   readonly config: Config;
   readonly log?: Logger;
   /** Clock for tests. */
   readonly now?: () => number;
+  /** Served on the web listener beside the pages (REST API under /api/v1, MM7 under /mm7). */
+  readonly webPlugins?: readonly WebPlugin[];
 }
 
 /**
@@ -35,6 +39,7 @@ export class Gateway {
   private modem: Modem | undefined;
   private mm1: Mm1Wiring | undefined;
   private mailIn: MailIn | undefined;
+  private web: WebWiring | undefined;
   private stopWatchdog: () => void = () => undefined;
   private readonly closers: (() => Promise<void> | void)[] = [];
 
@@ -121,6 +126,7 @@ export class Gateway {
       });
     }
     gw.mailIn = await startMailIn(config, ctx, log.child({ ns: 'mail-in' }));
+    if (config.web.enabled) gw.web = await startWeb(config, { ctx, modem, log: log.child({ ns: 'web' }), plugins: options.webPlugins ?? [] });
     gw.stopWatchdog = startWatchdog(() => Date.now() - worker.lastTick < 60_000);
     await sdNotify('READY=1');
     log.info({ stateDir: config.stateDir, ownNumber, modem: modem?.status().port ?? 'none', mmsc: config.mmsc.url ?? 'none' }, 'gateway running');
@@ -132,9 +138,15 @@ export class Gateway {
     return this.modem?.status();
   }
 
+  /** Base URL of the web interface, when it runs. */
+  get webUrl(): string | undefined {
+    return this.web?.server.url;
+  }
+
   async stop(): Promise<void> {
     await sdNotify('STOPPING=1');
     this.stopWatchdog();
+    await this.web?.close();
     await this.mailIn?.stop();
     await this.worker.stop();
     await this.modem?.close();

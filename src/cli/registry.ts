@@ -27,4 +27,5 @@ export const commands: Readonly<Record<string, () => Promise<{ command: CliComma
   reprocess: () => import('./commands/reprocess.js'),
   quarantine: () => import('./commands/quarantine.js'),
   backup: () => import('./commands/backup.js'),
+  'web-password': () => import('./commands/web-password.js'),
 };

@@ -20,3 +20,5 @@ export { sanitizeFilename } from './filename.js';
 export { FINAL_STATES, type PruneResult } from './retention.js';
 export { normalizeAddress } from './address.js';
 export type * from './types.js';
+export { ThreadsRepo, type ThreadRow, type ThreadQuery } from './threads.js';
+export { SignalRepo, type SignalSample } from './signal.js';

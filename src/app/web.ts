@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config/index.js';
+import type { Modem } from '../modem/index.js';
+import type { ModemStatus } from '../modem/status.js';
+import type { PipelineContext } from '../pipeline/context.js';
+import { SignalRepo } from '../store/index.js';
+import type { Logger } from '../util/log.js';
+import { startWebServer, type WebPlugin, type WebServer } from '../web/server.js';
+import type { ModemTransition, SelfCheck, WebServices } from '../web/services.js';
+import { countryCodeOf } from './mail-in.js';
+import { createSendService } from './send.js';
+import { getRegionCodeForCountryCode } from './web-region.js';
+
+/** How often the modem's signal is sampled for the 24-hour chart, and how long samples are kept. */
+const SIGNAL_SAMPLE_MS = 5 * 60_000;
+const SIGNAL_KEEP_MS = 7 * 24 * 3600_000;
+
+const SECRET_KEY = /pass(word)?|secret|token|pin$|^key$|apiKey|credentials?/i;
+
+/** A copy of `value` with every secret-looking key's value replaced (for the settings page). */
+export function redact(value: unknown, key = ''): unknown {
+  if (value === null || value === undefined) return value;
+  if (SECRET_KEY.test(key) && typeof value !== 'object') return '(redacted)';
+  if (Array.isArray(value)) return value.map((v) => redact(v, ''));
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) && v !== null && typeof v !== 'object' ? '(redacted)' : redact(v, k);
+    return out;
+  }
+  return value;
+}
+
+export interface WebWiring {
+  readonly server: WebServer;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the web interface from `web.*` with the services the CLI uses too: the store, the
+ * modem's status, and the shared send service (src/app/send.ts). Also samples the modem's
+ * signal every five minutes into the store for the 24-hour chart.
+ */
+export async function startWeb(
+  config: Config,
+  deps: { ctx: PipelineContext; modem: Modem | undefined; log: Logger; plugins?: readonly WebPlugin[]; selfChecks?: () => readonly SelfCheck[] },
+): Promise<WebWiring> {
+  const w = config.web;
+  const { ctx, modem } = deps;
+  const sender = createSendService(config, ctx);
+  const own = [config.box.ownNumber, ...config.box.numbers.map((n) => n.number)].filter((n): n is string => n !== null);
+  const region = getRegionCodeForCountryCode(countryCodeOf(config));
+  // Modem state transitions (the recovery ladder's steps show as `recovering` / `failed`), newest first.
+  const history: ModemTransition[] = [];
+  let lastState = modem?.status().state;
+  const onStatus = (st: ModemStatus): void => {
+    if (st.state === lastState) return;
+    lastState = st.state;
+    history.unshift({ at: ctx.now(), state: st.state, detail: st.lastError ?? '' });
+    history.length = Math.min(history.length, 50);
+  };
+  modem?.on('status', onStatus);
+  const services: WebServices = {
+    store: ctx.store,
+    box: {
+      ownNumbers: own,
+      ...(region ? { region } : {}),
+      timeZone: process.env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+      mmsMaxBytes: config.mmsc.maxMessageSize,
+      maxSmsParts: config.compose.maxSmsParts,
+    },
+    modemStatus: () => modem?.status(),
+    onModemStatus: (listener) => {
+      if (!modem) return () => undefined;
+      const l = (s: ModemStatus): void => listener(s);
+      modem.on('status', l);
+      return () => modem.off('status', l);
+    },
+    async send(req) {
+      const r = await sender.send({
+        to: req.to,
+        text: req.text,
+        ...(req.subject !== undefined ? { subject: req.subject } : {}),
+        media: (req.media ?? []).map((m) => ({ contentType: m.contentType, content: m.content, ...(m.filename !== undefined ? { filename: m.filename } : {}) })),
+        origin: req.origin,
+        ...(req.idempotencyKey !== undefined ? { idempotencyKey: req.idempotencyKey } : {}),
+      });
+      return r.ok ? { ok: true, msgId: r.id, kind: r.kind, created: r.created } : { ok: false, code: r.error.code, field: r.error.field, reason: r.error.reason };
+    },
+    settings: () => redact(config),
+    modemHistory: () => history,
+    ...(deps.selfChecks ? { selfChecks: deps.selfChecks } : {}),
+  };
+  const server = await startWebServer(
+    {
+      host: w.host,
+      port: w.port,
+      username: w.username,
+      passwordHash: w.passwordHash,
+      password: w.password,
+      sessionHours: w.sessionHours,
+      ...(w.tls ? { tls: { cert: readFileSync(w.tls.cert), key: readFileSync(w.tls.key) } } : {}),
+      log: deps.log,
+      now: ctx.now,
+    },
+    services,
+    deps.plugins ?? [],
+  );
+
+  const signals = new SignalRepo(ctx.store.db);
+  const sample = (): void => {
+    const s = modem?.status();
+    if (!s) return;
+    try {
+      const now = ctx.now();
+      signals.add({
+        at: now,
+        rssiDbm: s.signal?.rssiDbm ?? null,
+        rsrpDbm: s.signal?.rsrpDbm ?? null,
+        technology: s.technology ?? null,
+        registration: s.registration.state,
+      });
+      signals.prune(now - SIGNAL_KEEP_MS);
+    } catch (e) {
+      deps.log.warn({ err: e }, 'signal sample not stored');
+    }
+  };
+  const first = setTimeout(sample, 15_000);
+  first.unref();
+  const timer = setInterval(sample, SIGNAL_SAMPLE_MS);
+  timer.unref();
+  return {
+    server,
+    async close() {
+      clearTimeout(first);
+      clearInterval(timer);
+      modem?.off('status', onStatus);
+      await server.close();
+    },
+  };
+}
