@@ -33,7 +33,7 @@ export function page(o: PageOptions, body: SafeHtml): SafeHtml {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${o.title} — mmsgw</title>
 <link rel="stylesheet" href="/static/app.css">
 <script src="/static/app.js" defer></script>

@@ -25,7 +25,8 @@ export const MEDIA_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'";
 export function securityHeaders(reply: FastifyReply, tls: boolean): void {
   reply.header('Content-Security-Policy', PAGE_CSP);
   reply.header('X-Content-Type-Options', 'nosniff');
-  reply.header('Referrer-Policy', 'no-referrer');
+  // same-origin: nothing leaks to other sites, and the box's own forms carry their Origin.
+  reply.header('Referrer-Policy', 'same-origin');
   reply.header('X-Frame-Options', 'DENY');
   reply.header('Cross-Origin-Opener-Policy', 'same-origin');
   reply.header('Cross-Origin-Resource-Policy', 'same-origin');
@@ -44,7 +45,7 @@ export function isStateChanging(method: string): boolean {
  * `same-origin` / `none` (typed URL, bookmark) is cross-site, except a plain top-level GET
  * navigation (a link to the box from elsewhere), which carries no session cookie
  * (SameSite=Strict) and changes nothing. Browsers without Fetch Metadata: the Origin header
- * of a state-changing request must be the box's own.
+ * of a state-changing request, when present, must be the box's own (`null` included: refused).
  */
 export function crossSite(req: FastifyRequest): string | undefined {
   const site = req.headers['sec-fetch-site'];
@@ -53,6 +54,8 @@ export function crossSite(req: FastifyRequest): string | undefined {
     if (!navigation) return `Sec-Fetch-Site: ${site}`;
   }
   const origin = req.headers.origin;
+  // Fetch Metadata, when sent, is authoritative: a same-origin form may still say `Origin: null`.
+  if (typeof site === 'string') return undefined;
   if (isStateChanging(req.method) && typeof origin === 'string') {
     const host = req.headers.host;
     let ok = false;
