@@ -16,6 +16,8 @@ export interface DemoOptions {
   readonly log?: Logger;
   /** Delay before the MMSC pushes delivery reports for sent messages (default 200 ms). */
   readonly reportDelayMs?: number;
+  /** Port of the web interface (default 8080, or a free port when 8080 is taken). */
+  readonly webPort?: number;
 }
 
 /** Everything the embedded demo runs: simulators, mail sink, and the real gateway between them. */
@@ -42,6 +44,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** `preferred` when nothing listens on it on loopback, else a free port. */
+export function portOr(preferred: number): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(freePort()));
+    s.listen(preferred, '127.0.0.1', () => s.close(() => resolve(preferred)));
+  });
+}
+
 /**
  * Starts the whole system on this machine with no hardware: the modem simulator on a real
  * pty, the MMSC simulator on HTTP, a mail sink on SMTP, and the gateway with the embedded
@@ -53,6 +64,7 @@ export async function startDemo(o: DemoOptions): Promise<DemoEnvironment> {
   const modemSim = await startModemSim({ profile: o.profile ?? 'generic', baudRate: o.baudRate ?? 115200, link: join(o.stateDir, 'modem.pty') });
   const mmscSim = await startMmscSim({ modemSim, reportDelayMs: o.reportDelayMs ?? 200, pushFrom: '+15550109999' });
   const smtpInPort = await freePort();
+  const webPort = o.webPort ?? (await portOr(8080));
   const base = demoConfigInput();
   const config = parseConfig({
     ...base,
@@ -64,6 +76,7 @@ export async function startDemo(o: DemoOptions): Promise<DemoEnvironment> {
       out: { ...base.mail?.out, smtp: { host: '127.0.0.1', port: sink.port, secure: false, starttls: false } },
       in: { ...base.mail?.in, smtpListener: { enabled: true, host: '127.0.0.1', port: smtpInPort } },
     },
+    web: { ...base.web, host: '127.0.0.1', port: webPort },
   });
   let gateway: Gateway;
   try {

@@ -4,6 +4,8 @@ import { rmSync } from 'node:fs';
 import type { CliCommand } from '../registry.js';
 import { startDemo } from '../../demo/environment.js';
 import { drive } from '../../demo/drive.js';
+import { writeEndpoints } from '../../demo/endpoints.js';
+import { seedDemo } from '../../demo/seed.js';
 import { rootLogger } from '../../util/log.js';
 
 const usage = `usage: mmsgw demo [--state-dir DIR] [--baud N] [--profile NAME] [--messages N [--json] [--seed N] [--timeout SECONDS] [--keep]]
@@ -52,6 +54,17 @@ export const command: CliCommand = {
     const stateDir = resolve(values['state-dir'] ?? (scripted ? `.mmsgw-demo-run-${process.pid}` : '.mmsgw-demo'));
     if (scripted) rootLogger({ level: process.env.MMSGW_LOG_LEVEL ?? 'warn' });
     const env = await startDemo({ stateDir, baudRate: baud, ...(values.profile ? { profile: values.profile } : {}) });
+    const webUrl = env.gateway.webUrl;
+    const endpoints = {
+      ...(webUrl ? { web: webUrl } : {}),
+      simulators: {
+        modem: { pty: env.modemSim.path, control: env.modemSim.controlPath },
+        mmsc: { url: env.mmscSim.url, proxy: env.mmscSim.proxyUrl, control: `${env.mmscSim.proxyUrl}/_sim/` },
+        mailSink: `smtp://127.0.0.1:${env.sink.port}`,
+        mailIn: `smtp://127.0.0.1:${env.smtpInPort}`,
+      },
+    };
+    const endpointsPath = writeEndpoints(stateDir, endpoints);
     if (scripted) {
       try {
         const summary = await drive(env, {
@@ -59,22 +72,31 @@ export const command: CliCommand = {
           ...(values.seed ? { seed: Number(values.seed) } : {}),
           ...(values.timeout ? { timeoutMs: Number(values.timeout) * 1000 } : {}),
         });
-        if (values.json) console.log(JSON.stringify(summary));
-        else console.log(summary);
+        const withWeb = webUrl ? { ...summary, web: webUrl } : summary;
+        if (values.json) console.log(JSON.stringify(withWeb));
+        else console.log(withWeb);
         return summary.lost > 0 || summary.duplicates > 0 ? 1 : 0;
       } finally {
         await env.stop();
         if (!values.keep && values['state-dir'] === undefined) rmSync(stateDir, { recursive: true, force: true });
       }
     }
+    const seeded = await seedDemo(env).catch((e: unknown) => {
+      console.error(`mmsgw demo: could not seed sample conversations: ${(e as Error).message}`);
+      return false;
+    });
     console.log(
       [
-        'mmsgw demo is running — no hardware involved:',
+        `mmsgw demo is running — open ${webUrl ?? '(web interface disabled)'} in a browser`,
+        '',
+        'No hardware involved:',
         `  simulated modem  ${env.modemSim.path} (control socket ${env.modemSim.controlPath})`,
         `  simulated MMSC   ${env.mmscSim.url} (WAP proxy ${env.mmscSim.proxyUrl}, control ${env.mmscSim.proxyUrl}/_sim/)`,
         `  mail sink        smtp://127.0.0.1:${env.sink.port}, mails in ${resolve(stateDir, 'mailbox')}`,
         `  mail in          smtp://127.0.0.1:${env.smtpInPort} (write to box+<number>@mmsgw.localhost from @mmsgw.localhost)`,
         `  state            ${stateDir}`,
+        `  endpoints        ${endpointsPath}`,
+        ...(seeded ? ['', 'Seeded three sample conversations (MMS with pictures, SMS, a group MMS).'] : []),
         '',
         'Try: mmsgw demo --messages 10 --json    (in another terminal, a separate run)',
         'Press Ctrl-C to stop.',
