@@ -30,6 +30,25 @@ export function redact(value: unknown, key = ''): unknown {
   return value;
 }
 
+/** What the gateway can tell about itself right now, for the settings page. */
+export function selfChecks(config: Config, ctx: PipelineContext, modem: Modem | undefined): SelfCheck[] {
+  const stats = ctx.store.stats();
+  const s = modem?.status();
+  const free = stats.freeBytes;
+  return [
+    { name: 'store', ok: true, detail: `schema ${stats.schemaVersion}, integrity check at start: ${config.storage.integrityCheck}` },
+    { name: 'disk', ok: free === null || free > 100 * 1024 * 1024, detail: free === null ? 'free space unknown' : `${Math.round(free / 1048576)} MB free in ${config.stateDir}` },
+    { name: 'modem', ok: s !== undefined && s.state === 'ready', detail: s ? `${s.state}, ${s.registration.state}${s.lastError ? `, last error: ${s.lastError}` : ''}` : 'no modem' },
+    { name: 'mmsc', ok: config.mmsc.url !== null, detail: config.mmsc.url ?? 'mmsc.url is not set: MMS cannot be fetched or sent' },
+    { name: 'queue', ok: stats.jobs.dead === 0, detail: `${stats.jobs.queued} queued, ${stats.jobs.dead} dead, ${stats.quarantined} quarantined` },
+    {
+      name: 'web',
+      ok: true,
+      detail: `${config.web.host}:${config.web.port}${config.web.tls ? ' over TLS' : ''}${config.web.password !== null || config.web.passwordHash !== null ? ', login required' : ', no login (loopback)'}`,
+    },
+  ];
+}
+
 export interface WebWiring {
   readonly server: WebServer;
   close(): Promise<void>;
@@ -67,6 +86,7 @@ export async function startWeb(
       timeZone: process.env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
       mmsMaxBytes: config.mmsc.maxMessageSize,
       maxSmsParts: config.compose.maxSmsParts,
+      bearer: `${config.bearer.kind}${config.bearer.kind === 'interface' ? ` ${config.bearer.interface}` : ''}${config.bearer.apn ? `, APN ${config.bearer.apn}` : ''}${config.mmsc.proxy ? `, proxy ${config.mmsc.proxy}` : ''}`,
     },
     modemStatus: () => modem?.status(),
     onModemStatus: (listener) => {
@@ -88,7 +108,7 @@ export async function startWeb(
     },
     settings: () => redact(config),
     modemHistory: () => history,
-    ...(deps.selfChecks ? { selfChecks: deps.selfChecks } : {}),
+    selfChecks: deps.selfChecks ?? (() => selfChecks(config, ctx, modem)),
   };
   const server = await startWebServer(
     {
@@ -124,7 +144,7 @@ export async function startWeb(
       deps.log.warn({ err: e }, 'signal sample not stored');
     }
   };
-  const first = setTimeout(sample, 15_000);
+  const first = setTimeout(sample, 3_000);
   first.unref();
   const timer = setInterval(sample, SIGNAL_SAMPLE_MS);
   timer.unref();

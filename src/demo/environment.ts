@@ -18,6 +18,8 @@ export interface DemoOptions {
   readonly reportDelayMs?: number;
   /** Port of the web interface (default 8080, or a free port when 8080 is taken). */
   readonly webPort?: number;
+  /** Serve the web interface (default true). */
+  readonly web?: boolean;
 }
 
 /** Everything the embedded demo runs: simulators, mail sink, and the real gateway between them. */
@@ -76,7 +78,7 @@ export async function startDemo(o: DemoOptions): Promise<DemoEnvironment> {
       out: { ...base.mail?.out, smtp: { host: '127.0.0.1', port: sink.port, secure: false, starttls: false } },
       in: { ...base.mail?.in, smtpListener: { enabled: true, host: '127.0.0.1', port: smtpInPort } },
     },
-    web: { ...base.web, host: '127.0.0.1', port: webPort },
+    web: { ...base.web, enabled: o.web ?? true, host: '127.0.0.1', port: webPort },
   });
   let gateway: Gateway;
   try {

@@ -63,6 +63,10 @@ export class ThreadsRepo {
 
   /** Indexes messages not yet in a thread, oldest first, at most `limit` per call; returns how many. */
   catchUp(limit = 5000): number {
+    // The common case, nothing new: two primary-key lookups, no write transaction.
+    const newest = this.db.prepare('SELECT ifnull(max(id), 0) FROM messages').pluck().get() as number;
+    const indexed = this.db.prepare('SELECT ifnull(max(msg_id), 0) FROM message_threads').pluck().get() as number;
+    if (newest <= indexed) return 0;
     return this.db.transaction(() => {
       const last = this.db.prepare('SELECT ifnull(max(msg_id), 0) FROM message_threads').pluck().get() as number;
       const msgs = this.db
@@ -104,8 +108,9 @@ export class ThreadsRepo {
   }
 
   /**
-   * Conversations with a participant containing `number` (digits compared), or a message
-   * whose subject or text part contains `text`; newest first, at most `limit`.
+   * Conversations with a participant containing the digits of `term` (when it is a number),
+   * else with a participant, a subject or a text part containing `term` — the latter a scan
+   * of the stored text parts, bounded by `limit`; newest first.
    */
   search(term: string, limit = 50): ThreadRow[] {
     const t = term.trim();
@@ -113,9 +118,10 @@ export class ThreadsRepo {
     const like = `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const digits = t.replace(/[\s\-().]/g, '');
     const ids = new Set<number>();
-    if (/^\+?\d{2,}$/.test(digits)) {
+    if (/^\+?\d{3,}$/.test(digits)) {
+      // A number: the participants only (one row per conversation), not a scan of every text.
       const d = `%${digits.replace(/^\+/, '')}%`;
-      for (const id of this.db.prepare('SELECT id FROM threads WHERE participants LIKE ? ORDER BY last_msg_id DESC LIMIT ?').pluck().all(d, limit) as number[]) ids.add(id);
+      return (this.db.prepare('SELECT * FROM threads WHERE participants LIKE ? ORDER BY last_msg_id DESC LIMIT ?').all(d, limit) as ThreadRecord[]).map(toRow);
     } else {
       for (const id of this.db.prepare("SELECT id FROM threads WHERE participants LIKE ? ESCAPE '\\' ORDER BY last_msg_id DESC LIMIT ?").pluck().all(like, limit) as number[]) ids.add(id);
     }

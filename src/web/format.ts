@@ -5,10 +5,20 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 /** National format for numbers of the box's own region, international otherwise; other addresses as they are. */
 export function formatAddress(addr: string, region: string | undefined): string {
   if (!/^\+\d{4,15}$/.test(addr)) return addr;
-  const p = parsePhoneNumberFromString(addr);
-  if (!p) return addr;
-  return region !== undefined && p.country === (region as CountryCode) ? p.formatNational() : p.formatInternational();
+  const key = `${region ?? ''}|${addr}`;
+  let out = formatted.get(key);
+  if (out === undefined) {
+    const p = parsePhoneNumberFromString(addr);
+    out = !p ? addr : region !== undefined && p.country === (region as CountryCode) ? p.formatNational() : p.formatInternational();
+    // Parsing costs around a millisecond on a Pi; a box has a bounded set of correspondents.
+    if (formatted.size >= MAX_FORMATTED) formatted.clear();
+    formatted.set(key, out);
+  }
+  return out;
 }
+
+const MAX_FORMATTED = 10_000;
+const formatted = new Map<string, string>();
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

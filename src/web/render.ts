@@ -1,4 +1,3 @@
-import { convert } from 'html-to-text';
 import { decodeText } from '../mail/out/charset.js';
 import { layoutSlides } from '../mail/out/smil.js';
 import type { RelayPart } from '../mail/out/types.js';
@@ -33,6 +32,8 @@ async function textOf(store: Store, part: PartRow): Promise<string> {
   const type = baseType(part.contentType);
   if (type === 'text/html') {
     const src = decodeText(body.subarray(0, MAX_HTML_BYTES), part.charset ?? part.params.charset);
+    // Loaded on first use: most boxes never see an HTML part, and the page server stays small.
+    const { convert } = await import('html-to-text');
     return convert(src, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] });
   }
   const text = decodeText(body.subarray(0, MAX_TEXT_BYTES), part.charset ?? part.params.charset);

@@ -34,6 +34,8 @@ export interface BoxInfo {
   readonly mmsMaxBytes: number;
   /** SMS longer than this many segments go out as MMS. */
   readonly maxSmsParts: number;
+  /** How MMS traffic reaches the MMSC, for the health page (e.g. `interface wwan0, APN mms`). */
+  readonly bearer?: string;
 }
 
 export interface OutboundMedia {

@@ -37,7 +37,7 @@ export function signalChart(samples: readonly SignalSample[], now: number, timeZ
   const grid = [-110, -90, -70].map((d) => html`<line class="grid" x1="${left}" x2="${W - 5}" y1="${y(d).toFixed(1)}" y2="${y(d).toFixed(1)}"/><text x="2" y="${(y(d) + 4).toFixed(1)}">${d}</text>`);
   const ticks = [0, 6, 12, 18, 24].map((h) => {
     const t = now - DAY_MS + h * 3600_000;
-    return html`<text x="${(x(t) - 14).toFixed(1)}" y="${H - 4}">${formatTime(t, timeZone, true).slice(-5)}</text>`;
+    return html`<text x="${(x(t) - (h === 24 ? 30 : 14)).toFixed(1)}" y="${H - 4}">${formatTime(t, timeZone, true).slice(-5)}</text>`;
   });
   return html`<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="Signal level over the last 24 hours, in dBm">
 ${grid}${ticks}
@@ -55,7 +55,13 @@ export function registerHealth(app: FastifyInstance, ctx: WebContext): void {
     const tz = ctx.services.box.timeZone;
     const s = ctx.services.modemStatus();
     const stats = store.stats();
-    const lastFetch = store.db.prepare("SELECT max(at) FROM events WHERE kind IN ('retrieved', 'fetch-attempt')").pluck().get() as number | null;
+    const lastFetch = store.db.prepare("SELECT at, detail FROM events WHERE kind = 'fetch-attempt' ORDER BY id DESC LIMIT 1").get() as { at: number; detail: string } | undefined;
+    let fetchOk = false;
+    try {
+      fetchOk = lastFetch !== undefined && (JSON.parse(lastFetch.detail) as { ok?: unknown } | null)?.ok === true;
+    } catch {
+      fetchOk = false;
+    }
     const recovery = (ctx.services.modemHistory?.() ?? []).slice(0, 20);
     const sig = s?.signal;
     const body = html`<h1>Box health <span class="live" id="live-status"></span></h1>
@@ -75,7 +81,8 @@ ${s ? html`<dl class="facts">
 ${signalChart(signals.since(now - DAY_MS), now, tz)}
 </div>
 <div class="card"><h2>MMS and queues</h2><dl class="facts">
-<dt>Last MMS fetch</dt><dd>${formatTime(lastFetch, tz)}</dd>
+<dt>Bearer</dt><dd>${ctx.services.box.bearer ?? '—'}</dd>
+<dt>Last MMS fetch</dt><dd>${lastFetch ? html`${formatTime(lastFetch.at, tz)}, <span class="${fetchOk ? 'ok' : 'bad'}">${fetchOk ? 'succeeded' : 'failed'}</span>` : 'none yet'}</dd>
 <dt>Jobs</dt><dd>queued ${stats.jobs.queued}, running ${stats.jobs.running}, dead ${stats.jobs.dead}, done ${stats.jobs.done}</dd>
 <dt>Relays unfinished</dt><dd>${stats.relaysUnfinished}</dd>
 <dt>Quarantined</dt><dd>${stats.quarantined}</dd>
