@@ -7,7 +7,9 @@ import { SignalRepo } from '../store/index.js';
 import type { Logger } from '../util/log.js';
 import { startWebServer, type WebPlugin, type WebServer } from '../web/server.js';
 import type { ModemTransition, SelfCheck, WebServices } from '../web/services.js';
-import { countryCodeOf } from './mail-in.js';
+import { composeOutbound } from '../compose/plan.js';
+import { normalizeNumber } from '../mail/in/numbers.js';
+import { countryCodeOf, mailInOptions } from './mail-in.js';
 import { createSendService } from './send.js';
 import { getRegionCodeForCountryCode } from './web-region.js';
 
@@ -105,6 +107,38 @@ export async function startWeb(
         ...(req.idempotencyKey !== undefined ? { idempotencyKey: req.idempotencyKey } : {}),
       });
       return r.ok ? { ok: true, msgId: r.id, kind: r.kind, created: r.created } : { ok: false, code: r.error.code, field: r.error.field, reason: r.error.reason };
+    },
+    async preview(req) {
+      // The composition src/app/send.ts runs, without the hand-off to the pipeline.
+      const opts = mailInOptions(config, ctx);
+      const to: string[] = [];
+      for (const [i, raw] of req.to.entries()) {
+        const n = normalizeNumber(raw, opts.addressing.numbering);
+        if (!n.ok) return { ok: false, code: 'bad-recipient', field: `to[${i}]`, reason: n.reason };
+        if (!to.includes(n.e164)) to.push(n.e164);
+      }
+      if (to.length === 0) return { ok: false, code: 'no-recipient', field: 'to', reason: 'at least one phone number is needed' };
+      const r = await composeOutbound(
+        {
+          to,
+          text: req.text,
+          ...(req.subject !== undefined ? { subject: req.subject } : {}),
+          attachments: (req.media ?? []).map((m) => ({ contentType: m.contentType.split(';')[0]?.trim().toLowerCase() ?? '', content: m.content, ...(m.filename !== undefined ? { filename: m.filename } : {}) })),
+        },
+        { ...opts.compose, trim: { quotes: false, signature: false } },
+      );
+      if (!r.ok) return { ok: false, code: r.refusal.code, field: 'media', reason: r.refusal.reason };
+      const plan = r.plan;
+      return plan.kind === 'sms'
+        ? { ok: true, kind: 'sms', to, segments: plan.segments, text: plan.text, parts: [] }
+        : {
+            ok: true,
+            kind: 'mms',
+            to,
+            estimatedSize: plan.estimatedSize,
+            text: plan.parts.filter((p) => p.contentType === 'text/plain').map((p) => new TextDecoder().decode(p.body)).join('\n'),
+            parts: plan.parts.filter((p) => p.contentType !== 'text/plain').map((p) => ({ contentType: p.contentType, name: p.contentLocation, body: p.body })),
+          };
     },
     settings: () => redact(config),
     modemHistory: () => history,

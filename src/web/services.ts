@@ -17,6 +17,8 @@ export interface WebServices {
   modemHistory?(): readonly ModemTransition[];
   /** Queues an outbound message through the same pipeline as mail. */
   send(req: OutboundRequest): Promise<OutboundResult>;
+  /** What `send` would queue, without queueing it: the same composition (media adapted to the limit). */
+  preview?(req: OutboundRequest): Promise<PreviewResult>;
   /** The running configuration, secrets replaced by "(redacted)". */
   settings(): unknown;
   /** Results of the self-checks run at start (config, store integrity, modem probe, …). */
@@ -71,3 +73,23 @@ export interface ModemTransition {
   readonly state: string;
   readonly detail: string;
 }
+
+export interface PreviewPart {
+  readonly contentType: string;
+  readonly name: string;
+  readonly body: Uint8Array;
+}
+
+export type PreviewResult =
+  | {
+      readonly ok: true;
+      readonly kind: 'sms' | 'mms';
+      /** Numbers as they will be addressed (E.164). */
+      readonly to: readonly string[];
+      /** SMS: number of parts; MMS: estimated encoded size in bytes. */
+      readonly segments?: number;
+      readonly estimatedSize?: number;
+      readonly text: string;
+      readonly parts: readonly PreviewPart[];
+    }
+  | { readonly ok: false; readonly code: string; readonly field: string; readonly reason: string };

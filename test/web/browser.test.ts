@@ -100,7 +100,15 @@ test('web interface in Chromium', { skip: SKIP_BROWSER, timeout: 180_000 }, asyn
         const estimate = await page.textContent('#estimate');
         assert.match(estimate ?? '', /MMS: about \d+ KB of 1024 KB/);
         await screenshot(page, 'compose');
-        await Promise.all([page.waitForURL(/\/c\/\d+$/), page.click('button[type=submit]')]);
+        // Preview: the picture as it will be sent (scaled by the same composition as mail), then send it.
+        await Promise.all([page.waitForURL(/\/compose\/preview/), page.click('button:has-text("Preview")')]);
+        const adapted = page.locator('.bubble img');
+        await page.waitForFunction((el) => el !== null && (el as unknown as Img).complete && (el as unknown as Img).naturalWidth > 0, await adapted.elementHandle(), { timeout: 10_000 });
+        const shown = await adapted.evaluate((el) => [(el as unknown as Img).naturalWidth, (el as unknown as Img).naturalHeight]);
+        assert.ok(shown[0]! <= 1280 && shown[0]! / shown[1]! > 1.3 && shown[0]! / shown[1]! < 1.4, `preview ${shown.join('x')}: scaled, aspect kept`);
+        assert.match((await page.textContent('main')) ?? '', /MMS to \+1 555 030 0002/);
+        await screenshot(page, 'preview');
+        await Promise.all([page.waitForURL(/\/c\/\d+$/), page.click('form[action$="/send"] button')]);
         const sent = await waitUntil(() => env.mmscSim.sent().find((s) => s.pdu.subject === 'web compose'), 30_000, 'the m-send-req at the MMSC');
         const image = sent.pdu.parts.find((p) => p.contentType === 'image/jpeg');
         assert.ok(image, 'the MMS carries a JPEG');
