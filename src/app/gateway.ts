@@ -126,7 +126,14 @@ export class Gateway {
       });
     }
     gw.mailIn = await startMailIn(config, ctx, log.child({ ns: 'mail-in' }));
-    if (config.web.enabled) gw.web = await startWeb(config, { ctx, modem, log: log.child({ ns: 'web' }), plugins: options.webPlugins ?? [] });
+    if (config.web.enabled) {
+      // Messages keep flowing without the web interface (a port taken, a bad certificate): say so loudly, go on.
+      try {
+        gw.web = await startWeb(config, { ctx, modem, log: log.child({ ns: 'web' }), plugins: options.webPlugins ?? [] });
+      } catch (e) {
+        log.error({ err: e, host: config.web.host, port: config.web.port }, 'web interface not started; the gateway runs without it');
+      }
+    }
     gw.stopWatchdog = startWatchdog(() => Date.now() - worker.lastTick < 60_000);
     await sdNotify('READY=1');
     log.info({ stateDir: config.stateDir, ownNumber, modem: modem?.status().port ?? 'none', mmsc: config.mmsc.url ?? 'none' }, 'gateway running');
