@@ -23,8 +23,19 @@ export interface GatewayOptions {
   readonly log?: Logger;
   /** Clock for tests. */
   readonly now?: () => number;
-  /** Served on the web listener beside the pages (REST API under /api/v1, MM7 under /mm7). */
-  readonly webPlugins?: readonly WebPlugin[];
+  /**
+   * Served on the web listener beside the pages (REST API under /api/v1, MM7 under /mm7): a
+   * list, or a function given the gateway's store, pipeline context and modem status once
+   * they exist.
+   */
+  readonly webPlugins?: readonly WebPlugin[] | ((wiring: GatewayWiring) => readonly (WebPlugin | undefined)[]);
+}
+
+/** What an extra web interface needs of the running gateway. */
+export interface GatewayWiring {
+  readonly store: Store;
+  readonly ctx: PipelineContext;
+  modemStatus(): ReturnType<Modem['status']> | undefined;
 }
 
 /**
@@ -129,7 +140,9 @@ export class Gateway {
     if (config.web.enabled) {
       // Messages keep flowing without the web interface (a port taken, a bad certificate): say so loudly, go on.
       try {
-        gw.web = await startWeb(config, { ctx, modem, log: log.child({ ns: 'web' }), plugins: options.webPlugins ?? [] });
+        const extra = typeof options.webPlugins === 'function' ? options.webPlugins({ store, ctx, modemStatus: () => modem?.status() }) : (options.webPlugins ?? []);
+        const plugins = extra.filter((p): p is WebPlugin => p !== undefined);
+        gw.web = await startWeb(config, { ctx, modem, log: log.child({ ns: 'web' }), plugins });
       } catch (e) {
         log.error({ err: e, host: config.web.host, port: config.web.port }, 'web interface not started; the gateway runs without it');
       }

@@ -1,15 +1,23 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
  * `<state-dir>/endpoints.json`: every address the running demo serves, for scripts and other
- * tools. Keys: `web` (URL), `simulators` (control addresses); `api` and `mm7` join them when
- * those interfaces run. Written atomically once the demo is ready.
+ * tools. Keys: `web` (URL), `simulators` (control addresses); `api` and `mm7` are merged in
+ * by their own parts of the demo. The given keys replace the file's, other keys are kept; the
+ * file is replaced atomically and readable by its owner only (it may hold credentials).
  */
 export function writeEndpoints(stateDir: string, endpoints: Readonly<Record<string, unknown>>): string {
   const path = join(stateDir, 'endpoints.json');
+  let current: Record<string, unknown> = {};
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) current = parsed as Record<string, unknown>;
+  } catch {
+    // absent or unreadable: a new file
+  }
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(tmp, `${JSON.stringify({ ...current, ...endpoints }, null, 2)}\n`, { mode: 0o600 });
   renameSync(tmp, path);
   return path;
 }

@@ -189,3 +189,25 @@ test('message content: escaped in pages, served inert', async () => {
     f.close();
   }
 });
+
+test('extra interfaces under their prefixes get none of the pages\' session and CSRF hooks', async () => {
+  const f = await fixture();
+  const s = await serve(f, { username: 'admin', password: 'sesame-open' }, [
+    {
+      prefix: '/api/v1',
+      plugin: async (app) => {
+        app.post('/ping', async (req) => ({ pong: true, auth: req.headers.authorization ?? null }));
+      },
+    },
+  ]);
+  try {
+    const r = await http(`${s.url}/api/v1/ping`, { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(r.status, 200, 'no login redirect, no CSRF refusal: the plugin authenticates itself');
+    assert.deepEqual(JSON.parse(r.text), { pong: true, auth: 'Bearer t' });
+    assert.equal(r.headers['x-content-type-options'], 'nosniff', 'the common security headers still apply');
+    assert.equal((await http(`${s.url}/queue`)).status, 303, 'the pages still need the login');
+  } finally {
+    await s.close();
+    f.close();
+  }
+});
