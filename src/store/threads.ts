@@ -167,6 +167,24 @@ export class ThreadsRepo {
     }).immediate();
   }
 
+  /**
+   * Recounts every thread from its remaining messages after messages were deleted (retention
+   * pruning cascades to message_threads, not to the counters) and drops threads left empty.
+   * A few index lookups per thread; returns the number of threads dropped.
+   */
+  repair(): number {
+    return this.db.transaction(() => {
+      this.db.exec(`UPDATE threads SET
+          count = (SELECT count(*) FROM message_threads mt WHERE mt.thread_id = threads.id),
+          unread = (SELECT ifnull(sum(unread), 0) FROM message_threads mt WHERE mt.thread_id = threads.id),
+          last_msg_id = ifnull((SELECT max(msg_id) FROM message_threads mt WHERE mt.thread_id = threads.id), 0)
+        WHERE last_msg_id NOT IN (SELECT id FROM messages)
+           OR count <> (SELECT count(*) FROM message_threads mt WHERE mt.thread_id = threads.id)`);
+      this.db.exec('UPDATE threads SET last_at = ifnull((SELECT created_at FROM messages WHERE id = threads.last_msg_id), last_at) WHERE last_msg_id > 0');
+      return this.db.prepare('DELETE FROM threads WHERE count = 0').run().changes;
+    }).immediate();
+  }
+
   unreadTotal(): number {
     return this.db.prepare('SELECT ifnull(sum(unread), 0) FROM threads').pluck().get() as number;
   }

@@ -16,10 +16,12 @@ export type LiveEvent =
 type Listener = (e: LiveEvent) => void;
 
 const POLL_MS = 500;
+const REPAIR_MS = 6 * 3600_000;
 
 export class LiveEvents {
   private readonly listeners = new Set<Listener>();
   private timer: NodeJS.Timeout | undefined;
+  private repairTimer: NodeJS.Timeout | undefined;
   private unsubscribeModem: (() => void) | undefined;
   private lastId = 0;
   private lastUpdated = 0;
@@ -45,10 +47,22 @@ export class LiveEvents {
     });
     this.timer = setInterval(() => this.poll(), POLL_MS);
     this.timer.unref();
+    // Retention pruning deletes messages under the conversation index; recount now and every few hours.
+    const repair = (): void => {
+      try {
+        this.threads.repair();
+      } catch (e) {
+        this.log.warn({ err: e }, 'conversation index repair failed');
+      }
+    };
+    repair();
+    this.repairTimer = setInterval(repair, REPAIR_MS);
+    this.repairTimer.unref();
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.repairTimer) clearInterval(this.repairTimer);
     this.timer = undefined;
     this.unsubscribeModem?.();
     this.listeners.clear();

@@ -59,6 +59,17 @@ test('conversations by correspondent set, unread marks, keyset paging, search', 
     assert.deepEqual(threads.search('reply by').map((t) => t.id), [alice?.id]);
     assert.deepEqual(threads.search('100%_'), []);
 
+    // Retention pruning deletes messages: the index recounts and drops what is left empty.
+    const fillerThread = threads.threadOf(a1 + 4) ?? -1;
+    store.messages.delete(a2);
+    store.messages.delete(a1 + 4);
+    assert.equal(threads.repair(), 1, 'the emptied conversation is dropped');
+    assert.equal(threads.get(fillerThread), undefined);
+    const aliceAfter = threads.get(alice?.id ?? -1);
+    assert.equal(aliceAfter?.count, 1);
+    assert.equal(aliceAfter?.lastMsgId, a1);
+    assert.equal(threads.list({ limit: 200 }).length, 26);
+
     const plan = (sql: string): string => (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1, 10) as { detail: string }[]).map((r) => r.detail).join('; ');
     assert.match(plan('SELECT * FROM threads WHERE last_msg_id < ? ORDER BY last_msg_id DESC LIMIT ?'), /USING INDEX threads_last/);
     assert.match(plan('SELECT msg_id FROM message_threads WHERE thread_id = ? ORDER BY msg_id DESC LIMIT ?'), /USING (COVERING )?INDEX message_threads_thread/);
