@@ -9,6 +9,8 @@ import { startWebServer, type WebPlugin, type WebServer } from '../web/server.js
 import type { ModemTransition, SelfCheck, WebServices } from '../web/services.js';
 import { composeOutbound } from '../compose/plan.js';
 import { normalizeNumber } from '../mail/in/numbers.js';
+import { acceptSms } from '../pipeline/sms-intake.js';
+import { deleteQuarantine, quarantineEntry } from '../ops/quarantine.js';
 import { countryCodeOf, mailInOptions } from './mail-in.js';
 import { createSendService } from './send.js';
 import { getRegionCodeForCountryCode } from './web-region.js';
@@ -30,6 +32,25 @@ export function redact(value: unknown, key = ''): unknown {
     return out;
   }
   return value;
+}
+
+/**
+ * Release of a quarantined SMS: its PDU goes through the receive path again (acceptSms, with
+ * the decoder of this version — after a fix, what failed may decode now). Recorded: the entry
+ * is deleted and the SMS continues like any other. Still undecodable: the entry stays, and the
+ * second entry the attempt made is removed. Only `sms` entries: other sources (mail, WAP Push)
+ * are refused by checks that releasing would bypass.
+ */
+export function releaseQuarantined(ctx: PipelineContext, id: number): { ok: boolean; detail: string } {
+  const q = quarantineEntry(ctx.store.db, id);
+  if (q.source !== 'sms') return { ok: false, detail: `only SMS entries can be released; this one came from ${q.source}` };
+  const r = acceptSms(ctx, { pdu: Buffer.from(q.bytes).toString('hex').toUpperCase(), receivedAt: new Date(q.createdAt) });
+  if (r.kind === 'quarantined') {
+    deleteQuarantine(ctx.store.db, r.quarantineId);
+    return { ok: false, detail: `still undecodable: ${r.reason}` };
+  }
+  deleteQuarantine(ctx.store.db, id);
+  return { ok: true, detail: r.duplicate ? 'already received earlier; entry removed' : `received again as raw PDU ${r.rawPduId}` };
 }
 
 /** What the gateway can tell about itself right now, for the settings page. */
@@ -140,6 +161,7 @@ export async function startWeb(
             parts: plan.parts.filter((p) => p.contentType !== 'text/plain').map((p) => ({ contentType: p.contentType, name: p.contentLocation, body: p.body })),
           };
     },
+    releaseQuarantined: async (id) => releaseQuarantined(ctx, id),
     settings: () => redact(config),
     modemHistory: () => history,
     selfChecks: deps.selfChecks ?? (() => selfChecks(config, ctx, modem)),

@@ -19,6 +19,8 @@ export interface WebServices {
   send(req: OutboundRequest): Promise<OutboundResult>;
   /** What `send` would queue, without queueing it: the same composition (media adapted to the limit). */
   preview?(req: OutboundRequest): Promise<PreviewResult>;
+  /** Puts a quarantined input through the receive path again (SMS only). */
+  releaseQuarantined?(id: number): Promise<{ ok: boolean; detail: string }>;
   /** The running configuration, secrets replaced by "(redacted)". */
   settings(): unknown;
   /** Results of the self-checks run at start (config, store integrity, modem probe, …). */

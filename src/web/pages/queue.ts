@@ -45,11 +45,16 @@ ${jobs.map((j) => {
   app.get('/quarantine', async (req, reply) => {
     const list = listQuarantine(store.db, 200);
     const tz = ctx.services.box.timeZone;
+    const q0 = req.query as Record<string, unknown>;
+    const done = typeof q0.done === 'string' ? q0.done.slice(0, 300) : undefined;
+    const failed = typeof q0.failed === 'string' ? q0.failed.slice(0, 300) : undefined;
     const body = html`<h1>Quarantine</h1>
+${done ? html`<p class="flash">${done}</p>` : ''}${failed ? html`<p class="flash bad">${failed}</p>` : ''}
 <p class="muted">Inputs the gateway could not decode or accept, kept with their bytes. Download one to inspect it with <code>mmsgw decode</code>.</p>
 ${list.length === 0 ? html`<p>The quarantine is empty.</p>` : html`<div class="scroll"><table><thead><tr><th>id</th><th>time</th><th>source</th><th>error</th><th>message</th><th>size</th><th></th></tr></thead><tbody>
 ${list.map((q) => html`<tr><td>${q.id}</td><td>${formatTime(q.createdAt, tz, true)}</td><td>${q.source}</td><td>${q.errorCode}${q.errorField ? html`<br><span class="muted">${q.errorField}${q.errorOffset !== null ? ` @${q.errorOffset}` : ''}</span>` : ''}</td><td>${q.message}</td><td>${formatBytes(q.size)}</td>
 <td><a href="/quarantine/${q.id}/raw" download>raw bytes</a>
+${q.source === 'sms' && ctx.services.releaseQuarantined ? html`<form method="post" action="/quarantine/${q.id}/release">${csrfField(req.webSession)}<button type="submit" class="secondary">Decode again</button></form>` : ''}
 <form method="post" action="/quarantine/${q.id}/delete">${csrfField(req.webSession)}<button type="submit" class="secondary">Delete</button></form></td></tr>`)}
 </tbody></table></div>`}`;
     return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(page({ title: 'Quarantine', section: 'quarantine', session: req.webSession, loginRequired: ctx.authRequired }, body).value);
@@ -65,6 +70,14 @@ ${list.map((q) => html`<tr><td>${q.id}</td><td>${formatTime(q.createdAt, tz, tru
       .header('Content-Security-Policy', MEDIA_CSP)
       .header('X-Content-Type-Options', 'nosniff')
       .send(Buffer.from(q.bytes));
+  });
+
+  app.post('/quarantine/:id/release', async (req, reply) => {
+    const id = intParam((req.params as { id: string }).id);
+    if (id === undefined || !ctx.services.releaseQuarantined) throw new MmsgwError('OPS_NOT_FOUND', 'no such quarantine entry');
+    const r = await ctx.services.releaseQuarantined(id);
+    ctx.log.info({ quarantineId: id, ok: r.ok, detail: r.detail, user: req.webSession?.user }, 'quarantine release from the web interface');
+    return reply.redirect(`/quarantine?${new URLSearchParams({ [r.ok ? 'done' : 'failed']: `#${id}: ${r.detail}` }).toString()}`, 303);
   });
 
   app.post('/quarantine/:id/delete', async (req, reply) => {
