@@ -5,6 +5,7 @@ import { normalizeAddress, type NewPart } from '../store/index.js';
 import { errorMessage } from '../util/errors.js';
 import { JOB, type PipelineContext } from './context.js';
 import { PermanentJobError } from './errors.js';
+import { locationRefusedAtFetch } from './push.js';
 
 /** The MM1 side as the retrieve step needs it (src/mmsc Mm1Client). */
 export interface Retriever {
@@ -83,6 +84,7 @@ async function fetchAndStore(
   } catch (e) {
     const attempts = (e as { attempts?: AttemptRecord[] }).attempts;
     store.events.add(msgId, 'fetch-attempt', { ok: false, error: errorMessage(e), attempts: attempts ?? null }, ctx.now());
+    if ((e as { code?: unknown }).code === 'MM1_LOCATION_REFUSED') locationRefusedAtFetch(ctx, msgId, errorMessage(e));
     throw e;
   }
   try {
