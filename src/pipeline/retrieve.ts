@@ -7,6 +7,7 @@ import { crashPoint } from '../util/crash-point.js';
 import { errorMessage, type DecodeError } from '../util/errors.js';
 import { JOB, type PipelineContext } from './context.js';
 import { PermanentJobError } from './errors.js';
+import { locationRefusedAtFetch } from './push.js';
 
 /** The MM1 side as the retrieve step needs it (src/mmsc Mm1Client). */
 export interface Retriever {
@@ -124,6 +125,7 @@ async function fetchAndStore(
     const attempts = (e as { attempts?: AttemptRecord[] }).attempts;
     store.events.add(msgId, 'fetch-attempt', { ok: false, error: errorMessage(e), attempts: attempts ?? null }, ctx.now());
     const code = (e as { code?: unknown }).code;
+    if (code === 'MM1_LOCATION_REFUSED') locationRefusedAtFetch(ctx, msgId, errorMessage(e));
     if (code === 'MM1_TOO_LARGE' || code === 'BEARER_TOO_LARGE') return { kind: 'too-large', reason: errorMessage(e) };
     const file = (e as { file?: unknown }).file;
     if (typeof file === 'string') return keepUndecodable(ctx, msgId, file, undefined, errorMessage(e));
