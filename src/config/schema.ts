@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../util/time.js';
 import { bool, e164, host, hostPort, httpUrl, int, ip, isLoopback, oneOf, quoteHint, show, text } from './fields.js';
 import { composeSection, mailSection } from './schema-mail.js';
 import { apiSection, hooksSection, webhooksSection } from './schema-api.js';
@@ -31,6 +32,11 @@ const box = z
       .nullable()
       .default(null),
     numbers: z.array(boxNumber).max(16, { error: 'at most 16 numbers' }).default([]),
+    /** IANA time zone for times shown to people (mails, the command line); null: the system's. */
+    timeZone: text('an IANA time zone name like Europe/Berlin')
+      .refine(isTimeZone, { error: (iss) => `expected an IANA time zone name like 'Europe/Berlin', got ${show(iss.input)}` })
+      .nullable()
+      .default(null),
   })
   .prefault({});
 
