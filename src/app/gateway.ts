@@ -7,7 +7,8 @@ import { pipelineHandlers, type PipelineDeps } from '../pipeline/handlers.js';
 import { acceptSms } from '../pipeline/sms-intake.js';
 import { JobWorker } from '../pipeline/worker.js';
 import { openStore, type NewJob, type Store } from '../store/index.js';
-import { logger, type Logger } from '../util/log.js';
+import { areaLogger, logger, type Logger } from '../util/log.js';
+import { maskConfigSecrets } from './secrets.js';
 import { sdNotify, startWatchdog } from '../util/sd-notify.js';
 import { instanceId } from './instance.js';
 import { createMailer } from './mail-out.js';
@@ -56,6 +57,7 @@ export class Gateway {
 
   static async start(options: GatewayOptions): Promise<Gateway> {
     const { config } = options;
+    maskConfigSecrets(config);
     const log = options.log ?? logger('gateway');
     const now = options.now ?? Date.now;
     mkdirSync(config.stateDir, { recursive: true });
@@ -72,7 +74,7 @@ export class Gateway {
     const wake: { worker?: JobWorker; followups?: (job: NewJob) => NewJob[] } = {};
     const ctx: PipelineContext = {
       store,
-      log: log.child({ ns: 'pipeline' }),
+      log: areaLogger(log, 'pipeline'),
       enqueue: (job: NewJob) => {
         store.jobs.enqueue(job, now());
         // Jobs that follow this one (MM7 deliveries and reports), in the same transaction.
@@ -85,8 +87,8 @@ export class Gateway {
 
     const mailer = createMailer(config);
     const notifier = createNotifier(config);
-    const modem = await openModem(config, log.child({ ns: 'modem' }));
-    const mm1 = createMm1(config, modem, log.child({ ns: 'mm1' }));
+    const modem = await openModem(config, areaLogger(log, 'modem'));
+    const mm1 = createMm1(config, modem, areaLogger(log, 'mm1'));
 
     const deps: PipelineDeps = {
       assemble: { concatTimeoutMs: config.sms.concatTimeoutMinutes * 60_000 },
@@ -104,9 +106,9 @@ export class Gateway {
       send: { sms: modem, mms: mm1?.client, deliveryReports: config.sms.statusReports, instanceId: id },
       notify: { notifier, from: `mmsgw@${config.mail.out.fromDomain}`, reports: true },
     };
-    const mm7 = createMm7(config, ctx, id, log.child({ ns: 'mm7' }));
+    const mm7 = createMm7(config, ctx, id, areaLogger(log, 'mm7'));
     wake.followups = mm7?.followups;
-    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers }, log: log.child({ ns: 'jobs' }), now });
+    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers }, log: areaLogger(log, 'jobs'), now });
     wake.worker = worker;
     const gw = new Gateway(config, log, store, ctx, worker);
     gw.mm7 = mm7;
@@ -132,7 +134,7 @@ export class Gateway {
         worker.poke();
       });
     }
-    gw.mailIn = await startMailIn(config, ctx, log.child({ ns: 'mail-in' }));
+    gw.mailIn = await startMailIn(config, ctx, areaLogger(log, 'mail-in'));
     gw.stopWatchdog = startWatchdog(() => Date.now() - worker.lastTick < 60_000);
     await sdNotify('READY=1');
     log.info({ stateDir: config.stateDir, ownNumber, modem: modem?.status().port ?? 'none', mmsc: config.mmsc.url ?? 'none' }, 'gateway running');
