@@ -9,6 +9,7 @@ import { JobWorker } from '../pipeline/worker.js';
 import { openStore, type NewJob, type Store } from '../store/index.js';
 import { areaLogger, logger, type Logger } from '../util/log.js';
 import { maskConfigSecrets } from './secrets.js';
+import { publishModemStatus } from './modem-status-file.js';
 import { sdNotify, startWatchdog } from '../util/sd-notify.js';
 import { instanceId } from './instance.js';
 import { createMailer } from './mail-out.js';
@@ -88,6 +89,7 @@ export class Gateway {
     const mailer = createMailer(config);
     const notifier = createNotifier(config);
     const modem = await openModem(config, areaLogger(log, 'modem'));
+    publishModemStatus(modem, config.stateDir);
     const mm1 = createMm1(config, modem, areaLogger(log, 'mm1'));
 
     const deps: PipelineDeps = {

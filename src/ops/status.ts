@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { JobState, RelayState } from '../store/index.js';
 import type { Location } from './locate.js';
 import { bytes, clean, indent, table, time } from './text.js';
@@ -19,6 +20,66 @@ export interface StatusReport {
   readonly lastRelayedAt: number | null;
   readonly dbBytes: number;
   readonly walBytes: number;
+  /** Queued jobs by kind: the depth of each queue (relay, retrieve, submit, webhook …). */
+  readonly queues: Readonly<Record<string, number>>;
+  /** Part files under <stateDir>/blobs, and the free space of the file system holding them. */
+  readonly storage: { readonly blobFiles: number; readonly blobBytes: number; readonly freeBytes: number | null; readonly totalBytes: number | null };
+  /** What the running gateway last wrote to <stateDir>/modem-status.json; null without one. */
+  readonly modem: ModemSnapshot | null;
+}
+
+export interface ModemSnapshot {
+  readonly at: number;
+  readonly state?: string;
+  readonly registration?: string;
+  readonly operator?: string | null;
+  readonly technology?: string | null;
+  readonly signal?: { rssiDbm?: number; csq?: number; rsrpDbm?: number; rsrqDb?: number; sinrDb?: number } | null;
+  readonly smsStorage?: { mem: string; used: number; total: number } | null;
+  readonly lastError?: string | null;
+}
+
+function readModem(stateDir: string): ModemSnapshot | null {
+  try {
+    const v = JSON.parse(readFileSync(join(stateDir, 'modem-status.json'), 'utf8')) as unknown;
+    return typeof v === 'object' && v !== null && typeof (v as { at?: unknown }).at === 'number' ? (v as ModemSnapshot) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Files and bytes under `dir` (the content-addressed tree is two levels of fan-out deep). */
+function treeSize(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let total = 0;
+  const walk = (d: string, depth: number): void => {
+    if (depth > 4) return;
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p, depth + 1);
+      else if (e.isFile()) {
+        files++;
+        total += fileSize(p);
+      }
+    }
+  };
+  walk(dir, 0);
+  return { files, bytes: total };
+}
+
+function freeSpace(dir: string): { freeBytes: number | null; totalBytes: number | null } {
+  try {
+    const st = statfsSync(dir);
+    return { freeBytes: st.bavail * st.bsize, totalBytes: st.blocks * st.bsize };
+  } catch {
+    return { freeBytes: null, totalBytes: null };
+  }
 }
 
 function fileSize(p: string): number {
@@ -43,7 +104,10 @@ export function collectStatus(db: Database.Database, loc: Location): StatusRepor
     const due = db
       .prepare("SELECT id, kind, key, run_at AS runAt, attempts, last_error AS lastError FROM jobs WHERE state = 'queued' ORDER BY run_at, id LIMIT 1")
       .get() as StatusReport['oldestDueJob'] | undefined;
+    const queues: Record<string, number> = {};
+    for (const r of db.prepare("SELECT kind, count(*) AS n FROM jobs WHERE state IN ('queued', 'running') GROUP BY kind ORDER BY kind").all() as { kind: string; n: number }[]) queues[r.kind] = r.n;
     return {
+      queues,
       schemaVersion: db.pragma('user_version', { simple: true }) as number,
       messages,
       jobs,
@@ -55,7 +119,15 @@ export function collectStatus(db: Database.Database, loc: Location): StatusRepor
       lastRelayedAt: one<number | null>("SELECT max(updated_at) FROM relays WHERE state = 'sent'"),
     };
   });
-  return { database: loc.dbPath, ...read(), dbBytes: fileSize(loc.dbPath), walBytes: fileSize(`${loc.dbPath}-wal`) };
+  const blobs = treeSize(join(loc.stateDir, 'blobs'));
+  return {
+    database: loc.dbPath,
+    ...read(),
+    dbBytes: fileSize(loc.dbPath),
+    walBytes: fileSize(`${loc.dbPath}-wal`),
+    storage: { blobFiles: blobs.files, blobBytes: blobs.bytes, ...freeSpace(loc.stateDir) },
+    modem: readModem(loc.stateDir),
+  };
 }
 
 export function renderStatus(s: StatusReport, now: number): string {
@@ -76,7 +148,26 @@ export function renderStatus(s: StatusReport, now: number): string {
   out.push(`received   ${time(s.lastReceivedAt)} (last message in)`);
   out.push(`relayed    ${time(s.lastRelayedAt)} (last email accepted)`);
   out.push(`database   ${bytes(s.dbBytes)}, WAL ${bytes(s.walBytes)}`);
+  const st = s.storage;
+  out.push(`storage    ${st.blobFiles} part files, ${bytes(st.blobBytes)}; ${st.freeBytes === null ? 'free space unknown' : `${bytes(st.freeBytes)} free of ${bytes(st.totalBytes)}`}`);
+  const q = Object.entries(s.queues);
+  out.push(`queues     ${q.length === 0 ? 'empty' : q.map(([k, n]) => `${clean(k)} ${n}`).join('  ')}`);
+  out.push('', ...renderModem(s.modem, now));
   return out.join('\n');
+}
+
+function renderModem(m: ModemSnapshot | null, now: number): string[] {
+  if (m === null) return ['modem      no status (the gateway writes modem-status.json while it runs)'];
+  const sig = m.signal ?? undefined;
+  const parts = sig === undefined ? [] : [sig.rssiDbm !== undefined ? `RSSI ${sig.rssiDbm} dBm` : '', sig.rsrpDbm !== undefined ? `RSRP ${sig.rsrpDbm} dBm` : '', sig.rsrqDb !== undefined ? `RSRQ ${sig.rsrqDb} dB` : '', sig.sinrDb !== undefined ? `SINR ${sig.sinrDb} dB` : '', sig.csq !== undefined ? `CSQ ${sig.csq}` : ''].filter((x) => x !== '');
+  const sms = m.smsStorage ?? undefined;
+  return [
+    `modem      ${clean(m.state ?? '-')}, as of ${time(m.at)} (${ago(Math.max(0, now - m.at))} ago)`,
+    `  network  ${clean(m.registration ?? '-')}${m.operator ? `, ${clean(m.operator)}` : ''}${m.technology ? ` (${clean(m.technology)})` : ''}`,
+    `  signal   ${parts.length === 0 ? '-' : parts.join(', ')}`,
+    `  SMS      ${sms === undefined ? '-' : `${sms.used} of ${sms.total} used in ${clean(sms.mem)}`}`,
+    ...(m.lastError ? [`  error    ${clean(m.lastError)}`] : []),
+  ];
 }
 
 function ago(ms: number): string {

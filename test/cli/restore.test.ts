@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { encodeDeliver } from '../../src/codec/sms/index.js';
@@ -35,7 +35,7 @@ interface PartRow {
   blob_path: string | null;
 }
 
-test('restore a backup of a running box into a new state dir: every message and part file is there', { timeout: 120_000 }, async () => {
+test('the owner reads a running box (messages, show, status), backs it up and restores it into a new state dir: every message and part file is there', { timeout: 120_000 }, async () => {
   await withE2e({}, async (env) => {
     const markers: string[] = [];
     for (let i = 0; i < 2; i++) {
@@ -62,6 +62,28 @@ test('restore a backup of a running box into a new state dir: every message and 
     }, 60_000, 'every message relayed');
 
     const state = env.config.stateDir;
+
+    // What the owner sees of the running box, in its own zone and country.
+    const cfgFile = join(env.dir, 'owner.yaml');
+    writeFileSync(cfgFile, `stateDir: ${JSON.stringify(state)}\nbox:\n  countryCode: "1"\n  timeZone: Asia/Kolkata\n`);
+    const list = cli(['messages', '--config', cfgFile]);
+    assert.equal(list.status, 0, list.stderr);
+    const smsLine = list.stdout.split('\n').find((l) => l.includes('[restore-sms-0] hello'));
+    assert.ok(smsLine !== undefined, `an SMS shows its text in place of a subject:\n${list.stdout}`);
+    assert.match(smsLine, /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+05:30/, 'local time with its offset');
+    assert.ok(smsLine.includes('(555) 041-0000'), `the sender formatted for the box's country: ${smsLine}`);
+    const smsId = smsLine.trim().split(/\s+/)[0] ?? '';
+    const shown = cli(['show', smsId, '--config', cfgFile]);
+    assert.equal(shown.status, 0, shown.stderr);
+    assert.match(shown.stdout, /\ntext\n  \[restore-sms-0\] hello\n/);
+    const status = await waitUntil(() => {
+      const r = cli(['status', '--config', cfgFile]);
+      return r.status === 0 && /network  (home|roaming)/.test(r.stdout) ? r.stdout : undefined;
+    }, 30_000, 'status shows the modem');
+    for (const want of [/modem      ready|modem      \w+, as of/, /signal   (RSSI|RSRP|CSQ)/, /SMS      \d+ of \d+ used/, /queues     /, /storage    \d+ part files/]) assert.match(status, want);
+    const statusJson = JSON.parse(cli(['status', '--state-dir', state, '--json']).stdout) as { modem: { registration: string } | null; queues: Record<string, number> };
+    assert.ok(statusJson.modem !== null && typeof statusJson.queues === 'object');
+
     const backupDir = join(env.dir, 'backup');
     const dest = join(backupDir, 'mmsgw.db');
     mkdirSync(backupDir, { recursive: true });
