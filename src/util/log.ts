@@ -134,6 +134,8 @@ function prettyDestination(): DestinationStream {
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname,ns',
     messageFormat: '{if ns}[{ns}] {end}{msg}',
+    // One line per entry: an error's fields stay in the inline object too.
+    errorLikeObjectKeys: [],
   });
   return {
     write(line: string): void {
