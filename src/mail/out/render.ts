@@ -28,7 +28,7 @@ import {
   shownNumber,
   type MailAddress,
 } from './addresses.js';
-import { INLINE_IMAGE_TYPES, htmlToPlain, isTextPart, partText, renderHtml, renderPlain, type AttachmentRef, type BodyHeader } from './body.js';
+import { INLINE_IMAGE_TYPES, humanSize, htmlToPlain, isTextPart, partText, renderHtml, renderPlain, type AttachmentRef, type BodyHeader } from './body.js';
 import { attachmentFileName, safeMediaType, sanitizeFileName } from './filename.js';
 import { layoutSlides, type Slide } from './smil.js';
 import { buildSubject, threadSubject } from './subject.js';
@@ -41,6 +41,25 @@ export interface RenderedMail {
   readonly from: MailAddress;
   /** The complete message, CRLF line ends, ready for SMTP DATA. */
   readonly raw: Buffer;
+  /** One line for the log: `MMS from +49 151 … (2 pictures, 1 audio clip, 430 KB)`. */
+  readonly summary: string;
+}
+
+/** What a message holds, for the log line: numbers only (no contact names), counts and size. */
+function summaryOf(msg: RelayMessage, config: RenderConfig): string {
+  const who = msg.direction === 'incoming' ? `from ${shownNumber(msg.from, config)}` : `to ${correspondents(msg).map((n) => shownNumber(n, config)).join(', ')}`;
+  const counts = new Map<string, number>();
+  let size = 0;
+  msg.parts.forEach((p, k) => {
+    if (k === msg.smilPartIndex) return;
+    size += p.body.byteLength;
+    const top = safeMediaType(p.contentType).split('/')[0] ?? '';
+    const what = isTextPart(p) ? 'text' : top === 'image' ? 'picture' : top === 'audio' ? 'audio clip' : top === 'video' ? 'video clip' : top === 'application' && /smil/.test(p.contentType) ? '' : 'file';
+    if (what !== '' && what !== 'text') counts.set(what, (counts.get(what) ?? 0) + 1);
+  });
+  const media = [...counts].map(([what, n]) => `${n} ${what}${n === 1 ? '' : 's'}`);
+  const detail = msg.kind === 'mms' ? ` (${[...media, humanSize(size)].join(', ')})` : '';
+  return `${msg.kind.toUpperCase()} ${who}${detail}`;
 }
 
 function bytes(u: Uint8Array): Buffer {
@@ -258,5 +277,5 @@ export async function renderMail(msg: RelayMessage, mailbox: string, config: Ren
     disableUrlAccess: true,
   });
   const raw = await composer.compile().build();
-  return { messageId, subject, from, raw };
+  return { messageId, subject, from, raw, summary: summaryOf(msg, config) };
 }

@@ -136,6 +136,13 @@ describe('the mail as a phone shows the message', () => {
     await page.close();
   });
 
+  test('the log line names what was relayed: kind, formatted number, media counts and size; no contact name', async () => {
+    const { summary } = await renderMail(richMms(), MAILBOX, config);
+    assert.match(summary, /^MMS from \+49 1511 2345678 \(2 pictures, 1 audio clip, 1 video clip, [\d.]+ (KB|MB)\)$/);
+    assert.ok(!summary.includes('Müller'));
+    assert.equal((await renderMail(smsMessage(), MAILBOX, config)).summary, 'SMS from +49 1511 2345678');
+  });
+
   test('hostile content stays text in Chromium: no script runs, nothing loads', async (t) => {
     const evil = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>';
     const msg = richMms({
