@@ -7,7 +7,8 @@ import { acceptSms } from '../pipeline/sms-intake.js';
 import { DiskGuard, isDiskFull } from '../pipeline/disk-guard.js';
 import { JobWorker } from '../pipeline/worker.js';
 import { mkdirPrivate, openStore, type NewJob, type Store } from '../store/index.js';
-import { logger, type Logger } from '../util/log.js';
+import { areaLogger, logger, type Logger } from '../util/log.js';
+import { maskConfigSecrets } from './secrets.js';
 import { crashPoint } from '../util/crash-point.js';
 import { sdNotify, startWatchdog, storeAnswers } from '../util/sd-notify.js';
 import { instanceId } from './instance.js';
@@ -79,6 +80,7 @@ export class Gateway {
 
   static async start(options: GatewayOptions): Promise<Gateway> {
     const { config } = options;
+    maskConfigSecrets(config);
     const log = options.log ?? logger('gateway');
     const now = options.now ?? Date.now;
     mkdirPrivate(config.stateDir);
@@ -103,7 +105,7 @@ export class Gateway {
     const disk = new DiskGuard({
       stateDir: config.stateDir,
       minFreeBytes: config.storage.minFreeMegabytes * 1_048_576,
-      log: log.child({ ns: 'disk' }),
+      log: areaLogger(log, 'disk'),
       alert: async (text) => {
         const to = config.mail.out.defaultMailbox ?? config.mail.out.routes[0]?.mailboxes[0];
         if (!to) return;
@@ -119,7 +121,7 @@ export class Gateway {
         return push.policy;
       },
       store,
-      log: log.child({ ns: 'pipeline' }),
+      log: areaLogger(log, 'pipeline'),
       enqueue: (job: NewJob) => {
         store.jobs.enqueue(job, now());
         // Jobs that follow this one (MM7 deliveries and reports), in the same transaction.
@@ -131,10 +133,10 @@ export class Gateway {
       disk,
     };
 
-    const modem = await openModem(config, log.child({ ns: 'modem' }));
+    const modem = await openModem(config, areaLogger(log, 'modem'));
     // MMS settings left to the carrier database need the SIM: wait (bounded) for a late modem.
     if (needsSimIdentity(config) && !(await waitForSimIdentity(modem, SIM_IDENTITY_WAIT_MS))) log.warn({ waitedMs: SIM_IDENTITY_WAIT_MS }, 'no SIM identity yet: MMS settings cannot be looked up');
-    const mm1 = createMm1(config, modem, log.child({ ns: 'mm1' }));
+    const mm1 = createMm1(config, modem, areaLogger(log, 'mm1'));
     push.policy = pushPolicyOf(config, mm1?.carrier ?? carrierProfile(config, modem?.status().imsi));
 
     const deps: PipelineDeps = {
@@ -153,9 +155,9 @@ export class Gateway {
       send: { sms: modem, mms: mm1?.client, deliveryReports: config.sms.statusReports, instanceId: id, uncertain: config.outbound.uncertain },
       notify: { notifier, from: `mmsgw@${config.mail.out.fromDomain}`, reports: true },
     };
-    const mm7 = createMm7(config, ctx, id, log.child({ ns: 'mm7' }));
+    const mm7 = createMm7(config, ctx, id, areaLogger(log, 'mm7'));
     wake.followups = mm7?.followups;
-    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers }, log: log.child({ ns: 'jobs' }), now, storeFailure: (e) => disk.observe(e) });
+    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers }, log: areaLogger(log, 'jobs'), now, storeFailure: (e) => disk.observe(e) });
     wake.worker = worker;
     const gw = new Gateway(config, log, store, ctx, worker);
     gw.mm7 = mm7;
@@ -195,7 +197,7 @@ export class Gateway {
     });
     disk.start();
     gw.closers.push(() => disk.stop());
-    gw.mailIn = await startMailIn(config, ctx, log.child({ ns: 'mail-in' }), modem?.status().imsi);
+    gw.mailIn = await startMailIn(config, ctx, areaLogger(log, 'mail-in'), modem?.status().imsi);
     if (config.web.enabled) {
       // Messages keep flowing without the web interface (a port taken, a bad certificate): say so loudly, go on.
       try {
@@ -203,7 +205,7 @@ export class Gateway {
         const wiring = { store, ctx, modemStatus: () => modem?.status() };
         const extra = typeof options.webPlugins === 'function' ? options.webPlugins(wiring) : (options.webPlugins ?? []);
         const plugins = [apiWebPlugin(config, wiring), mm7?.webPlugin, ...extra].filter((p): p is WebPlugin => p !== undefined);
-        gw.web = await startWeb(config, { ctx, modem, log: log.child({ ns: 'web' }), plugins });
+        gw.web = await startWeb(config, { ctx, modem, log: areaLogger(log, 'web'), plugins });
       } catch (e) {
         log.error({ err: e, host: config.web.host, port: config.web.port }, 'web interface not started; the gateway runs without it');
       }

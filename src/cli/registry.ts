@@ -27,6 +27,7 @@ export const commands: Readonly<Record<string, () => Promise<{ command: CliComma
   reprocess: () => import('./commands/reprocess.js'),
   quarantine: () => import('./commands/quarantine.js'),
   backup: () => import('./commands/backup.js'),
+  restore: () => import('./commands/restore.js'),
   token: () => import('./commands/token.js'),
   config: () => import('./commands/config.js'),
   setup: () => import('./commands/setup.js'),

@@ -70,6 +70,10 @@ const out = z
     defaultMailbox: email().nullable().default(null),
     addressBook: addressBook.default({}),
     attachRawMms: bool().default(false),
+    /** A Subject fixed per correspondent for threading: {kind}, {name}, {number}, {box}; null: the message's own. */
+    threadSubject: text('a subject template like "{kind} from {name}"').nullable().default(null),
+    /** Tallest an inline picture is shown in the HTML view, CSS pixels. */
+    imageMaxHeight: int(64, 4096).default(480),
   })
   .prefault({});
 

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isTimeZone } from '../util/time.js';
 import { bool, e164, host, hostPort, httpUrl, int, ip, isLoopback, oneOf, quoteHint, show, text } from './fields.js';
 import { composeSection, mailSection } from './schema-mail.js';
 import { apiSection, hooksSection, webhooksSection } from './schema-api.js';
@@ -40,6 +41,11 @@ const box = z
     country: z
       .string({ error: (iss) => `expected a two-letter country code like "IE", got ${show(iss.input)}` })
       .refine((v) => asCountry(v) !== undefined, { error: (iss) => `expected a two-letter country code like "IE", got ${show(iss.input)}` })
+      .nullable()
+      .default(null),
+    /** IANA time zone for times shown to people (mails, the command line); null: the system's. */
+    timeZone: text('an IANA time zone name like Europe/Berlin')
+      .refine(isTimeZone, { error: (iss) => `expected an IANA time zone name like 'Europe/Berlin', got ${show(iss.input)}` })
       .nullable()
       .default(null),
   })

@@ -2,7 +2,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MmsgwError, errorMessage } from '../util/errors.js';
 import { OPS_BUSY_TIMEOUT_MS } from './db.js';
 import { locate, type Location } from './locate.js';
-import { clean, toJson } from './text.js';
+import { clean, setDisplay, toJson } from './text.js';
+import { displayFromConfig } from './display.js';
 
 /** Options every operations command takes. */
 export const LOCATION_OPTIONS = {
@@ -55,6 +56,7 @@ export async function runOps<O extends ParseArgsConfig['options']>(
   }
   const values = parsed.values as Record<string, unknown>;
   const json = values.json === true;
+  setDisplay(displayFromConfig(typeof values.config === 'string' ? values.config : process.env.MMSGW_CONFIG));
   try {
     return await body({
       values: parsed.values,

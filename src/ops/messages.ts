@@ -15,6 +15,9 @@ import {
   type RelayRow,
   type ReportRow,
 } from '../store/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeText } from '../mail/out/charset.js';
 import { MmsgwError } from '../util/errors.js';
 
 export interface MessageLine {
@@ -26,6 +29,8 @@ export interface MessageLine {
   readonly from: string | null;
   readonly to: readonly string[];
   readonly subject: string | null;
+  /** The start of the first text part (an SMS's text), at most 200 characters. */
+  readonly text: string | null;
   readonly incomplete: boolean;
 }
 
@@ -39,6 +44,7 @@ export interface ListQuery {
 export function listMessages(db: Database.Database, q: ListQuery): MessageLine[] {
   const messages = new MessagesRepo(db);
   const toOf = db.prepare("SELECT normalized FROM addresses WHERE msg_id = ? AND role = 'to' ORDER BY id").pluck();
+  const textOf = db.prepare("SELECT inline_body AS body, charset FROM parts WHERE msg_id = ? AND content_type LIKE 'text/plain%' AND inline_body IS NOT NULL ORDER BY seq LIMIT 1");
   return db.transaction(() =>
     messages
       .list({
@@ -55,9 +61,34 @@ export function listMessages(db: Database.Database, q: ListQuery): MessageLine[]
         from: m.from,
         to: toOf.all(m.id) as string[],
         subject: m.subject,
+        text: firstText(textOf.get(m.id) as { body: Buffer; charset: string | null } | undefined),
         incomplete: m.incomplete,
       })),
   )();
+}
+
+function firstText(row: { body: Buffer; charset: string | null } | undefined, max = 200): string | null {
+  if (row === undefined) return null;
+  const t = decodeText(row.body.subarray(0, max * 4), row.charset ?? undefined).replace(/\s+/g, ' ').trim();
+  return t === '' ? null : [...t].slice(0, max).join('');
+}
+
+/** The text parts of a message, decoded (inline bodies; a text over 8 KiB is read from its file). */
+export function messageTexts(db: Database.Database, id: number, stateDir: string): string[] {
+  const rows = db
+    .prepare("SELECT inline_body AS body, blob_path AS path, charset FROM parts WHERE msg_id = ? AND content_type LIKE 'text/plain%' ORDER BY seq")
+    .all(id) as { body: Buffer | null; path: string | null; charset: string | null }[];
+  return rows.map((r) => {
+    let body = r.body;
+    if (body === null && r.path !== null && /^blobs\/[0-9a-f/]+$/.test(r.path)) {
+      try {
+        body = readFileSync(join(stateDir, r.path));
+      } catch {
+        return '(text file missing)';
+      }
+    }
+    return body === null ? '' : decodeText(body, r.charset ?? undefined);
+  });
 }
 
 export interface PartSummary {

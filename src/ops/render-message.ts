@@ -1,26 +1,26 @@
 import type { MessageDetail, MessageLine } from './messages.js';
-import { bytes, clean, indent, inlineJson, table, time, truncate } from './text.js';
+import { bytes, clean, indent, inlineJson, phone, table, time, truncate } from './text.js';
 
 /** One line per message for `mmsgw messages`; every stored string cleaned. */
 export function renderMessageLines(lines: readonly MessageLine[]): string {
   if (lines.length === 0) return 'no messages';
   return table(
-    ['id', 'time', 'dir', 'kind', 'state', 'from', 'to', 'subject'],
+    ['id', 'time', 'dir', 'kind', 'state', 'from', 'to', 'subject / text'],
     lines.map((m) => [
       String(m.id),
       time(m.at),
       m.direction,
       m.kind,
       `${clean(m.state)}${m.incomplete ? '*' : ''}`,
-      truncate(m.from, 24),
-      truncate(m.to.join(','), 24),
-      truncate(m.subject, 40),
+      truncate(m.from === null ? null : phone(m.from), 24),
+      truncate(m.to.map((n) => phone(n)).join(','), 24),
+      truncate(m.subject ?? m.text, 40),
     ]),
   );
 }
 
 /** The text of `mmsgw show ID`. */
-export function renderMessageDetail(d: MessageDetail): string {
+export function renderMessageDetail(d: MessageDetail & { readonly texts?: readonly string[] }): string {
   const m = d.message;
   const out: string[] = [
     `message ${m.id}: ${m.direction} ${m.kind}, ${clean(m.state)}${m.incomplete ? ' (incomplete)' : ''}`,
@@ -38,9 +38,15 @@ export function renderMessageDetail(d: MessageDetail): string {
   // What the decoders accepted although the input was not as the specifications say (docs/CODEC.md).
   for (const w of m.warnings ?? []) out.push(`  warning       ${clean(w)}`);
 
+  if (d.texts !== undefined && d.texts.length > 0) {
+    out.push('', 'text');
+    // Line by line through `clean`, so a sender's text cannot drive the terminal.
+    for (const t of d.texts) for (const line of t.split(/\r\n|\n|\r/)) out.push(`  ${clean(line)}`);
+  }
+
   out.push('', 'addresses');
   if (d.addresses.length === 0) out.push('  none');
-  for (const a of d.addresses) out.push(`  ${a.role.padEnd(4)} ${clean(a.normalized)}${a.raw !== a.normalized ? `  (${clean(a.raw)})` : ''}`);
+  for (const a of d.addresses) out.push(`  ${a.role.padEnd(4)} ${phone(a.normalized)}${a.raw !== a.normalized ? `  (${clean(a.raw)})` : ''}`);
 
   out.push('', 'parts');
   if (d.parts.length === 0) out.push('  none');

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { JobState, RelayState } from '../store/index.js';
 import type { Location } from './locate.js';
 import { modemHealth, readModemStatus, type ModemHealth, type ModemStatusRecord } from '../modem/index.js';
@@ -20,8 +21,46 @@ export interface StatusReport {
   readonly lastRelayedAt: number | null;
   readonly dbBytes: number;
   readonly walBytes: number;
+  /** Queued jobs by kind: the depth of each queue (relay, retrieve, submit, webhook …). */
+  readonly queues: Readonly<Record<string, number>>;
+  /** Part files under <stateDir>/blobs, and the free space of the file system holding them. */
+  readonly storage: { readonly blobFiles: number; readonly blobBytes: number; readonly freeBytes: number | null; readonly totalBytes: number | null };
   /** The running gateway's last word on its modem (null when it never wrote one), and its health. */
   readonly modem: (ModemStatusRecord & { health: ModemHealth }) | null;
+}
+
+/** Files and bytes under `dir` (the content-addressed tree is two levels of fan-out deep). */
+function treeSize(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let total = 0;
+  const walk = (d: string, depth: number): void => {
+    if (depth > 4) return;
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p, depth + 1);
+      else if (e.isFile()) {
+        files++;
+        total += fileSize(p);
+      }
+    }
+  };
+  walk(dir, 0);
+  return { files, bytes: total };
+}
+
+function freeSpace(dir: string): { freeBytes: number | null; totalBytes: number | null } {
+  try {
+    const st = statfsSync(dir);
+    return { freeBytes: st.bavail * st.bsize, totalBytes: st.blocks * st.bsize };
+  } catch {
+    return { freeBytes: null, totalBytes: null };
+  }
 }
 
 function fileSize(p: string): number {
@@ -46,7 +85,10 @@ export function collectStatus(db: Database.Database, loc: Location): StatusRepor
     const due = db
       .prepare("SELECT id, kind, key, run_at AS runAt, attempts, last_error AS lastError FROM jobs WHERE state = 'queued' ORDER BY run_at, id LIMIT 1")
       .get() as StatusReport['oldestDueJob'] | undefined;
+    const queues: Record<string, number> = {};
+    for (const r of db.prepare("SELECT kind, count(*) AS n FROM jobs WHERE state IN ('queued', 'running') GROUP BY kind ORDER BY kind").all() as { kind: string; n: number }[]) queues[r.kind] = r.n;
     return {
+      queues,
       schemaVersion: db.pragma('user_version', { simple: true }) as number,
       messages,
       jobs,
@@ -59,11 +101,13 @@ export function collectStatus(db: Database.Database, loc: Location): StatusRepor
     };
   });
   const modem = readModemStatus(loc.stateDir);
+  const blobs = treeSize(join(loc.stateDir, 'blobs'));
   return {
     database: loc.dbPath,
     ...read(),
     dbBytes: fileSize(loc.dbPath),
     walBytes: fileSize(`${loc.dbPath}-wal`),
+    storage: { blobFiles: blobs.files, blobBytes: blobs.bytes, ...freeSpace(loc.stateDir) },
     modem: modem ? { ...modem, health: modemHealth(modem.status) } : null,
   };
 }
@@ -86,20 +130,31 @@ export function renderStatus(s: StatusReport, now: number): string {
   out.push(`received   ${time(s.lastReceivedAt)} (last message in)`);
   out.push(`relayed    ${time(s.lastRelayedAt)} (last email accepted)`);
   out.push(`database   ${bytes(s.dbBytes)}, WAL ${bytes(s.walBytes)}`);
-  out.push(renderModem(s.modem, now));
+  const st = s.storage;
+  out.push(`storage    ${st.blobFiles} part files, ${bytes(st.blobBytes)}; ${st.freeBytes === null ? 'free space unknown' : `${bytes(st.freeBytes)} free of ${bytes(st.totalBytes)}`}`);
+  const q = Object.entries(s.queues);
+  out.push(`queues     ${q.length === 0 ? 'empty' : q.map(([k, n]) => `${clean(k)} ${n}`).join('  ')}`);
+  out.push('', ...renderModem(s.modem, now));
   return out.join('\n');
 }
 
-function renderModem(m: StatusReport['modem'], now: number): string {
-  if (!m) return 'modem      no report from the gateway (not started yet?)';
+function renderModem(m: StatusReport['modem'], now: number): string[] {
+  if (!m) return ['modem      no report from the gateway (not started yet?)'];
   const st = m.status;
-  const what = [st.identity ? `${clean(st.identity.manufacturer)} ${clean(st.identity.model)}` : '', st.registration.state, st.signal?.rssiDbm !== undefined ? `RSSI ${st.signal.rssiDbm} dBm` : '']
-    .filter(Boolean)
-    .join(', ');
+  const what = st.identity ? `${clean(st.identity.manufacturer)} ${clean(st.identity.model)}` : '';
   const head = m.health.ok ? `modem      ${st.state} since ${time(m.stateSince)}${what ? ` (${what})` : ''}` : `modem      NOT WORKING since ${time(m.stateSince)}: ${clean(m.health.problem ?? st.state)}`;
-  // The gateway rewrites its report every 30 s; an older one means it is not running.
-  const stale = now - m.updatedAt > 120_000 ? `\n  report   ${ago(now - m.updatedAt)} old: is the gateway running?` : '';
-  return head + stale;
+  const sig = st.signal;
+  const parts = sig === undefined ? [] : [sig.rssiDbm !== undefined ? `RSSI ${sig.rssiDbm} dBm` : '', sig.rsrpDbm !== undefined ? `RSRP ${sig.rsrpDbm} dBm` : '', sig.rsrqDb !== undefined ? `RSRQ ${sig.rsrqDb} dB` : '', sig.sinrDb !== undefined ? `SINR ${sig.sinrDb} dB` : ''].filter((x) => x !== '');
+  const sms = st.smsStorage;
+  const op = st.operator?.name ?? st.operator?.numeric;
+  return [
+    head,
+    `  network  ${clean(st.registration.state)}${op ? `, ${clean(op)}` : ''}${st.technology ? ` (${clean(st.technology)})` : ''}`,
+    `  signal   ${parts.length === 0 ? '-' : parts.join(', ')}`,
+    `  SMS      ${sms === undefined ? '-' : `${sms.used} of ${sms.total} used in ${clean(sms.mem)}`}`,
+    // The gateway rewrites its report every 30 s; an older one means it is not running.
+    ...(now - m.updatedAt > 120_000 ? [`  report   ${ago(now - m.updatedAt)} old: is the gateway running?`] : []),
+  ];
 }
 
 function ago(ms: number): string {

@@ -5,6 +5,9 @@
  * string from the database goes through `clean` before it reaches a terminal.
  */
 
+import { formatPhoneNumber } from '../mail/out/phone.js';
+import { formatLocalTime } from '../util/time.js';
+
 /** C0/C1 controls (ESC, CSI, BEL, CR, LF, …), DEL, line/paragraph separators, bidi controls, zero-width and BOM. */
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
@@ -21,10 +24,24 @@ export function truncate(s: string | null | undefined, max: number): string {
   return chars.length <= max ? c : `${chars.slice(0, Math.max(0, max - 1)).join('')}\u2026`;
 }
 
-/** ISO 8601 in UTC without milliseconds, or `-`. */
+/** How times and numbers are shown: the box's time zone and country (from its configuration). */
+const display: { timeZone?: string | undefined; countryCode?: string | undefined } = {};
+
+export function setDisplay(d: { timeZone?: string | undefined; countryCode?: string | undefined }): void {
+  display.timeZone = d.timeZone;
+  display.countryCode = d.countryCode;
+}
+
+/** `2026-03-01 11:20:30 +01:00` in the box's time zone (the system's unless box.timeZone says), or `-`. */
 export function time(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '-';
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return formatLocalTime(new Date(ms), display.timeZone);
+}
+
+/** A number as read in the box's country: `0151 12345678` at home, `+44 7700 900123` abroad; cleaned. */
+export function phone(n: string | null | undefined): string {
+  if (n === null || n === undefined) return '-';
+  return clean(formatPhoneNumber(n, { countryCode: display.countryCode, style: 'national' }));
 }
 
 export function bytes(n: number | null | undefined): string {

@@ -19,3 +19,8 @@ test('blockquotes become "> " quotes that trimming removes', () => {
 test('character references: numeric, hex, named, invalid', () => {
   assert.equal(decodeEntities('&#72;&#x69;&#x1F600; &lt;b&gt; &bogus; &#xD800;'), 'Hi😀 <b> &bogus; \ufffd');
 });
+
+test('every named character reference of HTML decodes (he), not only a hand-kept few', () => {
+  assert.equal(decodeEntities('&hearts; &Omega; &frac12; &rarr; &check; &NotEqualTilde;'), '♥ Ω ½ → ✓ \u2242\u0338');
+  assert.equal(htmlToText('<p>5&frac12; &times; &hearts;</p><p><a href="https://x.example/">link text</a><img src="x.png" alt="pic"></p>'), '5½ × ♥\nlink text');
+});

@@ -30,6 +30,8 @@ export interface E2eOptions {
   readonly storage?: readonly PreloadedSms[];
   /** The mail sink refuses a mail with this SMTP reply when it returns one (to test relay retries). */
   readonly sinkRefuse?: () => { code: number; message: string } | undefined;
+  /** A PIN the simulated SIM asks for at power-up. */
+  readonly pin?: string;
   /** Start the gateway right away (default true). */
   readonly startGateway?: boolean;
 }
@@ -63,7 +65,7 @@ export async function startE2e(o: E2eOptions = {}): Promise<E2eEnv> {
   try {
     const sink = await new MailSink(o.sinkRefuse ? { refuse: o.sinkRefuse } : {}).start();
     cleanups.push(() => sink.stop());
-    const modemSim = await startModemSim({ profile: 'generic', baudRate: o.baudRate ?? 0, link: join(dir, 'modem.pty'), ...(o.storage ? { storage: o.storage } : {}) });
+    const modemSim = await startModemSim({ profile: 'generic', baudRate: o.baudRate ?? 0, link: join(dir, 'modem.pty'), ...(o.storage ? { storage: o.storage } : {}), ...(o.pin !== undefined ? { pin: o.pin } : {}) });
     cleanups.push(() => modemSim.stop());
     const mmscSim = await startMmscSim({ modemSim, pushFrom: '+15550109999', ...(o.reportDelayMs !== undefined ? { reportDelayMs: o.reportDelayMs } : {}) });
     cleanups.push(() => mmscSim.stop());

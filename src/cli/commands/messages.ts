@@ -9,7 +9,9 @@ const STATES = ['received', 'notified', 'retrieving', 'retrieved', 'relayed', 'd
 const USAGE = `usage: mmsgw messages (--config FILE | --state-dir DIR) [--in | --out] [--state S] [--limit N] [--json]
 
 Messages newest first, one line each: id, time stored, direction, kind, state (* when
-incomplete), sender, recipients, subject. Sender and subject come from strangers: control
+incomplete), sender, recipients (formatted for the box's country), and the subject or, for
+a message without one (an SMS), the start of its text. Times are in the box's time zone
+with the UTC offset. Sender and subject come from strangers: control
 characters and escape sequences are shown as '·', never sent to the terminal.
 
   --in, --out       only received / only sent messages

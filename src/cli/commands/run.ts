@@ -14,7 +14,13 @@ config/mmsgw.example.yaml). Secrets may come from the environment (MMSGW_SMTP_PA
 MMSGW_IMAP_PASSWORD, MMSGW_SIM_PIN, MMSGW_WEB_PASSWORD), and from --secrets FILE or the
 secrets.env that \`mmsgw setup\` wrote beside the configuration, when readable (the
 environment wins). Refuses a configuration that sets nothing or leaves received messages
-nowhere to go. Stops cleanly on SIGTERM/SIGINT.`;
+nowhere to go. Stops cleanly on SIGTERM/SIGINT.
+
+  -c, --config FILE  the configuration (default $MMSGW_CONFIG)
+  --secrets FILE     an env file of secrets (default: secrets.env beside the configuration)
+
+Logs go to stderr: readable lines on a terminal, JSON lines with journald priorities under
+systemd (MMSGW_LOG_FORMAT=pretty|journal|json overrides; MMSGW_LOG_LEVEL sets the level).`;
 
 export const command: CliCommand = {
   summary: 'run the gateway as a service',

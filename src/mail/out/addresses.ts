@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { asCountry, phoneKey } from '../../util/phone.js';
+import { formatPhoneNumber } from './phone.js';
 import type { RelayMessage, RenderConfig } from './types.js';
 
 /** What a decoded address is, once the MMS `/TYPE=` suffix is gone (OMA-TS-MMS_ENC §8). */
@@ -91,14 +92,35 @@ function normalisedBook(book: Readonly<Record<string, string>>): ReadonlyMap<str
   return map;
 }
 
-/** Looks a number up in the address book, whose keys may be written with spaces or `00`. */
-export function contactName(raw: string, book: RenderConfig['addressBook']): string | undefined {
-  return book === undefined ? undefined : normalisedBook(book).get(normalizeNumber(raw));
+/**
+ * Looks a number up in the address book, whose keys may be written with spaces or `00`, and —
+ * given the box's calling code — nationally (`0151 …` for `+49151…`), as phones export them.
+ */
+export function contactName(raw: string, book: RenderConfig['addressBook'], countryCode?: string): string | undefined {
+  if (book === undefined) return undefined;
+  const map = normalisedBook(book);
+  const n = normalizeNumber(raw);
+  const keys = [n];
+  if (countryCode !== undefined && countryCode !== '') {
+    if (n.startsWith(`+${countryCode}`)) keys.push(`0${n.slice(countryCode.length + 1)}`);
+    else if (/^0[1-9]\d*$/.test(n)) keys.push(`+${countryCode}${n.slice(1)}`);
+  }
+  for (const k of keys) {
+    const name = map.get(k);
+    if (name !== undefined) return name;
+  }
+  return undefined;
 }
 
 export interface MailAddress {
   readonly name: string;
   readonly address: string;
+}
+
+/** A number as a person reads it (`+49 151 12345678`); an alphanumeric sender as sent, cleaned. */
+export function shownNumber(raw: string, config: Pick<RenderConfig, 'countryCode'>): string {
+  if (numberKind(raw) === 'phone') return formatPhoneNumber(normalizeNumber(raw), { countryCode: config.countryCode });
+  return cleanHeaderText(normalizeNumber(raw)).slice(0, 64) || numberLocalPart(raw);
 }
 
 /**
@@ -108,7 +130,9 @@ export interface MailAddress {
  */
 export function partyAddress(raw: string, config: RenderConfig): MailAddress {
   const local = numberLocalPart(raw, config.country);
-  const name = contactName(raw, config.addressBook);
+  const name = contactName(raw, config.addressBook, config.countryCode);
+  // The header keeps the number compact (searchable, and short enough for one RFC 2047
+  // encoded-word: parsers disagree on the space between two); the HTML view formats it.
   const shown = numberKind(raw) === 'phone' ? local : cleanHeaderText(normalizeNumber(raw)).slice(0, 64) || local;
   if (name === undefined) return { name: shown, address: `${local}@${config.addressDomain}` };
   const format = config.nameFormat ?? '{name} ({number})';

@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Config } from '../../config/index.js';
 import { ConfigError, errorMessage } from '../../util/errors.js';
 import { boxCountry } from '../../util/phone.js';
+import { callingCodeOf } from './phone.js';
 import type { RenderConfig, RouteRule, RoutingConfig, SmtpConfig } from './types.js';
 
 export interface MailOutSettings {
@@ -20,13 +21,18 @@ type MailOutSection = Config['mail']['out'];
 
 /**
  * Reads an address book file: a YAML (or JSON) mapping of numbers to names,
- * `"+4915112345678": Alice`. Non-string names are refused so a typo is noticed.
+ * `"+4915112345678": Alice`, or — for a name ending in `.csv` — CSV rows `number,name` (as
+ * phones and spreadsheets export contacts; RFC 4180 quoting; a first row whose first field
+ * holds no digit is a header). Non-string names are refused so a typo is noticed.
  */
 export function readAddressBook(path: string): Record<string, string> {
   let doc: unknown;
   try {
-    doc = parseYaml(readFileSync(path, 'utf8'));
+    const text = readFileSync(path, 'utf8');
+    if (/\.csv$/i.test(path)) return addressBookFromCsv(text, path);
+    doc = parseYaml(text);
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     throw new ConfigError('mail.out.addressBook', `cannot read ${path}: ${errorMessage(e)}`);
   }
   if (doc === null || doc === undefined) return {};
@@ -41,6 +47,52 @@ export function readAddressBook(path: string): Record<string, string> {
     book[number] = String(name);
   }
   return book;
+}
+
+function addressBookFromCsv(text: string, path: string): Record<string, string> {
+  const book: Record<string, string> = {};
+  parseCsv(text).forEach((row, i) => {
+    const [number = '', ...rest] = row.map((f) => f.trim());
+    const name = rest.join(' ').trim();
+    if (number === '' && name === '') return;
+    if (i === 0 && !/\d/.test(number)) return;
+    if (!/\d/.test(number) || name === '') {
+      throw new ConfigError('mail.out.addressBook', `${path} line ${i + 1}: expected "number,name"`);
+    }
+    book[number] = name;
+  });
+  return book;
+}
+
+/** RFC 4180 records: fields separated by ',', quoted with '"' ('""' inside), CRLF or LF. One pass. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  const src = text.startsWith('\ufeff') ? text.slice(1) : text;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (quoted) {
+      if (c === '"' && src[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && src[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) rows.push([...row, field]);
+  return rows;
 }
 
 export function smtpFromConfig(out: MailOutSection): SmtpConfig {
@@ -80,6 +132,7 @@ function countryOf(config: Config): { country?: string } {
 export function mailOutFromConfig(config: Config): MailOutSettings {
   const out = config.mail.out;
   const book = typeof out.addressBook === 'string' ? readAddressBook(out.addressBook) : out.addressBook;
+  const countryCode = callingCodeOf(config.box.countryCode, config.box.ownNumber ?? config.box.numbers[0]?.number);
   return {
     smtp: smtpFromConfig(out),
     render: {
@@ -89,6 +142,10 @@ export function mailOutFromConfig(config: Config): MailOutSettings {
       addressBook: book,
       attachRawMms: out.attachRawMms,
       ...countryOf(config),
+      ...(countryCode === undefined ? {} : { countryCode }),
+      ...(config.box.timeZone === null ? {} : { timeZone: config.box.timeZone }),
+      ...(out.threadSubject === null ? {} : { threadSubject: out.threadSubject }),
+      imageMaxHeight: out.imageMaxHeight,
     },
     routing: routingFromConfig(out),
   };

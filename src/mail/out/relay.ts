@@ -82,11 +82,11 @@ export class MailRelay {
         // Only one recipient per relay, so a rejected recipient means nothing was delivered.
         return { kind: 'permanent', messageId, code: 'MAIL_REJECTED', response, message: `recipient ${mailbox} rejected` };
       }
-      this.#log.info({ messageId, mailbox, response }, 'relayed');
+      this.#log.info({ messageId, mailbox, response }, `relayed: ${rendered.summary} → ${mailbox}`);
       return { kind: 'accepted', messageId, response, mailbox };
     } catch (e) {
       const f = classifySmtpError(e);
-      this.#log.warn({ messageId, mailbox, code: f.code, responseCode: f.responseCode, err: f.message }, 'relay failed');
+      this.#log.warn({ messageId, mailbox, code: f.code, responseCode: f.responseCode, err: f.message }, `relay failed: ${rendered.summary} → ${mailbox}`);
       const outcome = { messageId, code: f.code, responseCode: f.responseCode, response: f.response, message: f.message };
       return f.permanent ? { kind: 'permanent', ...outcome } : { kind: 'transient', ...outcome };
     }

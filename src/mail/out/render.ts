@@ -15,7 +15,9 @@ import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Attachment } from 'nodemailer';
 import { MmsgwError } from '../../util/errors.js';
+import { formatReadableTime } from '../../util/time.js';
 import {
+  contactName,
   conversationRootId,
   messageIdFor,
   normalizeNumber,
@@ -23,12 +25,14 @@ import {
   numberLocalPart,
   partyAddress,
   replyToAddress,
+  shownNumber,
   type MailAddress,
 } from './addresses.js';
-import { INLINE_IMAGE_TYPES, isTextPart, partText, renderHtml, renderPlain, type AttachmentRef } from './body.js';
+import { INLINE_IMAGE_TYPES, humanSize, htmlToPlain, isTextPart, partText, renderHtml, renderPlain, type AttachmentRef, type BodyHeader } from './body.js';
 import { attachmentFileName, safeMediaType, sanitizeFileName } from './filename.js';
 import { layoutSlides, type Slide } from './smil.js';
-import { buildSubject } from './subject.js';
+import { buildSubject, threadSubject } from './subject.js';
+import { threadIndex } from './thread.js';
 import type { RelayMessage, RenderConfig } from './types.js';
 
 export interface RenderedMail {
@@ -37,6 +41,25 @@ export interface RenderedMail {
   readonly from: MailAddress;
   /** The complete message, CRLF line ends, ready for SMTP DATA. */
   readonly raw: Buffer;
+  /** One line for the log: `MMS from +49 151 … (2 pictures, 1 audio clip, 430 KB)`. */
+  readonly summary: string;
+}
+
+/** What a message holds, for the log line: numbers only (no contact names), counts and size. */
+function summaryOf(msg: RelayMessage, config: RenderConfig): string {
+  const who = msg.direction === 'incoming' ? `from ${shownNumber(msg.from, config)}` : `to ${correspondents(msg).map((n) => shownNumber(n, config)).join(', ')}`;
+  const counts = new Map<string, number>();
+  let size = 0;
+  msg.parts.forEach((p, k) => {
+    if (k === msg.smilPartIndex) return;
+    size += p.body.byteLength;
+    const top = safeMediaType(p.contentType).split('/')[0] ?? '';
+    const what = isTextPart(p) ? 'text' : top === 'image' ? 'picture' : top === 'audio' ? 'audio clip' : top === 'video' ? 'video clip' : top === 'application' && /smil/.test(p.contentType) ? '' : 'file';
+    if (what !== '' && what !== 'text') counts.set(what, (counts.get(what) ?? 0) + 1);
+  });
+  const media = [...counts].map(([what, n]) => `${n} ${what}${n === 1 ? '' : 's'}`);
+  const detail = msg.kind === 'mms' ? ` (${[...media, humanSize(size)].join(', ')})` : '';
+  return `${msg.kind.toUpperCase()} ${who}${detail}`;
 }
 
 function bytes(u: Uint8Array): Buffer {
@@ -124,7 +147,7 @@ function buildAttachments(msg: RelayMessage, config: RenderConfig, seed: string)
     for (let n = 1; used.has(fileName.toLowerCase()); n++) fileName = n === 1 ? `${k + 1}-${base}` : `${k + 1}-${n}-${base}`;
     used.add(fileName.toLowerCase());
     const cid = INLINE_IMAGE_TYPES.has(mediaType) && msg.kind === 'mms' ? `part${k + 1}.${seed.slice(0, 12)}@${domain}` : undefined;
-    refs.set(k, { fileName, mediaType, cid });
+    refs.set(k, { fileName, mediaType, cid, size: part.body.byteLength });
     list.push({
       content: bytes(part.body),
       contentType: mediaType,
@@ -154,6 +177,31 @@ function headingFor(msg: RelayMessage, from: MailAddress, config: RenderConfig):
   return others.length === 0 ? `${kind} sent` : `${kind} to ${others.join(', ')}`;
 }
 
+/** The remote parties of the message: its sender, or for a sent copy its recipients. */
+function correspondents(msg: RelayMessage): string[] {
+  if (msg.direction === 'incoming') return [msg.from];
+  const box = normalizeNumber(msg.boxNumber);
+  const seen = new Set<string>();
+  return [...msg.to, ...msg.cc].filter((n) => {
+    const k = normalizeNumber(n);
+    if (k === box || k === '' || seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function bodyHeader(msg: RelayMessage, config: RenderConfig): BodyHeader {
+  const remote = correspondents(msg);
+  const names = remote.map((n) => contactName(n, config.addressBook, config.countryCode)).filter((n): n is string => n !== undefined);
+  return {
+    label: msg.direction === 'incoming' ? 'From' : 'To',
+    ...(names.length === remote.length && names.length > 0 ? { name: names.join(', ') } : {}),
+    number: remote.map((n) => shownNumber(n, config)).join(', ') || shownNumber(msg.boxNumber, config),
+    time: formatReadableTime(msg.date, config.timeZone),
+    subject: msg.subject,
+  };
+}
+
 /** Renders `msg` for delivery to `mailbox`. Throws MAIL_RENDER only for unusable input. */
 export async function renderMail(msg: RelayMessage, mailbox: string, config: RenderConfig): Promise<RenderedMail> {
   if (Number.isNaN(msg.date.getTime())) {
@@ -165,18 +213,37 @@ export async function renderMail(msg: RelayMessage, mailbox: string, config: Ren
   const heading = headingFor(msg, from, config);
   const { to, cc } = recipients(msg, mailbox, config);
   const notice = incompleteNotice(msg);
-  const subject = buildSubject({
-    subject: msg.subject,
-    firstText: firstText(msg.parts, slides),
-    fallback: heading,
-    incomplete: notice !== undefined,
-    maxLength: config.subjectMaxLength,
+  const remote = correspondents(msg);
+  const topic = threadSubject(config.threadSubject ?? '{kind} with {name}', {
+    kind: msg.kind.toUpperCase(),
+    names: remote.map((n) => contactName(n, config.addressBook, config.countryCode) ?? shownNumber(n, config)),
+    numbers: remote.map((n) => shownNumber(n, config)),
+    box: shownNumber(msg.boxNumber, config),
   });
+  const subject =
+    config.threadSubject === undefined
+      ? buildSubject({
+          subject: msg.subject,
+          firstText: firstText(msg.parts, slides),
+          fallback: heading,
+          incomplete: notice !== undefined,
+          maxLength: config.subjectMaxLength,
+        })
+      : topic;
   const messageId = messageIdFor(msg, config);
   const rootId = conversationRootId(msg, config);
   const { list, refs } = buildAttachments(msg, config, seed);
-  const bodyInput = { parts: msg.parts, slides, attachments: refs, notice, heading };
+  const bodyInput = {
+    parts: msg.parts,
+    slides,
+    attachments: refs,
+    notice,
+    heading,
+    header: bodyHeader(msg, config),
+    imageMaxHeight: config.imageMaxHeight,
+  };
   const replyToList = replyTo(msg, config);
+  const html = msg.kind === 'mms' ? renderHtml(bodyInput) : undefined;
 
   const composer = new MailComposer({
     from,
@@ -188,13 +255,17 @@ export async function renderMail(msg: RelayMessage, mailbox: string, config: Ren
     messageId,
     inReplyTo: rootId,
     references: [rootId],
-    text: renderPlain(bodyInput),
-    ...(msg.kind === 'mms' ? { html: renderHtml(bodyInput) } : {}),
+    text: html === undefined ? renderPlain(bodyInput) : htmlToPlain(html),
+    ...(html === undefined ? {} : { html }),
     attachments: list,
     headers: {
       // RFC 3834 §5: relayed automatically, so vacation responders must not answer it
       // (an auto-reply would be sent on as a paid SMS/MMS).
       'Auto-Submitted': 'auto-generated',
+      // Outlook groups a conversation by Thread-Topic and the Thread-Index root, fixed per
+      // conversation here (see ./thread.ts); Gmail by References plus the subject.
+      'Thread-Topic': topic,
+      'Thread-Index': threadIndex(conversationRootId(msg, config), messageId),
       'X-Mmsgw-Kind': msg.kind,
       'X-Mmsgw-Box': numberLocalPart(msg.boxNumber),
     },
@@ -206,5 +277,5 @@ export async function renderMail(msg: RelayMessage, mailbox: string, config: Ren
     disableUrlAccess: true,
   });
   const raw = await composer.compile().build();
-  return { messageId, subject, from, raw };
+  return { messageId, subject, from, raw, summary: summaryOf(msg, config) };
 }

@@ -55,3 +55,27 @@ export function buildSubject(input: SubjectInput): string {
   }
   return input.incomplete ? `[incomplete] ${subject}` : subject;
 }
+
+export interface ThreadSubjectValues {
+  /** `SMS` or `MMS`. */
+  readonly kind: string;
+  /** The correspondents' contact names, or their numbers where there is none. */
+  readonly names: readonly string[];
+  /** The correspondents' numbers, formatted. */
+  readonly numbers: readonly string[];
+  readonly box: string;
+}
+
+/**
+ * A subject fixed per correspondent from a template (`{kind} from {number}`): the same
+ * conversation always gets the same subject, which is what Gmail and Outlook thread on
+ * besides References. One pass, so a contact name containing `{number}` stays literal.
+ */
+export function threadSubject(template: string, v: ThreadSubjectValues): string {
+  const names = v.names.join(', ');
+  const numbers = v.numbers.join(', ');
+  const filled = template.replace(/\{(kind|name|number|box)\}/g, (_m, key: string) =>
+    key === 'kind' ? v.kind : key === 'name' ? names : key === 'number' ? numbers : v.box,
+  );
+  return truncateText(cleanHeaderText(filled), 200) || `${v.kind} ${numbers}`.trim();
+}

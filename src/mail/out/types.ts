@@ -122,6 +122,19 @@ export interface RenderConfig {
    * from an SMSC) are keyed as E.164 so they thread with "+353871112223" (src/util/phone.ts).
    */
   readonly country?: string | undefined;
+  /** The box's country calling code ("49"), for reading and showing national numbers. */
+  readonly countryCode?: string | undefined;
+  /** IANA time zone the message time is shown in (`Europe/Berlin`). Default: the system's. */
+  readonly timeZone?: string | undefined;
+  /**
+   * A Subject fixed per correspondent, so mail clients that thread on the subject (Gmail,
+   * Outlook) keep a conversation together: `{kind}` (SMS/MMS), `{name}` (contact name or
+   * number), `{number}` (formatted number), `{box}` (the box's number). Absent: the MMS
+   * subject, else the start of the text.
+   */
+  readonly threadSubject?: string | undefined;
+  /** Tallest an inline image is shown in the HTML view, CSS pixels. Default 480. */
+  readonly imageMaxHeight?: number | undefined;
 }
 
 /** OAuth2 for SMTP AUTH XOAUTH2 (RFC 7628 §3.2.2 style bearer; Google/Microsoft "XOAUTH2"). */

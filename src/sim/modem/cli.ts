@@ -23,6 +23,7 @@ export const SIM_USAGE = [
   '  --iccid ICCID    the SIM\'s ICCID                                  (default 89001012012345678901)',
   '  --spn NAME       the SIM\'s service provider name (EF_SPN)         (default: none)',
   '  --apns A,B       APNs the network accepts; others fail (+CME ERROR: 533) (default: any)',
+  '  --exit-with-stdin  stop when stdin closes (how a parent process runs it)',
 ].join('\n');
 
 export interface SimCliArgs extends SimServerOptions {

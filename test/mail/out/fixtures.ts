@@ -5,6 +5,9 @@ export const BOX = '+4917000000001';
 export const ALICE = '+4915112345678';
 export const BOB = '+4916098765432';
 export const CAROL = '+4917612121212';
+/** The same numbers as the mail shows them (ITU-T E.123 grouping from libphonenumber-js's metadata). */
+export const ALICE_SHOWN = '+49 1511 2345678';
+export const BOB_SHOWN = '+49 160 98765432';
 
 export const renderConfig: RenderConfig = {
   addressDomain: 'sms.example',

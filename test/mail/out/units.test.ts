@@ -117,7 +117,7 @@ describe('subjects and addresses', () => {
   });
 
   test('HTML escaping covers attribute breakers', () => {
-    assert.equal(escapeHtml(`<a href="x" onclick='y'>&\``), '&#60;a href&#61;&#34;x&#34; onclick&#61;&#39;y&#39;&#62;&#38;&#96;');
+    assert.equal(escapeHtml(`<a href="x" onclick='y'>&\``), '&lt;a href&#x3D;&quot;x&quot; onclick&#x3D;&#x27;y&#x27;&gt;&amp;&#x60;');
   });
 });
 
