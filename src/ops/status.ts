@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { readdirSync, statfsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobState, RelayState } from '../store/index.js';
 import type { Location } from './locate.js';
