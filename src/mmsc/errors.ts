@@ -8,7 +8,9 @@ export type Mm1ErrorCode =
   | 'MM1_RETRIEVE_STATUS'
   | 'MM1_SEND_STATUS'
   | 'MM1_TOO_LARGE'
-  | 'MM1_REDIRECTS';
+  | 'MM1_REDIRECTS'
+  /** The MMSC no longer holds the message (HTTP 404/410, error-permanent-message-not-found): expired or deleted. */
+  | 'MM1_GONE';
 
 /**
  * An MM1 transaction that reached the MMSC and failed there. `transient` decides whether the

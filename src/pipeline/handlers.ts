@@ -65,7 +65,7 @@ export function pipelineHandlers(ctx: PipelineContext, deps: PipelineDeps): Reco
     handlers[JOB.sendSms] = { run: (job) => sendSms(ctx, send, msgIdOf(job.payload)), backoff };
     handlers[JOB.sendMms] = { run: (job) => sendMms(ctx, send, msgIdOf(job.payload)), backoff };
   }
-  const notify = deps.notify;
+  const notify = deps.notify ? { relay: deps.relay, ...deps.notify } : undefined;
   if (notify) {
     handlers[JOB.notifySender] = {
       run: (job) => notifySender(ctx, notify, job.payload as NotifyPayload),

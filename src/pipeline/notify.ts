@@ -1,6 +1,8 @@
 import type { ReplyMail } from '../mail/in/reply.js';
 import type { MessageRow, ReportRow } from '../store/index.js';
 import { PermanentJobError } from './errors.js';
+import { noticeExpiredToOwner } from './inbound-expiry.js';
+import type { RelayDeps } from './relay.js';
 import type { PipelineContext } from './context.js';
 
 /** Sends an automatic mail (src/app wires it to SMTP). */
@@ -14,11 +16,14 @@ export interface NotifyDeps {
   readonly from: string;
   /** Tell senders about delivery/read reports (failures and expiry are always told). */
   readonly reports: boolean;
+  /** Routing of received messages: who owns an inbound message that expired (inbound-expiry.ts). */
+  readonly relay?: RelayDeps;
 }
 
 export type NotifyPayload =
   | { readonly reply: ReplyMail }
   | { readonly reportId: number; readonly msgId: number }
+  /** `about: 'expired'` on a received message tells its owner (the mailboxes it would have reached). */
   | { readonly msgId: number; readonly about: 'expired' | 'failed'; readonly reason?: string };
 
 /**
@@ -31,6 +36,10 @@ export async function notifySender(ctx: PipelineContext, deps: NotifyDeps, paylo
   if ('reply' in payload) return deps.notifier.send(payload.reply);
   const msg = ctx.store.messages.get(payload.msgId);
   if (!msg) throw new PermanentJobError('PIPELINE_MISSING', `message ${payload.msgId} is gone`);
+  if (msg.direction === 'in' && 'about' in payload && payload.about === 'expired') {
+    if (!deps.relay) throw new PermanentJobError('PIPELINE_NO_ROUTE', `no routing to tell the owner of expired message ${msg.id}`);
+    return noticeExpiredToOwner(ctx, deps.relay, deps.notifier, deps.from, msg, payload.reason);
+  }
   const sender = msg.from;
   if (!sender || !sender.includes('@')) return; // not written by mail: nobody to tell
   if ('reportId' in payload) {

@@ -5,6 +5,7 @@ import { normalizeAddress, type NewPart } from '../store/index.js';
 import { errorMessage } from '../util/errors.js';
 import { JOB, type PipelineContext } from './context.js';
 import { PermanentJobError } from './errors.js';
+import { expireInbound } from './inbound-expiry.js';
 
 /** The MM1 side as the retrieve step needs it (src/mmsc Mm1Client). */
 export interface Retriever {
@@ -38,10 +39,7 @@ export async function retrieveMms(ctx: PipelineContext, deps: RetrieveDeps, msgI
   const txid = msg.transactionId ?? '';
   if (msg.state === 'notified' || msg.state === 'retrieving') {
     if (msg.expiry !== null && msg.expiry < ctx.now()) {
-      store.tx(() => {
-        store.messages.setState(msgId, 'expired', ctx.now());
-        store.events.add(msgId, 'expired', { expiry: msg.expiry }, ctx.now());
-      });
+      expireInbound(ctx, msg, `X-Mms-Expiry ${new Date(msg.expiry).toISOString()} passed`);
       throw new PermanentJobError('MM1_EXPIRED', `MMS ${txid} expired at ${new Date(msg.expiry).toISOString()} before it could be fetched`);
     }
     if (deps.retrieval !== 'immediate') {
@@ -83,6 +81,11 @@ async function fetchAndStore(
   } catch (e) {
     const attempts = (e as { attempts?: AttemptRecord[] }).attempts;
     store.events.add(msgId, 'fetch-attempt', { ok: false, error: errorMessage(e), attempts: attempts ?? null }, ctx.now());
+    if ((e as { code?: unknown }).code === 'MM1_GONE') {
+      const msg = store.messages.get(msgId);
+      if (msg) expireInbound(ctx, msg, errorMessage(e));
+      throw new PermanentJobError('MM1_EXPIRED', `MMS ${txid} expired at the MMSC: ${errorMessage(e)}`, { cause: e });
+    }
     throw e;
   }
   try {
