@@ -9,6 +9,7 @@ export type * from './types.js';
 export type { SimPartInput } from './pdus.js';
 export { mmsAddress, mmsPdu, toParts, wapPushFor, pushPdus } from './pdus.js';
 export { randomHandsetParts, mulberry32 } from './handset.js';
+export { parseHexFixture } from './hex-fixture.js';
 
 export interface MmscSim {
   /** The MMSC URL (m-send-req, m-notifyresp-ind, m-acknowledge-ind are POSTed here). */
