@@ -64,3 +64,37 @@ export function describeSettings(s: MmsSettings): Record<string, string> {
   const show = (x: Sourced, secret = false): string => (x.value === undefined ? 'not set' : `${secret ? '<set>' : x.value} (from ${x.source})`);
   return { apn: show(s.apn), apnUser: show(s.apnUser), apnPassword: show(s.apnPassword, true), mmscUrl: show(s.mmscUrl), proxy: show(s.proxy) };
 }
+
+/** Whether the MMS settings depend on the SIM (the configuration leaves the APN or the MMSC out). */
+export function needsSimIdentity(config: Config): boolean {
+  return config.bearer.apn === null || config.mmsc.url === null;
+}
+
+/** What the wait needs of the modem: its status and the 'ready' event after each completed init. */
+export interface ReadyEmitter {
+  status(): { imsi?: string; state: string };
+  once(event: 'ready', listener: () => void): unknown;
+  off(event: 'ready', listener: () => void): unknown;
+}
+
+/**
+ * Waits (bounded) for a modem that was not there at start to finish its init, so the carrier
+ * lookup has the IMSI. Resolves true when the IMSI is known.
+ */
+export function waitForSimIdentity(modem: ReadyEmitter, timeoutMs: number): Promise<boolean> {
+  const now = modem.status();
+  if (now.imsi) return Promise.resolve(true);
+  // Only a modem still on its way (not enumerated yet, or initialising) is waited for: one that is
+  // ready or failed without an IMSI (no SIM, a PIN missing) will not get one by waiting.
+  if (now.state !== 'closed' && now.state !== 'opening' && now.state !== 'initializing') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      modem.off('ready', done);
+      resolve(modem.status().imsi !== undefined);
+    };
+    const timer = setTimeout(done, timeoutMs);
+    timer.unref();
+    modem.once('ready', done);
+  });
+}

@@ -1,17 +1,23 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
-import type { Modem } from '../modem/index.js';
-import { JOB, type PipelineContext } from '../pipeline/context.js';
+import { modemHealth, type Modem, type ModemHealth } from '../modem/index.js';
+import { JOB, type PipelineContext, type PushPolicy } from '../pipeline/context.js';
 import { pipelineHandlers, type PipelineDeps } from '../pipeline/handlers.js';
 import { acceptSms } from '../pipeline/sms-intake.js';
+import { DiskGuard, isDiskFull } from '../pipeline/disk-guard.js';
 import { JobWorker } from '../pipeline/worker.js';
-import { openStore, type NewJob, type Store } from '../store/index.js';
+import { mkdirPrivate, openStore, type NewJob, type Store } from '../store/index.js';
 import { logger, type Logger } from '../util/log.js';
-import { sdNotify, startWatchdog } from '../util/sd-notify.js';
+import { crashPoint } from '../util/crash-point.js';
+import { sdNotify, startWatchdog, storeAnswers } from '../util/sd-notify.js';
 import { instanceId } from './instance.js';
 import { createMailer } from './mail-out.js';
-import { createMm1, type Mm1Wiring } from './mmsc.js';
+import { carrierProfile, createMm1, type Mm1Wiring } from './mmsc.js';
+import { pushPolicyOf } from './push-policy.js';
+import { needsSimIdentity, waitForSimIdentity } from './carrier-settings.js';
+
+/** How long start waits for a modem that enumerates late when MMS settings come from the SIM. */
+const SIM_IDENTITY_WAIT_MS = 60_000;
 import { createNotifier } from './notifier.js';
 import { openModem } from './modem.js';
 import { startMailIn, type MailIn } from './mail-in.js';
@@ -58,19 +64,43 @@ export class Gateway {
     const { config } = options;
     const log = options.log ?? logger('gateway');
     const now = options.now ?? Date.now;
-    mkdirSync(config.stateDir, { recursive: true });
+    mkdirPrivate(config.stateDir);
     const tmpDir = join(config.stateDir, 'tmp');
-    mkdirSync(tmpDir, { recursive: true });
+    mkdirPrivate(tmpDir);
     const store = openStore({ stateDir: config.stateDir, integrityCheck: config.storage.integrityCheck });
-    const recovered = store.jobs.recoverRunning(now());
+    let recovered = 0;
+    try {
+      recovered = store.jobs.recoverRunning(now());
+    } catch (e) {
+      // A full disk must not become a restart loop: start paused (DiskGuard), recover on resume.
+      if (!isDiskFull(e)) throw e;
+      log.error({ err: e }, 'disk full at start: jobs left running are resumed once space returns');
+    }
     if (recovered > 0) log.info({ recovered }, 'resuming jobs left running by the previous run');
     store.startMaintenance({ checkpointMs: config.storage.checkpointMinutes * 60_000, retentionDays: config.storage.retentionDays });
     const id = instanceId(config.stateDir);
     const ownNumber = config.box.ownNumber ?? config.box.numbers[0]?.number ?? undefined;
 
+    const mailer = createMailer(config);
+    const notifier = createNotifier(config);
+    const disk = new DiskGuard({
+      stateDir: config.stateDir,
+      minFreeBytes: config.storage.minFreeMegabytes * 1_048_576,
+      log: log.child({ ns: 'disk' }),
+      alert: async (text) => {
+        const to = config.mail.out.defaultMailbox ?? config.mail.out.routes[0]?.mailboxes[0];
+        if (!to) return;
+        await notifier.send({ envelope: { from: '', to }, from: `mmsgw@${config.mail.out.fromDomain}`, to, subject: 'mmsgw: disk full, intake paused', text, headers: { 'Auto-Submitted': 'auto-generated' } });
+      },
+    });
     // The worker is created after the context it serves; enqueue wakes it once it exists.
     const wake: { worker?: JobWorker; followups?: (job: NewJob) => NewJob[] } = {};
+    // Known once the modem told the SIM's IMSI (carrier profile); refuses nothing before.
+    const push: { policy?: PushPolicy } = {};
     const ctx: PipelineContext = {
+      get pushPolicy() {
+        return push.policy;
+      },
       store,
       log: log.child({ ns: 'pipeline' }),
       enqueue: (job: NewJob) => {
@@ -81,12 +111,14 @@ export class Gateway {
       },
       now,
       ownNumber,
+      disk,
     };
 
-    const mailer = createMailer(config);
-    const notifier = createNotifier(config);
     const modem = await openModem(config, log.child({ ns: 'modem' }));
+    // MMS settings left to the carrier database need the SIM: wait (bounded) for a late modem.
+    if (needsSimIdentity(config) && !(await waitForSimIdentity(modem, SIM_IDENTITY_WAIT_MS))) log.warn({ waitedMs: SIM_IDENTITY_WAIT_MS }, 'no SIM identity yet: MMS settings cannot be looked up');
     const mm1 = createMm1(config, modem, log.child({ ns: 'mm1' }));
+    push.policy = pushPolicyOf(config, mm1?.carrier ?? carrierProfile(config, modem?.status().imsi));
 
     const deps: PipelineDeps = {
       assemble: { concatTimeoutMs: config.sms.concatTimeoutMinutes * 60_000 },
@@ -101,12 +133,12 @@ export class Gateway {
             },
           }
         : {}),
-      send: { sms: modem, mms: mm1?.client, deliveryReports: config.sms.statusReports, instanceId: id },
+      send: { sms: modem, mms: mm1?.client, deliveryReports: config.sms.statusReports, instanceId: id, uncertain: config.outbound.uncertain },
       notify: { notifier, from: `mmsgw@${config.mail.out.fromDomain}`, reports: true },
     };
     const mm7 = createMm7(config, ctx, id, log.child({ ns: 'mm7' }));
     wake.followups = mm7?.followups;
-    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers }, log: log.child({ ns: 'jobs' }), now });
+    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers }, log: log.child({ ns: 'jobs' }), now, storeFailure: (e) => disk.observe(e) });
     wake.worker = worker;
     const gw = new Gateway(config, log, store, ctx, worker);
     gw.mm7 = mm7;
@@ -118,22 +150,37 @@ export class Gateway {
     worker.on('dead', (job: { kind: string; payload: unknown }, reason: string) => {
       if (job.kind !== JOB.sendSms && job.kind !== JOB.sendMms) return;
       const msgId = (job.payload as { msgId: number }).msgId;
+      if (store.messages.get(msgId)?.state === 'held') return; // uncertain, held: the sender was told already
       ctx.enqueue({ kind: JOB.notifySender, key: `notify-failed:${msgId}`, payload: { msgId, about: 'failed', reason } });
       store.messages.setState(msgId, 'failed', now());
     });
 
     worker.start();
-    // Webhooks and hooks.onReceive: events from the store's state outbox, and the modem's state.
+    // Webhooks and hooks.onReceive: events from the store's state history, and the modem's state.
     const hooks = startHooks(config, ctx, worker, modem);
     gw.closers.unshift(() => hooks.stop());
-    if (modem) {
-      modem.onSms(async (sms) => {
-        acceptSms(ctx, { pdu: sms.pdu, receivedAt: sms.receivedAt, ...(sms.storage !== undefined ? { storage: sms.storage } : {}), ...(sms.index !== undefined ? { index: sms.index } : {}) });
-        worker.poke();
-      });
-    }
-    gw.mailIn = await startMailIn(config, ctx, log.child({ ns: 'mail-in' }));
-    gw.stopWatchdog = startWatchdog(() => Date.now() - worker.lastTick < 60_000);
+    const onSms = async (sms: Parameters<Parameters<Modem['onSms']>[0]>[0]): Promise<void> => {
+      crashPoint('sms-read');
+      acceptSms(ctx, { pdu: sms.pdu, receivedAt: sms.receivedAt, ...(sms.storage !== undefined ? { storage: sms.storage } : {}), ...(sms.index !== undefined ? { index: sms.index } : {}) });
+      crashPoint('sms-stored');
+      worker.poke();
+    };
+    if (modem) modem.onSms(onSms);
+    disk.on('pause', () => worker.pause());
+    disk.on('resume', () => {
+      void (async () => {
+        await worker.idle();
+        // Outcomes that could not be written left their jobs `running`.
+        store.jobs.recoverRunning(now());
+        worker.resume();
+        if (modem) modem.onSms(onSms); // drains what stayed on the SIM
+      })().catch((e: unknown) => log.error({ err: e }, 'resuming after disk full failed'));
+    });
+    disk.start();
+    gw.closers.push(() => disk.stop());
+    gw.mailIn = await startMailIn(config, ctx, log.child({ ns: 'mail-in' }), modem?.status().imsi);
+    // Liveness = the event loop and the store answer; long jobs (a slow bearer) are not a hang.
+    gw.stopWatchdog = startWatchdog(() => storeAnswers(() => store.db.prepare('SELECT 1').get()));
     await sdNotify('READY=1');
     log.info({ stateDir: config.stateDir, ownNumber, modem: modem?.status().port ?? 'none', mmsc: config.mmsc.url ?? 'none' }, 'gateway running');
     return gw;
@@ -142,6 +189,13 @@ export class Gateway {
   /** The modem's status, for the CLI and the web interface. */
   modemStatus(): ReturnType<Modem['status']> | undefined {
     return this.modem?.status();
+  }
+
+  /** Health for a health endpoint: the store answers and the modem can send and receive. */
+  health(): { ok: boolean; store: boolean; modem: ModemHealth | undefined } {
+    const store = storeAnswers(() => this.store.db.prepare('SELECT 1').get());
+    const modem = this.modem ? modemHealth(this.modem.status()) : undefined;
+    return { ok: store && (modem?.ok ?? true), store, modem };
   }
 
   async stop(): Promise<void> {

@@ -30,6 +30,7 @@ export function hooksHandlers(config: Config): Record<string, JobHandler> {
 }
 
 interface ModemLike {
+  status?(): ReturnType<Modem['status']>;
   on(event: 'status', fn: (s: ReturnType<Modem['status']>) => void): unknown;
   off(event: 'status', fn: (s: ReturnType<Modem['status']>) => void): unknown;
 }
@@ -92,6 +93,8 @@ export function startHooks(config: Config, ctx: PipelineContext, worker: JobWork
     }
   };
   modem?.on('status', onStatus);
+  // The state the gateway starts with is the first event (the modem opened before the hooks).
+  if (modem?.status) onStatus(modem.status());
   void drain();
   return {
     drain,

@@ -15,10 +15,10 @@ export function instanceId(stateDir: string): string {
   } catch {
     // first start
   }
-  mkdirSync(stateDir, { recursive: true });
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const id = randomBytes(6).toString('hex');
   const tmp = `${path}.tmp`;
-  writeFileSync(tmp, `${id}\n`, { mode: 0o640 });
+  writeFileSync(tmp, `${id}\n`, { mode: 0o600 });
   renameSync(tmp, path);
   return id;
 }

@@ -5,6 +5,8 @@ import { FileSeenStore, ImapIntake, SmtpListener, imapSink, type AllowedSender, 
 import { acceptInbound } from '../pipeline/outbound.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import type { Logger } from '../util/log.js';
+import type { SenderUsage } from '../compose/limits.js';
+import { boxCountry, type CountryCode } from '../util/phone.js';
 
 export interface MailIn {
   stop(): Promise<void>;
@@ -17,18 +19,16 @@ export function boxMailbox(config: Config): string {
   return pattern.replace(/\+?\{number\}/, '').replace(/\{box\}/, '');
 }
 
-/** Calling code of the box's own number, for national numbers written in mail ("0151…"). */
-export function countryCodeOf(config: Config): string {
-  if (config.box.countryCode !== null) return config.box.countryCode;
-  const own = config.box.ownNumber ?? config.box.numbers[0]?.number ?? '';
-  // ITU-T E.164 country codes are 1–3 digits; +1 and +7 are the one-digit zones.
-  const d = own.replace(/\D/g, '');
-  if (d.startsWith('1') || d.startsWith('7')) return d.slice(0, 1);
-  return d.slice(0, 2) || '1';
+/**
+ * The box's country for numbers written in mail ("0871112223"): `box.country`, else the SIM's
+ * MCC, else the country of the box's own number, else of `box.countryCode` (src/util/phone.ts).
+ */
+export function countryOf(config: Config, imsi?: string): CountryCode | undefined {
+  return boxCountry({ configured: config.box.country, imsi, ownNumber: config.box.ownNumber ?? config.box.numbers[0]?.number, callingCode: config.box.countryCode });
 }
 
 /** The options every inbound mail is checked against, from the configuration. */
-export function mailInOptions(config: Config, ctx: PipelineContext): MailInOptions {
+export function mailInOptions(config: Config, ctx: PipelineContext, imsi?: string): MailInOptions {
   const a = config.mail.in.authorisation;
   const senders: AllowedSender[] = [
     ...a.allowedSenders.map((address) => ({ address })),
@@ -42,16 +42,22 @@ export function mailInOptions(config: Config, ctx: PipelineContext): MailInOptio
   const perDestination = a.perDestination.map((r) => ({ to: r.to, senders: [...r.allowedSenders, ...r.allowedDomains.map((d) => `@${d}`)] }));
   const limits = config.mail.in.limits;
   const ownNumber = ctx.ownNumber;
+  const country = countryOf(config, imsi);
   return {
     addressing: {
       mailbox: boxMailbox(config),
       numberDomains: [config.mail.out.fromDomain],
-      numbering: { defaultCountryCode: countryCodeOf(config) },
+      numbering: {
+        ...(country ? { country } : {}),
+        refuseTypes: config.mail.in.destinations.refuseTypes,
+        allow: config.mail.in.destinations.allow,
+      },
       ...(ownNumber ? { ownNumber } : {}),
     },
     authorisation: {
       senders,
       perDestination,
+      requireAuthenticated: !a.trustFromAlone,
       requireDkimPass: a.requireDkimPass,
       requireSpfPass: a.requireSpfPass,
       ...(a.authservId !== null ? { authservId: a.authservId } : {}),
@@ -63,28 +69,59 @@ export function mailInOptions(config: Config, ctx: PipelineContext): MailInOptio
       imageMaxDimension: config.compose.imageMaxDimension,
       jpegQuality: config.compose.jpegQuality,
     },
-    limits: { maxRecipients: limits.maxRecipients, perHour: limits.perSenderPerHour, perDay: limits.perSenderPerDay },
+    limits: {
+      maxRecipients: limits.maxRecipients,
+      perHour: limits.perSenderPerHour,
+      perDay: limits.perSenderPerDay,
+      perDomainHour: limits.perDomainPerHour,
+      perDomainDay: limits.perDomainPerDay,
+      perBoxHour: limits.perBoxPerHour,
+      perBoxDay: limits.perBoxPerDay,
+    },
     maxMailBytes: config.mail.in.smtpListener.maxSize,
     ttlSeconds: config.mmsc.sendTtlHours * 3600,
     usage: (sender, now) => senderUsage(ctx, sender, now.getTime()),
+    isDuplicate: (key) => ctx.store.messages.getByEmailMessageId(key) !== undefined,
     replyFrom: boxMailbox(config),
   };
 }
 
-/** Sends (one per destination number) a sender had accepted in the last hour and day, counted from the store. */
-function senderUsage(ctx: PipelineContext, sender: string, now: number): { lastHour: number; lastDay: number } {
-  const recent = ctx.store.messages
-    .list({ direction: 'out', limit: 1000 })
-    .filter((m) => m.from === sender.toLowerCase() && m.createdAt > now - 86_400_000);
-  const sends = (since: number): number =>
-    recent.filter((m) => m.createdAt > since).reduce((n, m) => n + ctx.store.messages.addresses(m.id).filter((x) => x.role === 'to').length, 0);
-  return { lastHour: sends(now - 3600_000), lastDay: sends(now - 86_400_000) };
+/**
+ * Sends (one per destination number) accepted in the last hour and day for the sender, its
+ * domain and the whole box, counted from the store over the whole window.
+ */
+export function senderUsage(ctx: PipelineContext, sender: string, now: number): SenderUsage {
+  const m = ctx.store.messages;
+  const at = sender.lastIndexOf('@');
+  const window = (by: { from?: string; fromDomain?: string }): { lastHour: number; lastDay: number } => ({
+    lastHour: m.countOutboundRecipients(now - 3600_000, by),
+    lastDay: m.countOutboundRecipients(now - 86_400_000, by),
+  });
+  return { ...window({ from: sender }), ...(at > 0 ? { domain: window({ fromDomain: sender.slice(at + 1) }) } : {}), box: window({}) };
+}
+
+/**
+ * Warnings about how mail in is authorised, for the start-up log and `mmsgw doctor`: a
+ * configuration that trusts the From address alone lets anyone who knows an allowed address
+ * make the box send; IMAP without a trusted authserv-id can authenticate nobody.
+ */
+export function mailInWarnings(config: Config): string[] {
+  const m = config.mail.in;
+  if (!m.imap.enabled && !m.smtpListener.enabled) return [];
+  const out: string[] = [];
+  if (m.authorisation.trustFromAlone) {
+    out.push('mail.in.authorisation.trustFromAlone is true: anyone who writes an allowed From address can make this box send SMS/MMS; require a login, DKIM or SPF instead');
+  } else if (m.imap.enabled && m.authorisation.authservId === null) {
+    out.push('mail.in.imap is enabled without mail.in.authorisation.authservId: mail read over IMAP cannot be authenticated (no trusted Authentication-Results), so every mail from it is refused');
+  }
+  return out;
 }
 
 /** Starts the IMAP poller and/or the SMTP listener the configuration enables. */
-export async function startMailIn(config: Config, ctx: PipelineContext, log: Logger): Promise<MailIn> {
+export async function startMailIn(config: Config, ctx: PipelineContext, log: Logger, imsi?: string): Promise<MailIn> {
   const stops: (() => Promise<void>)[] = [];
-  const opts = mailInOptions(config, ctx);
+  for (const w of mailInWarnings(config)) log.warn(w);
+  const opts = mailInOptions(config, ctx, imsi);
   const handler = (outcome: Parameters<typeof acceptInbound>[1]): Promise<void> => acceptInbound(ctx, outcome);
   const imap = config.mail.in.imap;
   if (imap.enabled && imap.host && imap.user && imap.password) {

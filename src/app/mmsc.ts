@@ -7,6 +7,7 @@ import { CARRIERS, Mm1Client, resolveCarrier, type CarrierProfile } from '../mms
 import { ConfigError } from '../util/errors.js';
 import { describeSettings, mmsSettings, withMmsSettings } from './carrier-settings.js';
 import type { Logger } from '../util/log.js';
+import { urlPolicyOf } from './push-policy.js';
 
 export interface Mm1Wiring {
   readonly client: Mm1Client;
@@ -141,6 +142,7 @@ export function createMm1(configured: Config, modem: Modem | undefined, log: Log
     mmscUrl: config.mmsc.url,
     ...(msisdn ? { identity: { msisdn } } : {}),
     maxSize: config.mmsc.maxMessageSize,
+    urlPolicy: urlPolicyOf(config, carrier),
     onAttempt: (a) => log.debug({ ...a }, 'MM1 exchange'),
   });
   log.info({ carrier: carrier.name, bearer: bearer.kind, proxy: config.mmsc.proxy ?? 'none' }, 'MM1 client ready');

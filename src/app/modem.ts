@@ -14,11 +14,14 @@ export async function openModem(config: Config, log: Logger): Promise<Modem> {
     wireLog: logger('wire'),
     // A box that boots before the modem has enumerated keeps running and opens it when it appears.
     waitForPort: true,
+    // For `mmsgw status` and health checks: the port is ours, nobody else can ask the modem.
+    statusDir: config.stateDir,
     ...(m.pin !== null ? { pin: m.pin } : {}),
     ...(m.profile !== 'auto' ? { profile: m.profile } : {}),
     ...(m.smsStorage !== 'auto' ? { smsStorage: m.smsStorage } : {}),
     recovery: {
       timeoutsBeforeRecovery: m.recovery.maxTimeouts,
+      ...(m.recovery.usbPath !== null ? { usbDevice: m.recovery.usbPath } : {}),
       // Run without a shell: the configured command line is split on white space.
       ...(m.recovery.powerCycleCommand !== null ? { powerCycleCommand: m.recovery.powerCycleCommand.trim().split(/\s+/) } : {}),
     },

@@ -6,6 +6,7 @@ import { AtFramer, type Frame } from './framer.js';
 import { WireTrace } from './trace.js';
 import type { Transport } from './transport.js';
 import { PDU_URCS, REGISTRATION_PREFIXES, isRegistrationQueryResponse, toUrc, UrcTable, type Urc } from './urc.js';
+import { crashPoint } from '../util/crash-point.js';
 
 /**
  * The AT transaction layer: one command in flight, a FIFO behind it, a timeout and an
@@ -80,8 +81,14 @@ export class AtChannel extends EventEmitter {
   private orphan: { resolve: () => void; promise: Promise<void> } | undefined;
   private readonly onData = (chunk: Buffer): void => {
     this.trace?.record('rx', chunk);
+    if (this.discard) {
+      this.discard.push(chunk);
+      return;
+    }
     this.framer.push(chunk);
   };
+  /** While set, incoming bytes are collected here instead of framed (see escape()). */
+  private discard: { push(chunk: Buffer): void } | undefined;
   private readonly onClose = (error: Error | undefined): void => this.handleClose(error);
   /** Timeouts in a row with no final result in between; the recovery ladder watches it. */
   consecutiveTimeouts = 0;
@@ -159,6 +166,42 @@ export class AtChannel extends EventEmitter {
         done = true;
       }
     }, options.signal);
+  }
+
+  /**
+   * Starts a session on a line in an unknown state: writes ESC (27.005 §3.5.1: it cancels a
+   * pending "> " prompt, where a modem takes everything up to Ctrl-Z as PDU text — even "AT"),
+   * then discards whatever arrives until the line has been quiet for `quietMs` (at most
+   * `maxMs`): the cancelled prompt's answer, late answers to a dead process's commands.
+   * Resolves with the discarded bytes (latin1), so the caller can tell what it cancelled.
+   * Queued like a command: nothing else is written meanwhile.
+   */
+  escape(options: { quietMs?: number; maxMs?: number } = {}): Promise<string> {
+    const quietMs = options.quietMs ?? 200;
+    const maxMs = options.maxMs ?? 2_000;
+    return this.enqueue(async () => {
+      const got: Buffer[] = [];
+      let last = Date.now();
+      this.discard = {
+        push: (chunk) => {
+          got.push(chunk);
+          last = Date.now();
+        },
+      };
+      try {
+        await this.write(ESC);
+        const start = Date.now();
+        last = start;
+        while (this.isOpen && Date.now() - last < quietMs && Date.now() - start < maxMs) {
+          await new Promise((r) => setTimeout(r, Math.max(10, Math.min(quietMs - (Date.now() - last), 50))));
+        }
+      } finally {
+        this.discard = undefined;
+        this.framer.reset();
+        this.pendingPduUrc = undefined;
+      }
+      return Buffer.concat(got).toString('latin1');
+    }, undefined);
   }
 
   private enqueue<T>(job: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -282,7 +325,11 @@ export class AtChannel extends EventEmitter {
       case 'prompt':
         if (cur && cur.command.prompt !== undefined && !cur.promptSent) {
           cur.promptSent = true;
-          this.write(cur.command.prompt).catch((e: unknown) => cur.finish(e instanceof AtError ? e : new AtError('AT_PORT_CLOSED', String(e))));
+          const cmgs = cur.command.text.startsWith('AT+CMGS');
+          if (cmgs) crashPoint('cmgs-before-pdu');
+          this.write(cur.command.prompt)
+            .then(() => { if (cmgs) crashPoint('cmgs-after-pdu'); })
+            .catch((e: unknown) => cur.finish(e instanceof AtError ? e : new AtError('AT_PORT_CLOSED', String(e))));
         } else {
           this.log.warn('unexpected "> " prompt; cancelling it with ESC');
           this.write(ESC).catch(() => undefined);

@@ -16,9 +16,20 @@ export type BearerErrorCode =
   | 'BEARER_IO'
   | 'BEARER_SETUP'
   | 'BEARER_ABORTED'
-  | 'BEARER_UNSUPPORTED';
+  | 'BEARER_UNSUPPORTED'
+  /** The destination address is not allowed (HttpRequest.checkAddress). */
+  | 'BEARER_REFUSED';
 
-const PERMANENT: ReadonlySet<BearerErrorCode> = new Set(['BEARER_TOO_LARGE', 'BEARER_UNSUPPORTED']);
+const PERMANENT: ReadonlySet<BearerErrorCode> = new Set(['BEARER_TOO_LARGE', 'BEARER_UNSUPPORTED', 'BEARER_REFUSED']);
+
+/** Applies `req.checkAddress` to resolved addresses; throws BEARER_REFUSED on the first refused one. */
+export function assertAddressesAllowed(check: ((address: string) => string | undefined) | undefined, addresses: readonly string[]): void {
+  if (!check) return;
+  for (const a of addresses) {
+    const reason = check(a);
+    if (reason !== undefined) throw new BearerError('BEARER_REFUSED', `refused to connect: ${reason}`, { details: { address: a } });
+  }
+}
 
 export class BearerError extends MmsgwError {
   override readonly code: BearerErrorCode;

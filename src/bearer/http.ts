@@ -3,8 +3,9 @@ import https from 'node:https';
 import { createWriteStream, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { LookupFunction } from 'node:net';
-import { BearerError, classifySocketError } from './errors.js';
+import { lookup as dnsLookup } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
+import { BearerError, assertAddressesAllowed, classifySocketError } from './errors.js';
 import { urlHost, urlPort } from './proxy.js';
 import type { HttpRequest, HttpResponse, ProxyAddress } from './types.js';
 
@@ -48,6 +49,19 @@ export function httpExchange(req: HttpRequest, opts: HttpTransportOptions = {}):
   if (req.body) headers['Content-Length'] = String(req.body.byteLength);
   if (req.closeConnection) headers.Connection = 'close';
   const path = viaProxy ? target.href : `${target.pathname}${target.search}`;
+  // Where the destination may be checked before connecting: the given address, a literal, or
+  // every address the lookup returns (so a name cannot resolve into a refused range).
+  const check = viaProxy ? undefined : req.checkAddress;
+  let lookup = opts.lookup;
+  if (check) {
+    const literal = opts.connectAddress ?? (isIP(peerHost) !== 0 ? peerHost : undefined);
+    try {
+      if (literal !== undefined) assertAddressesAllowed(check, [literal]);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (literal === undefined) lookup = checkedLookup(opts.lookup ?? (dnsLookup as LookupFunction), check);
+  }
 
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false;
@@ -92,7 +106,7 @@ export function httpExchange(req: HttpRequest, opts: HttpTransportOptions = {}):
       method: req.method,
       path,
       headers,
-      lookup: opts.lookup,
+      lookup,
       localAddress: opts.localAddress,
       agent: req.closeConnection ? false : opts.agent ?? false,
       setHost: false,
@@ -151,4 +165,22 @@ export function httpExchange(req: HttpRequest, opts: HttpTransportOptions = {}):
     });
     outgoing.end(req.body ? Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength) : undefined);
   });
+}
+
+/** A lookup that resolves all addresses and refuses the connection if any is refused by `check`. */
+function checkedLookup(inner: LookupFunction, check: (address: string) => string | undefined): LookupFunction {
+  return (hostname, options, callback) => {
+    inner(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) { callback(err, '', 0); return; }
+      const list = (Array.isArray(addresses) ? addresses : [{ address: String(addresses), family: isIP(String(addresses)) }]);
+      try {
+        assertAddressesAllowed(check, list.map((a) => a.address));
+      } catch (e) {
+        callback(e as NodeJS.ErrnoException, '', 0);
+        return;
+      }
+      if (options.all) callback(null, list);
+      else callback(null, list[0]?.address ?? '', list[0]?.family ?? 4);
+    });
+  };
 }

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import http from 'node:http';
-import { BearerError, classifySocketError } from './errors.js';
+import { BearerError, assertAddressesAllowed, classifySocketError } from './errors.js';
 import { spawnExecutor, type Executor } from './exec.js';
 import { httpExchange } from './http.js';
 import { parseProxy, urlHost } from './proxy.js';
@@ -165,12 +165,15 @@ class InterfaceSession implements BearerSession {
     const target = new URL(req.url);
     const peer = this.proxy?.host ?? urlHost(target);
     let addr: string;
+    let all: string[];
     try {
-      const all = await this.resolver.resolve(peer);
+      all = await this.resolver.resolve(peer);
       addr = all[0] as string;
     } catch (e) {
       throw classifySocketError(e, { host: peer, viaProxy: this.proxy !== undefined });
     }
+    // Before any route is installed toward it (src/mmsc/url-policy.ts).
+    if (!this.proxy) assertAddressesAllowed(req.checkAddress, all);
     await this.installer.hostRoute(addr);
     const v6 = isIP(addr) === 6;
     const localAddress = this.opts.routing === 'source-rule' ? (v6 ? this.addrs.v6 : this.addrs.v4) : undefined;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { BearerError } from './errors.js';
+import { BearerError, assertAddressesAllowed } from './errors.js';
 import { httpExchange } from './http.js';
 import { pppFiles, parsePppLine, pppExitMeaning, type PppLinkInfo } from './ppp-config.js';
 import { parseProxy, urlHost } from './proxy.js';
@@ -101,7 +101,9 @@ export class PppBearer implements Bearer {
         const l = await ensure();
         const resolver = new BearerResolver({ servers: o.dns ?? l.info.dns, hosts: o.hosts, localV4: l.info.local });
         const peer = proxy?.host ?? urlHost(new URL(req.url));
-        const [addr] = await resolver.resolve(peer);
+        const all = await resolver.resolve(peer);
+        if (!proxy) assertAddressesAllowed(req.checkAddress, all);
+        const addr = all[0];
         return httpExchange(req, { proxy, connectAddress: addr, localAddress: l.info.local });
       },
       close: async (): Promise<void> => {

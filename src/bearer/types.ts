@@ -24,6 +24,13 @@ export interface HttpRequest {
   /** Send `Connection: close` and use a fresh connection (carrier profile quirk). */
   closeConnection?: boolean;
   signal?: AbortSignal;
+  /**
+   * Direct connections only (no proxy): called with every address the URL's host resolves to
+   * (or its literal) before connecting; a returned reason refuses the exchange with
+   * BEARER_REFUSED (see src/mmsc/url-policy.ts). Bearers whose modem resolves names itself
+   * cannot call it.
+   */
+  checkAddress?: (address: string) => string | undefined;
 }
 
 export interface HttpResponse {

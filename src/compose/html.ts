@@ -21,41 +21,134 @@ const NAMED: Readonly<Record<string, string>> = {
   sect: '§', para: '¶', times: '×', divide: '÷', zwnj: '\u200c', zwj: '\u200d', shy: '',
 };
 
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const isHex = (c: number): boolean => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+const isAlpha = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+
+/**
+ * Character references (HTML Living Standard §13.5): `&#x41;`, `&#65;`, and the named ones
+ * in NAMED, the `;` optional. A hand scan from one '&' to the next (a regex with a callback per
+ * reference costs microseconds each: seconds for a body of references).
+ */
 export function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z][a-z0-9]{1,31});?/gi, (whole, ref: string) => {
-    if (ref.startsWith('#')) {
-      const cp = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      // Surrogates and out-of-range code points become U+FFFD (§13.2.5.80).
-      return Number.isFinite(cp) && cp > 0 && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : '\ufffd';
+  let amp = s.indexOf('&');
+  if (amp < 0) return s;
+  const out: string[] = [];
+  let last = 0;
+  while (amp >= 0) {
+    let j = amp + 1;
+    let value: string | undefined;
+    if (s.charCodeAt(j) === 0x23) {
+      const hex = s.charCodeAt(j + 1) === 0x78 || s.charCodeAt(j + 1) === 0x58;
+      const from = j + (hex ? 2 : 1);
+      let k = from;
+      while (k - from < (hex ? 6 : 7) && (hex ? isHex(s.charCodeAt(k)) : isDigit(s.charCodeAt(k)))) k++;
+      if (k > from) {
+        const cp = parseInt(s.slice(from, k), hex ? 16 : 10);
+        // Surrogates and out-of-range code points become U+FFFD (§13.2.5.80).
+        value = cp > 0 && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : '\ufffd';
+        j = k;
+      }
+    } else if (isAlpha(s.charCodeAt(j))) {
+      let k = j + 1;
+      while (k - j < 32 && (isAlpha(s.charCodeAt(k)) || isDigit(s.charCodeAt(k)))) k++;
+      value = NAMED[s.slice(j, k)];
+      if (value !== undefined) j = k;
     }
-    return NAMED[ref] ?? whole;
-  });
+    if (value !== undefined) {
+      if (s.charCodeAt(j) === 0x3b) j++;
+      out.push(s.slice(last, amp), value);
+      last = j;
+    }
+    amp = s.indexOf('&', Math.max(j, amp + 1));
+  }
+  out.push(s.slice(last));
+  return out.join('');
+}
+
+/** Quote levels shown; deeper nesting is shown at this level (the output stays linear in the input). */
+const MAX_QUOTE_DEPTH = 8;
+const QUOTE_PREFIX = Array.from({ length: MAX_QUOTE_DEPTH + 1 }, (_, i) => '> '.repeat(i));
+
+/** Elements whose content is never text. */
+const RAW_CONTENT = new Set(['script', 'style', 'head', 'title', 'template']);
+
+type Token = string | { readonly name: string; readonly closing: boolean };
+
+/** Name and closing slash of the tag starting at `lt` (`<`, spaces, optional `/`, spaces, name), by hand. */
+function tagAt(html: string, lt: number, gt: number): { name: string; closing: boolean } | undefined {
+  let k = lt + 1;
+  while (k < gt && html.charCodeAt(k) <= 0x20) k++;
+  const closing = html.charCodeAt(k) === 0x2f;
+  if (closing) {
+    k++;
+    while (k < gt && html.charCodeAt(k) <= 0x20) k++;
+  }
+  const from = k;
+  while (k < gt && k - from < 16 && (isAlpha(html.charCodeAt(k)) || (k > from && isDigit(html.charCodeAt(k))))) k++;
+  return k > from ? { name: html.slice(from, k).toLowerCase(), closing } : undefined;
+}
+
+/**
+ * Splits HTML into text runs and tags in one left-to-right pass. Comments and raw-content
+ * elements are skipped by searching forward for their end; an unterminated one runs to the
+ * end of the input (as in a browser, HTML Living Standard §13.2.5.43), and a '<' with no
+ * '>' after it makes the rest text. Nothing is ever searched twice, so the cost is linear
+ * whatever the input (lazy regexes like `<!--[\s\S]*?-->` retry from every opener).
+ */
+function* tokens(html: string): Generator<Token> {
+  let lower: string | undefined;
+  let i = 0;
+  while (i < html.length) {
+    const lt = html.indexOf('<', i);
+    if (lt < 0) {
+      yield html.slice(i);
+      return;
+    }
+    if (lt > i) yield html.slice(i, lt);
+    if (html.startsWith('<!--', lt)) {
+      const end = html.indexOf('-->', lt + 4);
+      if (end < 0) return;
+      i = end + 3;
+      continue;
+    }
+    const gt = html.indexOf('>', lt + 1);
+    if (gt < 0) {
+      yield html.slice(lt);
+      return;
+    }
+    i = gt + 1;
+    const tag = tagAt(html, lt, gt);
+    if (!tag) continue;
+    if (!tag.closing && RAW_CONTENT.has(tag.name) && html.charCodeAt(gt - 1) !== 0x2f) {
+      lower ??= html.toLowerCase();
+      const close = lower.indexOf(`</${tag.name}`, i);
+      if (close < 0) return;
+      const closeEnd = html.indexOf('>', close);
+      i = closeEnd < 0 ? html.length : closeEnd + 1;
+      continue;
+    }
+    yield tag;
+  }
 }
 
 export function htmlToText(html: string): string {
-  const cleaned = html
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<(script|style|head|title|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '');
   const lines: string[] = [];
   let line = '';
   let depth = 0;
   /** Ends the current line; an empty one only when forced (<br>), so nested blocks add no blank lines. */
   const newline = (force = false): void => {
-    const t = line.replace(/[ \t]+/g, ' ').trim();
-    if (t !== '') lines.push(`${'> '.repeat(depth)}${t}`);
+    const t = line === '' ? '' : line.replace(/[ \t]+/g, ' ').trim();
+    if (t !== '') lines.push(`${QUOTE_PREFIX[Math.min(depth, MAX_QUOTE_DEPTH)] ?? ''}${t}`);
     else if (force) lines.push('');
     line = '';
   };
-  for (const tok of cleaned.split(/(<[^>]*>)/)) {
-    if (tok === '') continue;
-    if (!tok.startsWith('<')) {
+  for (const tok of tokens(html)) {
+    if (typeof tok === 'string') {
       line += decodeEntities(tok.replace(/\s+/g, ' '));
       continue;
     }
-    const m = /^<\s*(\/?)\s*([a-z][a-z0-9]*)/i.exec(tok);
-    if (!m) continue;
-    const closing = m[1] === '/';
-    const name = (m[2] as string).toLowerCase();
+    const { name, closing } = tok;
     if (name === 'br') newline(true);
     else if (name === 'blockquote') {
       newline();

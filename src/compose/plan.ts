@@ -62,6 +62,8 @@ const MAX_SUBJECT_CHARS = 80;
 
 export type ComposeResult = { readonly ok: true; readonly plan: OutboundPlan } | { readonly ok: false; readonly refusal: Refusal };
 
+const REPLY_PREFIX = /(?:re|aw|sv|vs|antw|wg|fw|fwd|tr|rif|r|odp|ynt)\s*(?:\[\d+\])?\s*:\s*/iy;
+
 /** Subject for an MMS: one line, no control characters, reply/forward prefixes removed. */
 export function cleanSubject(subject: string | undefined): string | undefined {
   if (subject === undefined) return undefined;
@@ -69,8 +71,15 @@ export function cleanSubject(subject: string | undefined): string | undefined {
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  const prefix = /^(re|aw|sv|vs|antw|wg|fw|fwd|tr|rif|r|odp|ynt)\s*(\[\d+\])?\s*:\s*/i;
-  while (prefix.test(s)) s = s.replace(prefix, '');
+  // Reply/forward prefixes found by a sticky scan and cut once: removing them one at a time
+  // copies the subject per prefix.
+  let at = 0;
+  for (;;) {
+    REPLY_PREFIX.lastIndex = at;
+    if (!REPLY_PREFIX.test(s)) break;
+    at = REPLY_PREFIX.lastIndex;
+  }
+  s = s.slice(at);
   if (s === '') return undefined;
   return [...s].length > MAX_SUBJECT_CHARS ? `${[...s].slice(0, MAX_SUBJECT_CHARS - 1).join('')}…` : s;
 }
@@ -169,7 +178,9 @@ export async function composeOutbound(input: ComposeInput, opts: ComposeOptions 
     return { ok: false, refusal: refusal('MAIL_EMPTY', 'The mail has no text and no attachment to send.') };
   }
 
-  if (media.length === 0 && input.to.length === 1) {
+  // A text longer than maxSmsParts × 160 characters can never fit (3GPP 23.040 §9.2.3.24: at
+  // most 160 septets in one part, fewer per part when concatenated), so it is not measured.
+  if (media.length === 0 && input.to.length === 1 && text.length <= maxSmsParts * 160) {
     const smsText = foldForGsm7(text);
     const m = measureSms(smsText);
     if (m.segments <= maxSmsParts) return { ok: true, plan: { kind: 'sms', to: [...input.to], text: smsText, segments: m.segments, alphabet: m.alphabet } };

@@ -30,18 +30,32 @@ const SIGNATURE = /^--\s?$/;
 const MOBILE_FOOTER =
   /^\s*(sent from my\b.*|sent from (outlook|mail|yahoo mail)\b.*|get outlook for (ios|android).*|von meinem .* gesendet\.?|gesendet von meinem .*|envoyé de mon .*|enviado desde mi .*|enviado do meu .*|inviato da(l mio)? .*|verzonden vanaf mijn .*|skickat från min .*)\s*$/i;
 
+/**
+ * Markers (attributions, header blocks, separators, footers) are short lines. Longer lines are
+ * never markers, and the patterns are only tried on lines up to this length, so their cost
+ * per line is bounded and the whole trim is linear in the text whatever the input.
+ */
+const MAX_MARKER_CHARS = 400;
+
+/** The line if it is short enough to be a marker, else '' (which matches no marker). */
+function marker(lines: readonly string[], i: number): string {
+  const l = lines[i] ?? '';
+  return l.length <= MAX_MARKER_CHARS ? l : '';
+}
+
 function isOutlookHeaderBlock(lines: readonly string[], i: number): boolean {
-  if (!HEADER_FROM.test(lines[i] ?? '')) return false;
+  if (!HEADER_FROM.test(marker(lines, i))) return false;
   let following = 0;
-  for (let j = i + 1; j < Math.min(lines.length, i + 5); j++) if (HEADER_NEXT.test(lines[j] ?? '')) following++;
+  for (let j = i + 1; j < Math.min(lines.length, i + 5); j++) if (HEADER_NEXT.test(marker(lines, j))) following++;
   return following >= 2;
 }
 
 function isAttribution(lines: readonly string[], i: number): boolean {
-  const line = (lines[i] ?? '').trim();
+  const line = marker(lines, i).trim();
+  if (line === '') return false;
   if (ATTRIBUTION_START.test(line)) {
     if (ATTRIBUTION_END.test(line)) return true;
-    const next = (lines[i + 1] ?? '').trim();
+    const next = marker(lines, i + 1).trim();
     if (next !== '' && ATTRIBUTION_END.test(`${line} ${next}`) && !next.startsWith('>')) return true;
   }
   return BARE_ATTRIBUTION.test(line) && (lines[i + 1] ?? '').trimStart().startsWith('>');
@@ -52,7 +66,7 @@ function cutIndex(lines: readonly string[], opts: TrimOptions): number {
   const quotes = opts.quotes ?? true;
   const signature = opts.signature ?? true;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
+    const line = marker(lines, i);
     if (quotes && (ORIGINAL_MESSAGE.test(line) || isAttribution(lines, i) || isOutlookHeaderBlock(lines, i))) return i;
     if (quotes && OUTLOOK_RULE.test(line) && isOutlookHeaderBlock(lines, i + 1)) return i;
     if (signature && (SIGNATURE.test(line) || MOBILE_FOOTER.test(line))) return i;
@@ -60,12 +74,23 @@ function cutIndex(lines: readonly string[], opts: TrimOptions): number {
   return lines.length;
 }
 
+/** The line without trailing spaces and tabs, by a scan from the end (a regex `[ \t]+$` retries at every space: quadratic on long runs). */
+function trimSpacesEnd(l: string): string {
+  let e = l.length;
+  while (e > 0) {
+    const c = l.charCodeAt(e - 1);
+    if (c !== 0x20 && c !== 0x09) break;
+    e--;
+  }
+  return e === l.length ? l : l.slice(0, e);
+}
+
 /** Normalises line ends, strips trailing spaces and collapses runs of blank lines. */
 export function tidyText(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .split('\n')
-    .map((l) => l.replace(/[ \t]+$/, ''))
+    .map(trimSpacesEnd)
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();

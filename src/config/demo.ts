@@ -25,9 +25,11 @@ export function demoConfigInput(cwd: string = process.cwd()): ConfigInput {
       },
       in: {
         smtpListener: { enabled: true, host: '127.0.0.1', port: 2525 },
-        authorisation: { allowedDomains: ['mmsgw.localhost'] },
+        // The demo's traffic generator sends unsigned mail on loopback; a real box must not
+        // trust From alone (the gateway warns about it at start).
+        authorisation: { allowedDomains: ['mmsgw.localhost'], trustFromAlone: true },
         // The demo's own traffic generator sends thousands of mails from one sender.
-        limits: { perSenderPerHour: 100_000, perSenderPerDay: 1_000_000 },
+        limits: { perSenderPerHour: 100_000, perSenderPerDay: 1_000_000, perDomainPerHour: 100_000, perDomainPerDay: 1_000_000, perBoxPerHour: 100_000, perBoxPerDay: 1_000_000 },
       },
     },
     web: { host: '127.0.0.1', port: 8080 },

@@ -131,6 +131,11 @@ const authorisation = z
     perDestination: z.array(destinationRule).default([]),
     requireDkimPass: bool().default(false),
     requireSpfPass: bool().default(false),
+    /**
+     * Accept a mail on its From address alone (no login, no DKIM or SPF pass). Off by default:
+     * a From address is easy to forge.
+     */
+    trustFromAlone: bool().default(false),
     /** authserv-id of the mail server whose Authentication-Results headers are trusted (RFC 8601 §2.5). */
     authservId: text('the authserv-id of your mail server, e.g. mx.example.com').nullable().default(null),
   })
@@ -149,12 +154,29 @@ const limits = z
   .strictObject({
     perSenderPerHour: int(0, 100_000).default(30),
     perSenderPerDay: int(0, 1_000_000).default(200),
+    /** All senders of one domain together (several addresses of one domain cannot multiply the sender cap). */
+    perDomainPerHour: int(0, 100_000).default(60),
+    perDomainPerDay: int(0, 1_000_000).default(400),
+    /** The whole box, every sender together. */
+    perBoxPerHour: int(0, 100_000).default(120),
+    perBoxPerDay: int(0, 1_000_000).default(1000),
     maxRecipients: int(1, 100).default(10),
   })
   .prefault({});
 
+/** Destination numbers: types refused (premium-rate and other costly ones) and numbers allowed anyway. */
+const NUMBER_TYPES = ['PREMIUM_RATE', 'SHARED_COST', 'PERSONAL_NUMBER', 'UAN', 'VOICEMAIL', 'PAGER', 'TOLL_FREE', 'VOIP', 'FIXED_LINE', 'MOBILE', 'FIXED_LINE_OR_MOBILE'] as const;
+const destinations = z
+  .strictObject({
+    refuseTypes: z.array(z.enum(NUMBER_TYPES, { error: (iss) => `expected one of ${NUMBER_TYPES.join(', ')}, got ${show(iss.input)}` })).default(['PREMIUM_RATE', 'SHARED_COST', 'PERSONAL_NUMBER', 'UAN', 'VOICEMAIL', 'PAGER']),
+    allow: z
+      .array(z.string({ error: (iss) => `expected an E.164 number or prefix like '+49900*', got ${show(iss.input)}` }).regex(/^\+[1-9]\d{0,14}\*?$/, { error: (iss) => `expected an E.164 number or prefix like '+49900*', got ${show(iss.input)}` }))
+      .default([]),
+  })
+  .prefault({});
+
 const inbound = z
-  .strictObject({ imap, smtpListener, authorisation, limits })
+  .strictObject({ imap, smtpListener, authorisation, limits, destinations })
   .prefault({})
   .superRefine((m, ctx) => {
     const receiving = m.imap.enabled || m.smtpListener.enabled;

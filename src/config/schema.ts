@@ -1,8 +1,10 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { bool, e164, host, hostPort, httpUrl, int, ip, isLoopback, oneOf, quoteHint, show, text } from './fields.js';
 import { composeSection, mailSection } from './schema-mail.js';
 import { apiSection, hooksSection, webhooksSection } from './schema-api.js';
 import { mm7Section } from './schema-mm7.js';
+import { asCountry } from '../util/phone.js';
 
 /**
  * The configuration schema. Every setting has its range and default here and in
@@ -31,6 +33,15 @@ const box = z
       .nullable()
       .default(null),
     numbers: z.array(boxNumber).max(16, { error: 'at most 16 numbers' }).default([]),
+    /**
+     * The box's country (ISO 3166-1 alpha-2, e.g. "IE") for national numbers, display and
+     * E.164 keys; null: from the SIM's MCC, else from ownNumber, else from countryCode.
+     */
+    country: z
+      .string({ error: (iss) => `expected a two-letter country code like "IE", got ${show(iss.input)}` })
+      .refine((v) => asCountry(v) !== undefined, { error: (iss) => `expected a two-letter country code like "IE", got ${show(iss.input)}` })
+      .nullable()
+      .default(null),
   })
   .prefault({});
 
@@ -119,8 +130,27 @@ const mmsc = z
     fetchRetries: int(0, 100).default(8),
     backoff,
     sendTtlHours: int(1, 720).default(72),
+    /** Hosts a Content-Location may name when there is no proxy, besides the MMSC host and its domain (`host`, `.domain`). */
+    allowedHosts: z.array(text('a host name, or .domain for a domain and its subdomains')).default([]),
+    /** Networks a Content-Location may reach although loopback, link-local, private or the box's own (CIDR). */
+    allowedNetworks: z.array(cidr()).default([]),
+    /** Originators whose WAP Push is acted on (numbers, `prefix*`, alphanumeric names); empty: the carrier profile's, else anyone. */
+    pushSources: z.array(text('a number, a number prefix ending in *, or an alphanumeric sender')).default([]),
   })
   .prefault({});
+
+function cidr(): z.ZodString {
+  return z
+    .string({ error: (iss) => `expected a network like 10.0.0.0/8 or fd00::/8, got ${show(iss.input)}` })
+    .refine((v) => {
+      const [net = '', prefix, extra] = v.split('/');
+      const family = isIP(net);
+      if (family === 0 || extra !== undefined) return false;
+      if (prefix === undefined) return true;
+      const n = Number(prefix);
+      return /^\d{1,3}$/.test(prefix) && n >= 0 && n <= (family === 4 ? 32 : 128);
+    }, { error: (iss) => `expected a network like 10.0.0.0/8 or fd00::/8, got ${show(iss.input)}` });
+}
 
 const web = z
   .strictObject({
@@ -153,6 +183,25 @@ const storage = z
     retentionDays: int(0, 36500).default(0),
     checkpointMinutes: int(1, 1440).default(5),
     integrityCheck: oneOf(['quick', 'full', 'off']).default('quick'),
+    /** Intake pauses (SMS stay on the SIM, mail gets 451) below this much free space, and resumes above it. */
+    minFreeMegabytes: int(1, 102_400).default(16),
+  })
+  .prefault({});
+
+/**
+ * `outbound.uncertain`: what to do with a send a crash left between writing the PDU and
+ * recording the network's answer — `resend` (the recipient may get it twice) or `hold` (kept
+ * back until `mmsgw retry`). One word for both kinds, or `{ sms, mms }`.
+ */
+const uncertainPolicy = oneOf(['resend', 'hold']);
+const outbound = z
+  .strictObject({
+    uncertain: z
+      .union([
+        uncertainPolicy.transform((p) => ({ sms: p, mms: p })),
+        z.strictObject({ sms: uncertainPolicy.default('resend'), mms: uncertainPolicy.default('hold') }),
+      ])
+      .default({ sms: 'resend', mms: 'hold' }),
   })
   .prefault({});
 
@@ -172,6 +221,7 @@ export const configSchema = z.strictObject({
   webhooks: webhooksSection,
   hooks: hooksSection,
   mm7: mm7Section,
+  outbound,
 }).superRefine((c, ctx) => {
   if (c.compose.maxSmsParts > c.sms.maxSmsParts) {
     ctx.addIssue({

@@ -1,7 +1,8 @@
 /**
  * Events other systems hear about (webhooks, the onReceive script), derived from the store's
- * state outbox (migration 3): each message insert or state change is one outbox row, written
- * in the same transaction as the change. Which changes are events:
+ * state history (migration 3, table state_changes): each message insert or state change is
+ * one row, written in the same transaction as the change; rows not yet dispatched are the
+ * outbox. Which changes are events:
  *
  *   in,  → received | retrieved            message.received (an SMS is stored received; an MMS once fetched)
  *   out, → sent                            message.sent
@@ -9,7 +10,7 @@
  *   out, → failed | expired | rejected     message.failed
  *
  * plus `modem.state` from the modem's status (not stored; see app/hooks.ts). The event id
- * is stable: `evt_<outbox row id>`, or `evt_modem_<uuid>`; a consumer deduplicates on it.
+ * is stable: `evt_<state_changes row id>`, or `evt_modem_<uuid>`; a consumer deduplicates on it.
  */
 import type { MessageRow, Store } from '../store/index.js';
 

@@ -7,6 +7,7 @@ import { errorMessage } from '../util/errors.js';
 import { logger } from '../util/log.js';
 import { profileHeaders, retrieveUrl, type CarrierProfile, type Identity } from './carriers/index.js';
 import { Mm1Error, httpStatusTransient, isTransient, mmsStatusTransient } from './errors.js';
+import { checkLocation, checkResolvedAddress, type UrlPolicy } from './url-policy.js';
 
 const log = logger('mm1');
 
@@ -35,6 +36,11 @@ export interface Mm1ClientOptions {
   /** Idle timeout between received chunks. */
   idleTimeoutMs?: number;
   onAttempt?: (a: AttemptRecord) => void;
+  /**
+   * Which locations may be fetched (src/mmsc/url-policy.ts), asked afresh for each retrieve
+   * (the box's addresses change as bearers come and go). Absent: no restriction (tests).
+   */
+  urlPolicy?: () => UrlPolicy;
 }
 
 export interface RetrieveOptions {
@@ -45,6 +51,12 @@ export interface RetrieveOptions {
   messageSize?: number;
   maxSize?: number;
   signal?: AbortSignal;
+  /**
+   * When the body is not an m-retrieve-conf we can decode (MM1_DECODE, MM1_UNEXPECTED_PDU),
+   * leave the downloaded file and name it in the error's `file`, so the caller keeps the raw
+   * bytes (quarantine) instead of losing them.
+   */
+  keepUndecodable?: boolean;
 }
 
 export interface RetrieveResult {
@@ -121,11 +133,33 @@ export class Mm1Client {
     const maxBytes = retrieveLimit(o.messageSize, limit);
     let url = retrieveUrl(contentLocation, this.profile, o.transactionId);
     const maxRedirects = this.opts.maxRedirects ?? 5;
+    const policy = this.opts.urlPolicy?.();
     for (let hop = 0; ; hop++) {
-      const res = await this.exchange({
-        method: 'GET', url, maxBytes, destDir: o.destDir, signal: o.signal,
-        headers: { Accept: `${MMS_MEDIA_TYPE}, */*;q=0.5` },
-      }, attempts);
+      // Every hop, redirects included, is checked before anything is sent to it.
+      const target = url;
+      const verdict = policy ? checkLocation(target, policy) : { ok: true as const };
+      if (!verdict.ok) {
+        throw new Mm1Error('MM1_LOCATION_REFUSED', `refused to fetch ${target}: ${verdict.reason}`, false, { details: { location: target, refusal: verdict.code, reason: verdict.reason } });
+      }
+      const checkAddress = policy
+        ? (address: string): string | undefined => {
+            const v = checkResolvedAddress(target, address, policy);
+            return v.ok ? undefined : v.reason;
+          }
+        : undefined;
+      let res: HttpResponse;
+      try {
+        res = await this.exchange({
+          method: 'GET', url, maxBytes, destDir: o.destDir, signal: o.signal,
+          headers: { Accept: `${MMS_MEDIA_TYPE}, */*;q=0.5` },
+          ...(checkAddress ? { checkAddress } : {}),
+        }, attempts);
+      } catch (e) {
+        if (e instanceof BearerError && e.code === 'BEARER_REFUSED') {
+          throw new Mm1Error('MM1_LOCATION_REFUSED', `refused to fetch ${target}: ${e.message}`, false, { cause: e, details: { location: target, refusal: 'LOCATION_ADDRESS', reason: e.message } });
+        }
+        throw e;
+      }
       if (res.status >= 300 && res.status < 400 && res.headers.location) {
         await discard(res);
         if (hop >= maxRedirects) throw this.fail(attempts, new Mm1Error('MM1_REDIRECTS', `more than ${maxRedirects} redirects retrieving ${contentLocation}`, false));
@@ -136,8 +170,11 @@ export class Mm1Client {
         const pdu = await this.checkRetrieve(res, url);
         return { file: res.file as string, bytes: res.bytes, pdu, attempts };
       } catch (e) {
-        await discard(res);
-        throw this.fail(attempts, e);
+        const keep = o.keepUndecodable === true && res.file !== undefined && e instanceof Mm1Error && (e.code === 'MM1_DECODE' || e.code === 'MM1_UNEXPECTED_PDU');
+        if (!keep) await discard(res);
+        const failure = this.fail(attempts, e);
+        if (keep && failure instanceof Mm1Error) failure.file = res.file;
+        throw failure;
       }
     }
   }

@@ -9,6 +9,8 @@ export type Mm1ErrorCode =
   | 'MM1_SEND_STATUS'
   | 'MM1_TOO_LARGE'
   | 'MM1_REDIRECTS'
+  /** The Content-Location (or a redirect) is refused by the URL policy (src/mmsc/url-policy.ts). */
+  | 'MM1_LOCATION_REFUSED'
   /** The MMSC no longer holds the message (HTTP 404/410, error-permanent-message-not-found): expired or deleted. */
   | 'MM1_GONE';
 
@@ -20,6 +22,8 @@ export type Mm1ErrorCode =
 export class Mm1Error extends MmsgwError {
   override readonly code: Mm1ErrorCode;
   readonly transient: boolean;
+  /** A retrieve with `keepUndecodable`: the downloaded body that did not decode, now the caller's file. */
+  file: string | undefined;
 
   constructor(code: Mm1ErrorCode, message: string, transient: boolean, options?: { cause?: unknown; specCode?: number; details?: Record<string, unknown> }) {
     super(code, message, options);

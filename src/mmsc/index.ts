@@ -18,3 +18,6 @@ export { reportOf, matchReport, normalizeMessageId } from './reports.js';
 export type { MmsReport } from './reports.js';
 export { retrievalDecision } from './policy.js';
 export type { RetrievalPolicy, RetrievalDecision } from './policy.js';
+export { checkLocation, checkResolvedAddress, classifyAddress, defaultAllowedHosts, hostAllowed } from './url-policy.js';
+export type { AddressClass, LocationRefusalCode, LocationVerdict, UrlPolicy } from './url-policy.js';
+export { pushSourceAllowed } from './push-policy.js';

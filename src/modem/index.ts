@@ -4,3 +4,4 @@ export { pduKind, type IncomingSms, type SmsHandler } from './sms-inbox.js';
 export { PROFILES, chooseProfile, profileById, type ModemIdentity, type ModemProfile, type ProfileId, type Signal } from './profiles/index.js';
 export { RecoveryLadder, type RecoveryOptions, type RecoveryOutcome, type RecoveryStep } from './recovery.js';
 export { findUsbDevice, rebindUsb, disableAutosuspend, type UsbDevice } from './usb.js';
+export { modemHealth, readModemStatus, MODEM_STATUS_FILE, type ModemHealth, type ModemStatusRecord } from './status-file.js';

@@ -3,7 +3,6 @@ import { isAtError } from '../at/errors.js';
 import type { Logger } from '../util/log.js';
 import { MmsgwError } from '../util/errors.js';
 import { at, cmeeNumeric, echoOff, raw } from './commands/basic.js';
-import { ccid } from './commands/ccid.js';
 import { cimi } from './commands/cimi.js';
 import { cmgfPdu } from './commands/cmgf.js';
 import { cnmi, type CnmiSetting } from './commands/cnmi.js';
@@ -15,6 +14,8 @@ import { identify, optional } from './identify.js';
 import { chooseProfile, PROFILES, type ModemIdentity, type ModemProfile, type ProfileId } from './profiles/index.js';
 import { CNMI_STORED } from './profiles/common.js';
 import { unlockSim } from './sim.js';
+import { readIccid } from './iccid.js';
+import type { PinGuard } from './pin-guard.js';
 import type { UsbDevice } from './usb.js';
 
 export interface InitOptions {
@@ -22,6 +23,8 @@ export interface InitOptions {
   readonly profile?: ProfileId;
   /** Overrides the profile's storage preference ("ME", "SM", "MT"). */
   readonly smsStorage?: string;
+  /** Remembers a refused PIN so it is never entered twice (Modem passes a durable one). */
+  readonly pinGuard?: PinGuard;
 }
 
 export interface InitResult {
@@ -37,10 +40,31 @@ export interface InitResult {
   readonly ackRequired: boolean;
 }
 
-/** V.250 §5.2: a few bare ATs until one answers (right after boot the first may be eaten). */
-export async function synchronize(channel: AtChannel, attempts = 5): Promise<void> {
+/** What the session start found on the line. */
+export interface SyncReport {
+  /** Bytes discarded after the opening ESC (latin1): non-empty when something was pending. */
+  readonly discarded: string;
+  /** Whether an SMS prompt (or a command left by a dead process) was cancelled by the ESC. */
+  readonly cancelledPending: boolean;
+  /** Bare ATs written until one was answered by its own OK. */
+  readonly attempts: number;
+}
+
+/**
+ * Starts an AT session on a line in an unknown state. A process that died between
+ * `AT+CMGS=<n>` and the PDU leaves the modem at its "> " prompt, where everything up to Ctrl-Z
+ * is PDU text (3GPP 27.005 §3.5.1): an `AT` — even `AT+CFUN=1,1` — is swallowed, and the modem
+ * looks dead. So every session opens with ESC (which cancels the prompt) and a flush of what
+ * the cancel and any dead command left on the line, then a few bare ATs (V.250 §5.2; right
+ * after boot the first may be eaten), each retry preceded by another ESC. A modem that still
+ * does not answer is reported as MODEM_NOT_RESPONDING, which status and doctor show.
+ */
+export async function synchronize(channel: AtChannel, attempts = 5): Promise<SyncReport> {
+  const discarded = await channel.escape();
+  const cancelledPending = /OK|ERROR|>/.test(discarded);
   for (let i = 0; i < attempts; i++) {
     try {
+      if (i > 0) await channel.escape({ quietMs: 100 });
       await channel.run(at);
       // The OK just taken may be stale: the answer to a command of a process that died, still
       // in flight when the port was opened. AT's own OK would then be taken by the next command
@@ -49,12 +73,12 @@ export async function synchronize(channel: AtChannel, attempts = 5): Promise<voi
       // dropped — and make sure an AT is answered by its own OK before anything else runs.
       await new Promise((r) => setTimeout(r, SYNC_QUIET_MS));
       await channel.run(at);
-      return;
+      return { discarded, cancelledPending, attempts: i + 1 };
     } catch (e) {
       if (!isAtError(e, 'AT_TIMEOUT') && !isAtError(e, 'AT_ERROR')) throw e;
     }
   }
-  throw new MmsgwError('MODEM_NOT_RESPONDING', `no answer to AT after ${attempts} attempts`);
+  throw new MmsgwError('MODEM_NOT_RESPONDING', `the modem does not answer AT (${attempts} attempts, each after ESC): it is hung, in a data call, or this is not its AT port`);
 }
 
 /** Quiet time after the first answered AT of a session (see synchronize). */
@@ -95,7 +119,8 @@ export function knowAllVendorUrcs(channel: AtChannel): void {
 
 export async function initialize(channel: AtChannel, options: InitOptions, log: Logger, usb?: UsbDevice): Promise<InitResult> {
   knowAllVendorUrcs(channel);
-  await synchronize(channel);
+  const sync = await synchronize(channel);
+  if (sync.cancelledPending) log.warn({ discarded: sync.discarded.replace(/[\x00-\x1f]/g, ' ').trim() }, 'the modem had a command or an SMS prompt pending from an earlier session; cancelled it with ESC');
   await channel.run(echoOff);
   await optional(channel, cmeeNumeric);
   const identity = await identify(channel, usb);
@@ -109,9 +134,15 @@ export async function initialize(channel: AtChannel, options: InitOptions, log: 
       log.warn({ err: e, line }, 'profile init command refused');
     }
   }
-  await unlockSim(channel, options.pin);
+  // EF_ICCID is readable without the PIN on most cards; it keys the refused-PIN memory.
+  let iccid = await readIccid(channel, profile.iccidCommand).catch(() => undefined);
+  await unlockSim(channel, options.pin, {
+    ...(options.pinGuard ? { guard: options.pinGuard } : {}),
+    ...(iccid ? { iccid } : {}),
+    ...(profile.pinCounter ? { pinCounter: profile.pinCounter } : {}),
+  });
   const imsi = await optional(channel, cimi);
-  const iccid = await optional(channel, ccid(profile.iccidCommand));
+  iccid ??= await readIccid(channel, profile.iccidCommand);
   const msisdn = (await optional(channel, cnum))?.[0];
 
   await channel.run(cmgfPdu);

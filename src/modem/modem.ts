@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
 import { AtChannel } from '../at/channel.js';
 import { isAtError } from '../at/errors.js';
 import { openTransport, type TransportFactory } from '../at/transport.js';
@@ -11,12 +10,15 @@ import { cmgs } from './commands/cmgs.js';
 import { cnmi } from './commands/cnmi.js';
 import { parseRegistrationUrc } from './commands/creg.js';
 import { initialize, type InitOptions, type InitResult } from './init.js';
+import { PortOwner } from './port-owner.js';
+import { ModemStatusWriter } from './status-file.js';
+import { filePinGuard, memoryPinGuard, type PinGuard } from './pin-guard.js';
 import { generic } from './profiles/generic.js';
 import type { ModemProfile, ProfileEvent } from './profiles/index.js';
 import { RecoveryLadder, runCommand, type CommandRunner, type RecoveryOptions, type RecoveryOutcome } from './recovery.js';
 import { snapshot } from './refresh.js';
 import { SmsInbox, type SmsHandler } from './sms-inbox.js';
-import { overallRegistration, type ModemState, type ModemStatus } from './status.js';
+import { errorFields, overallRegistration, type ModemState, type ModemStatus } from './status.js';
 import { disableAutosuspend, findUsbDevice, rebindUsb, type SysfsWriter, type UsbDevice } from './usb.js';
 
 export interface ModemOptions extends InitOptions {
@@ -45,6 +47,8 @@ export interface ModemOptions extends InitOptions {
   readonly runCommand?: CommandRunner;
   readonly transportFactory?: TransportFactory;
   readonly channelTimeoutMs?: number;
+  /** Keep `<stateDir>/modem-status.json` current for `mmsgw status` and health checks. */
+  readonly statusDir?: string;
 }
 
 /**
@@ -65,7 +69,11 @@ export class Modem extends EventEmitter {
   private handler: SmsHandler | undefined;
   private usb: UsbDevice | undefined;
   private closing = false;
-  private reopening = false;
+  /** The single owner of opening and closing the port (see ./port-owner.ts). */
+  private readonly port: PortOwner;
+  private readonly statusFile: ModemStatusWriter | undefined;
+  /** Refused PINs: in the state directory when there is one, else for this process's life. */
+  private readonly pinGuard: PinGuard;
   private reinitTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private initRun: Promise<void> | undefined;
@@ -78,6 +86,17 @@ export class Modem extends EventEmitter {
     this.log = options.log ?? logger('modem');
     this.channel = new AtChannel({ log: this.log, wireLog: options.wireLog ?? logger('wire'), ...(options.channelTimeoutMs ? { defaultTimeoutMs: options.channelTimeoutMs } : {}) });
     this.current = { port: options.port, state: 'opening', sim: 'unknown', registration: { state: 'unknown' } };
+    this.statusFile = options.statusDir === undefined ? undefined : new ModemStatusWriter(options.statusDir);
+    this.statusFile?.update(this.current);
+    this.pinGuard = options.pinGuard ?? (options.statusDir === undefined ? memoryPinGuard() : filePinGuard(options.statusDir));
+    this.port = new PortOwner({
+      channel: this.channel,
+      path: options.port,
+      log: this.log,
+      open: () => this.openTransport(),
+      afterOpen: () => this.afterOpen(),
+      ...(options.reopenPollMs === undefined ? {} : { pollMs: options.reopenPollMs }),
+    });
     this.channel.onUrc('*', (u) => this.onUrc(u));
     this.channel.on('close', (e: Error | undefined) => this.onPortClosed(e));
     if (options.recovery !== false) {
@@ -103,16 +122,16 @@ export class Modem extends EventEmitter {
   static async open(options: ModemOptions): Promise<Modem> {
     const modem = new Modem(options);
     try {
-      await modem.connect();
+      await modem.port.openOnce();
     } catch (e) {
       if (!options.waitForPort) {
         await modem.close();
         throw e;
       }
       modem.log.warn({ err: e, port: options.port }, 'modem not usable yet; waiting for it');
-      modem.update({ state: 'closed', lastError: errorMessage(e) });
+      modem.update({ state: 'closed', lastError: errorMessage(e), ...errorFields(e) });
       if (modem.channel.isOpen) await modem.channel.close(); // the close starts the reopen loop
-      else void modem.reopenLoop();
+      else modem.port.lost();
     }
     modem.startPolling();
     return modem;
@@ -164,10 +183,10 @@ export class Modem extends EventEmitter {
     if (!this.ladder || this.closing) return undefined;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    this.update({ state: 'recovering' });
+    this.update({ state: 'recovering', responding: false });
     const step = await this.ladder.recover();
     if (step === undefined) {
-      this.update({ state: 'failed', lastError: 'modem not answering after every recovery step' });
+      this.update({ state: 'failed', lastError: 'modem not answering after every recovery step', errorCode: 'MODEM_NOT_RESPONDING', responding: false });
       if (!this.closing) {
         this.retryTimer = setTimeout(() => {
           this.retryTimer = undefined;
@@ -178,24 +197,29 @@ export class Modem extends EventEmitter {
       return undefined;
     }
     // A reset that re-enumerated the port was already re-initialised by the reopen loop.
-    if (this.channel.isOpen && !this.reopening && this.current.state !== 'ready') await this.reinit();
+    if (this.channel.isOpen && !this.port.busy && this.current.state !== 'ready') await this.reinit();
     return step;
   }
 
   async close(): Promise<void> {
     this.closing = true;
+    this.port.stop();
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.reinitTimer) clearTimeout(this.reinitTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.inbox?.stop();
     await this.channel.close();
     this.update({ state: 'closed' });
+    this.statusFile?.close();
   }
 
-  private async connect(): Promise<void> {
+  private openTransport() {
     const factory = this.o.transportFactory ?? openTransport;
-    const transport = await factory(this.o.port, { ...(this.o.baudRate ? { baudRate: this.o.baudRate } : {}), ...(this.o.rtscts ? { rtscts: this.o.rtscts } : {}) });
-    this.channel.attach(transport);
+    return factory(this.o.port, { ...(this.o.baudRate ? { baudRate: this.o.baudRate } : {}), ...(this.o.rtscts ? { rtscts: this.o.rtscts } : {}) });
+  }
+
+  /** After every open: find the USB device (autosuspend off) and run the init sequence. */
+  private async afterOpen(): Promise<void> {
     if (!this.o.port.startsWith('tcp://')) {
       this.usb = await findUsbDevice(this.o.port, this.o.sysfsRoot);
       if (this.usb && this.o.disableAutosuspend !== false) {
@@ -215,7 +239,7 @@ export class Modem extends EventEmitter {
     this.update({ state: 'initializing' });
     this.inbox?.stop();
     try {
-      const r = await initialize(this.channel, this.o, this.log, this.usb);
+      const r = await initialize(this.channel, { ...this.o, pinGuard: this.pinGuard }, this.log, this.usb);
       this.init = r;
       this.profile = r.profile;
       this.inbox = new SmsInbox({
@@ -231,6 +255,9 @@ export class Modem extends EventEmitter {
       });
       this.update({
         state: 'ready',
+        responding: true,
+        lastError: undefined,
+        errorCode: undefined,
         identity: r.identity,
         profile: r.profile.id,
         sim: 'ready',
@@ -243,8 +270,12 @@ export class Modem extends EventEmitter {
       this.emit('ready', this.current);
     } catch (e) {
       const code = e instanceof MmsgwError ? e.code : undefined;
-      const sim = code === 'MODEM_SIM_ABSENT' ? 'absent' : code === 'MODEM_SIM_PUK' ? 'puk-required' : code?.startsWith('MODEM_SIM_') ? 'error' : this.current.sim;
-      this.update({ state: 'failed', sim, lastError: errorMessage(e) });
+      const pinWrong = code === 'MODEM_SIM_PIN_WRONG' || code === 'MODEM_SIM_PIN_REQUIRED';
+      const sim = code === 'MODEM_SIM_ABSENT' ? 'absent' : code === 'MODEM_SIM_PUK' ? 'puk-required' : pinWrong ? 'pin-required' : code?.startsWith('MODEM_SIM_') ? 'error' : this.current.sim;
+      const left = e instanceof MmsgwError && typeof e.details.attemptsLeft === 'number' ? e.details.attemptsLeft : undefined;
+      // An operator error (the PIN in the configuration), not a modem fault: said once, plainly.
+      if (pinWrong) this.log.error({ code, attemptsLeft: left }, errorMessage(e));
+      this.update({ state: 'failed', sim, lastError: errorMessage(e), ...errorFields(e), simPinAttemptsLeft: left });
       throw e;
     }
   }
@@ -303,7 +334,7 @@ export class Modem extends EventEmitter {
 
   /** After a reboot the modem has forgotten ATE0, +CMGF, +CNMI…; init again once it settles. */
   private scheduleReinit(reason: string, delayMs = 500): void {
-    if (this.reinitTimer || this.closing || this.reopening) return;
+    if (this.reinitTimer || this.closing || this.port.busy) return;
     this.log.warn({ reason }, 'initialising the modem again');
     this.update({ state: 'initializing' });
     this.reinitTimer = setTimeout(() => {
@@ -320,52 +351,18 @@ export class Modem extends EventEmitter {
   private onPortClosed(error: Error | undefined): void {
     if (this.closing) return;
     this.log.warn({ err: error }, 'AT port closed; waiting for it to come back');
-    this.update({ state: 'closed', lastError: error ? errorMessage(error) : 'port closed' });
-    void this.reopenLoop();
-  }
-
-  private async reopenLoop(): Promise<void> {
-    if (this.reopening) return;
-    this.reopening = true;
-    const poll = this.o.reopenPollMs ?? 1000;
-    let wait = poll;
-    try {
-      while (!this.closing && !this.channel.isOpen) {
-        await new Promise((r) => setTimeout(r, wait));
-        if (this.closing) return;
-        if (!this.o.port.startsWith('tcp://') && !existsSync(this.o.port)) continue;
-        try {
-          await this.connect();
-          this.log.info({ port: this.o.port }, 'AT port back');
-          return;
-        } catch (e) {
-          // The device is there but will not initialise (SIM missing, still booting): back off.
-          wait = Math.min(wait * 2, 30_000);
-          this.log.warn({ err: e, retryInMs: wait }, 'reopen failed; trying again');
-          if (this.channel.isOpen) await this.channel.close().catch(() => undefined);
-        }
-      }
-    } finally {
-      this.reopening = false;
-    }
+    // A close we made after a failed init keeps that failure's reason (e.g. not answering).
+    this.update({ state: 'closed', lastError: error ? errorMessage(error) : (this.current.lastError ?? 'port closed') });
+    this.port.lost();
   }
 
   private recoveryActions(r: RecoveryOptions) {
     return {
       softReset: () => this.profile.softReset(this.channel, r.resetTimeoutMs),
-      reopen: async () => {
-        this.reopening = true;
-        try {
-          await this.channel.close();
-          await this.connectTransportOnly();
-        } finally {
-          this.reopening = false;
-          // The device did not come back under the same name: wait for it like after an unplug.
-          if (!this.channel.isOpen && !this.closing) void this.reopenLoop();
-        }
-      },
+      // Through the port's one owner: joins the reopen loop when an unplug already started it.
+      reopen: () => this.port.cycle(),
       usbRebind: async () => {
-        const dev = this.usb ?? (await findUsbDevice(this.o.port, this.o.sysfsRoot));
+        const dev = r.usbDevice ? { name: r.usbDevice, sysPath: '', vendorId: '', productId: '' } : (this.usb ?? (await findUsbDevice(this.o.port, this.o.sysfsRoot)));
         if (!dev) throw new MmsgwError('MODEM_RECOVERY_FAILED', `${this.o.port} is not a USB device; cannot rebind`);
         await rebindUsb(dev, { ...(this.o.sysfsRoot ? { sysfsRoot: this.o.sysfsRoot } : {}), ...(this.o.sysfsWrite ? { write: this.o.sysfsWrite } : {}) });
       },
@@ -385,15 +382,11 @@ export class Modem extends EventEmitter {
     };
   }
 
-  private async connectTransportOnly(): Promise<void> {
-    const factory = this.o.transportFactory ?? openTransport;
-    this.channel.attach(await factory(this.o.port, { ...(this.o.baudRate ? { baudRate: this.o.baudRate } : {}), ...(this.o.rtscts ? { rtscts: this.o.rtscts } : {}) }));
-  }
-
   private update(patch: Partial<ModemStatus> & { state?: ModemState }): void {
     const next = { ...this.current, ...patch } as ModemStatus;
     if (JSON.stringify(next) === JSON.stringify(this.current)) return;
     this.current = next;
+    this.statusFile?.update(next);
     this.emit('status', next);
   }
 }

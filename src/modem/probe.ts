@@ -4,7 +4,7 @@ import { openTransport } from '../at/transport.js';
 import { errorMessage } from '../util/errors.js';
 import { logger } from '../util/log.js';
 import { echoOff, cmeeNumeric } from './commands/basic.js';
-import { ccid } from './commands/ccid.js';
+import { readIccid } from './iccid.js';
 import { cimi } from './commands/cimi.js';
 import { cnum } from './commands/cnum.js';
 import { cpmsQuery, cpmsSupported, type StorageState } from './commands/cpms.js';
@@ -12,7 +12,7 @@ import { identify, optional } from './identify.js';
 import { knowAllVendorUrcs, synchronize } from './init.js';
 import { chooseProfile, type ModemIdentity, type ProfileId } from './profiles/index.js';
 import { snapshot, type Snapshot } from './refresh.js';
-import { readSim, type SimStatus } from './sim.js';
+import { pinAttemptsLeft, readSim, type SimStatus } from './sim.js';
 import { findUsbDevice, type UsbDevice } from './usb.js';
 
 /** What `mmsgw doctor` learns from a modem without changing its SMS settings or entering a PIN. */
@@ -20,10 +20,14 @@ export interface ProbeReport {
   readonly port: string;
   readonly responding: boolean;
   readonly error?: string;
+  /** The modem was waiting at an SMS prompt (or on a command) left by an earlier session; ESC cancelled it. */
+  readonly cancelledPending?: boolean;
   readonly usb?: UsbDevice;
   readonly identity?: ModemIdentity;
   readonly profile?: ProfileId;
   readonly sim?: SimStatus;
+  /** SIM PIN attempts left (vendor counter or AT+CPINR), read when the SIM asks for its PIN. */
+  readonly simPinAttemptsLeft?: number;
   readonly imsi?: string;
   readonly iccid?: string;
   readonly msisdn?: string;
@@ -41,7 +45,7 @@ export async function probeModem(port: string, options: { baudRate?: number; pro
     return { port, responding: false, error: errorMessage(e) };
   }
   try {
-    await synchronize(channel, 3);
+    const sync = await synchronize(channel, 3);
     await channel.run(echoOff);
     await optional(channel, cmeeNumeric);
     const usb = port.startsWith('tcp://') ? undefined : await findUsbDevice(port);
@@ -50,7 +54,8 @@ export async function probeModem(port: string, options: { baudRate?: number; pro
     const sim = (await readSim(channel).catch((e: unknown) => (isAtError(e) ? { status: 'error' as const } : Promise.reject(e)))).status;
     const ready = sim === 'ready';
     const imsi = ready ? await optional(channel, cimi) : undefined;
-    const iccid = await optional(channel, ccid(profile.iccidCommand));
+    const iccid = await readIccid(channel, profile.iccidCommand);
+    const simPinAttemptsLeft = sim === 'pin-required' ? await pinAttemptsLeft(channel, profile.pinCounter) : undefined;
     const msisdn = ready ? (await optional(channel, cnum))?.[0] : undefined;
     const network = await snapshot(channel, profile);
     const storage = ready ? await optional(channel, cpmsQuery) : undefined;
@@ -58,10 +63,12 @@ export async function probeModem(port: string, options: { baudRate?: number; pro
     return {
       port,
       responding: true,
+      ...(sync.cancelledPending ? { cancelledPending: true } : {}),
       ...(usb ? { usb } : {}),
       identity,
       profile: profile.id,
       sim,
+      ...(simPinAttemptsLeft === undefined ? {} : { simPinAttemptsLeft }),
       ...(imsi ? { imsi } : {}),
       ...(iccid ? { iccid } : {}),
       ...(msisdn ? { msisdn } : {}),

@@ -41,6 +41,12 @@ export interface RecoveryOptions {
   readonly resetTimeoutMs?: number;
   /** Timeout of each AT probe. Default 2 s. */
   readonly probeTimeoutMs?: number;
+  /**
+   * The modem's USB device name in sysfs (e.g. "1-1.2") for the usb-rebind step, when it
+   * cannot be found from the tty (a ser2net port, a udev link on another host). Default: found
+   * from /sys/class/tty/<tty>/device.
+   */
+  readonly usbDevice?: string;
   /** argv of the power-cycle command, e.g. ["uhubctl", "-l", "1-1", "-p", "2", "-a", "cycle"]. */
   readonly powerCycleCommand?: readonly string[];
 }

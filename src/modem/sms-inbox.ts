@@ -8,6 +8,7 @@ import { cmgr } from './commands/cmgr.js';
 import { cnmaAck, cnmaNack } from './commands/cnma.js';
 import { cpmsSet } from './commands/cpms.js';
 import { splitParams } from './commands/params.js';
+import { crashPoint } from '../util/crash-point.js';
 
 /** One received message handed to the gateway. */
 export interface IncomingSms {
@@ -175,6 +176,7 @@ export class SmsInbox {
     // finishes. Release the key first so that announcement is not taken for a duplicate.
     this.pending.delete(`${mem}:${index}`);
     await this.o.channel.run(cmgd(index));
+    crashPoint('sms-deleted');
     this.retryDelay = this.o.retryMs ?? 5_000;
   }
 

@@ -15,6 +15,8 @@ export interface ModemStatus {
   readonly msisdn?: string;
   readonly profile?: ProfileId;
   readonly sim: SimStatus;
+  /** SIM PIN attempts left, when the SIM refused the configured PIN and the modem said. */
+  readonly simPinAttemptsLeft?: number;
   readonly registration: {
     readonly state: RegistrationState;
     readonly cs?: Registration;
@@ -26,6 +28,27 @@ export interface ModemStatus {
   readonly signal?: Signal;
   readonly smsStorage?: { readonly mem: string; readonly used: number; readonly total: number };
   readonly lastError?: string;
+  /** The MmsgwError/AtError code of lastError (MODEM_NOT_RESPONDING, MODEM_SIM_PIN_WRONG, …). */
+  readonly errorCode?: string;
+  /**
+   * Whether the modem answers AT: false after a session start that got no answer (even after
+   * ESC), while the recovery ladder runs, and when it gave up. A gateway whose modem does not
+   * answer neither sends nor receives, so status, doctor and health say so.
+   */
+  readonly responding?: boolean;
+}
+
+/** Error codes that mean "the modem does not answer", as opposed to "it answered no". */
+const SILENT_CODES: ReadonlySet<string> = new Set(['MODEM_NOT_RESPONDING', 'AT_TIMEOUT']);
+
+/** The status fields an error sets: its code, and `responding: false` when it was silence. */
+export function errorFields(e: unknown): { errorCode?: string; responding?: boolean } {
+  const code = typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
+  if (code === undefined) return {};
+  if (SILENT_CODES.has(code)) return { errorCode: code, responding: false };
+  // An answer that says no (a SIM error, +CME/+CMS ERROR) is still an answer.
+  if (/^(MODEM_SIM_|AT_CME_ERROR|AT_CMS_ERROR|AT_ERROR)/.test(code)) return { errorCode: code, responding: true };
+  return { errorCode: code };
 }
 
 /** The best of the three domains: registered anywhere beats searching beats the rest. */

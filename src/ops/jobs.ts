@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { JobsRepo, type JobRow, type JobState, type Store } from '../store/index.js';
+import { JobsRepo, SubmissionsRepo, type JobRow, type JobState, type Store, type UncertainSubmission } from '../store/index.js';
 import { MmsgwError } from '../util/errors.js';
 import { clean, table, time, truncate } from './text.js';
 
@@ -22,6 +22,29 @@ export function renderJobs(jobs: readonly JobRow[]): string {
   );
 }
 
+/** Sends a crash left uncertain (resent or held), newest first. */
+export function listUncertain(db: Database.Database, limit: number): UncertainSubmission[] {
+  return new SubmissionsRepo(db).uncertain(limit);
+}
+
+export function renderUncertain(rows: readonly UncertainSubmission[]): string {
+  if (rows.length === 0) return 'no uncertain sends';
+  return table(
+    ['msg', 'kind', 'part', 'to', 'state', 'resolution', 'times', 'job', 'sender'],
+    rows.map((r) => [
+      String(r.msgId),
+      r.kind,
+      r.recipient ? `${r.seq}/${r.total}` : '-',
+      clean(r.recipient || '(all)'),
+      r.messageState,
+      r.resolution === 'held' ? 'held: `mmsgw retry` sends it' : (r.resolution ?? '-'),
+      String(r.uncertain),
+      r.jobId === null ? '-' : String(r.jobId),
+      truncate(r.from, 30),
+    ]),
+  );
+}
+
 export interface RetryResult {
   readonly retried: readonly { id: number; key: string; lastError: string | null }[];
 }
@@ -37,8 +60,19 @@ export function retryJob(store: Store, id: number, now: number = Date.now()): Re
     if (!job) throw new MmsgwError('OPS_NOT_FOUND', `no such job ${id}`, { details: { id } });
     if (job.state !== 'dead') throw new MmsgwError('OPS_NOT_DEAD', `job ${id} (${job.key}) is not a dead job: it is ${job.state}`, { details: { id, state: job.state } });
     store.jobs.retry(id, now);
+    releaseHeld(store, job, now);
     return { retried: [{ id, key: job.key, lastError: job.lastError }] };
   });
+}
+
+/**
+ * A send job dead because `outbound.uncertain: hold` kept back a send a crash left uncertain:
+ * re-queueing it is the operator's answer "send it again", so the held sends are released.
+ */
+function releaseHeld(store: Store, job: JobRow, now: number): void {
+  if (job.kind !== 'send-sms' && job.kind !== 'send-mms') return;
+  const msgId = (job.payload as { msgId?: unknown } | null)?.msgId;
+  if (typeof msgId === 'number') store.submissions.releaseHeld(msgId, now);
 }
 
 /** Every dead job back to queued, in one transaction. */
@@ -49,7 +83,11 @@ export function retryAllDead(store: Store, now: number = Date.now()): RetryResul
       key: string;
       lastError: string | null;
     }[];
-    for (const j of dead) store.jobs.retry(j.id, now);
+    for (const j of dead) {
+      store.jobs.retry(j.id, now);
+      const job = store.jobs.get(j.id);
+      if (job) releaseHeld(store, job, now);
+    }
     return { retried: dead };
   });
 }

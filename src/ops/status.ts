@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import type { JobState, RelayState } from '../store/index.js';
 import type { Location } from './locate.js';
+import { modemHealth, readModemStatus, type ModemHealth, type ModemStatusRecord } from '../modem/index.js';
 import { bytes, clean, indent, table, time } from './text.js';
 
 export interface StatusReport {
@@ -19,6 +20,8 @@ export interface StatusReport {
   readonly lastRelayedAt: number | null;
   readonly dbBytes: number;
   readonly walBytes: number;
+  /** The running gateway's last word on its modem (null when it never wrote one), and its health. */
+  readonly modem: (ModemStatusRecord & { health: ModemHealth }) | null;
 }
 
 function fileSize(p: string): number {
@@ -55,7 +58,14 @@ export function collectStatus(db: Database.Database, loc: Location): StatusRepor
       lastRelayedAt: one<number | null>("SELECT max(updated_at) FROM relays WHERE state = 'sent'"),
     };
   });
-  return { database: loc.dbPath, ...read(), dbBytes: fileSize(loc.dbPath), walBytes: fileSize(`${loc.dbPath}-wal`) };
+  const modem = readModemStatus(loc.stateDir);
+  return {
+    database: loc.dbPath,
+    ...read(),
+    dbBytes: fileSize(loc.dbPath),
+    walBytes: fileSize(`${loc.dbPath}-wal`),
+    modem: modem ? { ...modem, health: modemHealth(modem.status) } : null,
+  };
 }
 
 export function renderStatus(s: StatusReport, now: number): string {
@@ -76,7 +86,20 @@ export function renderStatus(s: StatusReport, now: number): string {
   out.push(`received   ${time(s.lastReceivedAt)} (last message in)`);
   out.push(`relayed    ${time(s.lastRelayedAt)} (last email accepted)`);
   out.push(`database   ${bytes(s.dbBytes)}, WAL ${bytes(s.walBytes)}`);
+  out.push(renderModem(s.modem, now));
   return out.join('\n');
+}
+
+function renderModem(m: StatusReport['modem'], now: number): string {
+  if (!m) return 'modem      no report from the gateway (not started yet?)';
+  const st = m.status;
+  const what = [st.identity ? `${clean(st.identity.manufacturer)} ${clean(st.identity.model)}` : '', st.registration.state, st.signal?.rssiDbm !== undefined ? `RSSI ${st.signal.rssiDbm} dBm` : '']
+    .filter(Boolean)
+    .join(', ');
+  const head = m.health.ok ? `modem      ${st.state} since ${time(m.stateSince)}${what ? ` (${what})` : ''}` : `modem      NOT WORKING since ${time(m.stateSince)}: ${clean(m.health.problem ?? st.state)}`;
+  // The gateway rewrites its report every 30 s; an older one means it is not running.
+  const stale = now - m.updatedAt > 120_000 ? `\n  report   ${ago(now - m.updatedAt)} old: is the gateway running?` : '';
+  return head + stale;
 }
 
 function ago(ms: number): string {

@@ -14,6 +14,23 @@ export interface PipelineContext {
   now(): number;
   /** The box's own number (E.164), when configured: excluded from group conversations. */
   readonly ownNumber: string | undefined;
+  /**
+   * Intake's view of the disk (DiskGuard): `refuse` throws while the store cannot be written,
+   * `observe` pauses intake when an error says the disk is full.
+   */
+  readonly disk?: { refuse(): void; observe(e: unknown): boolean };
+  /** Who may push and what may be fetched (src/app/push-policy.ts); absent: everything (tests). */
+  readonly pushPolicy?: PushPolicy;
+}
+
+/** The inbound WAP Push policy: allowed originators and fetchable Content-Locations. */
+export interface PushPolicy {
+  /** True when a push from this originator may be acted on (carrier push sources). */
+  sourceAllowed(from: string): boolean;
+  /** Why a Content-Location must not be fetched, or undefined when it may. */
+  locationRefused(url: string): { readonly code: string; readonly reason: string } | undefined;
+  /** The owner told about refused notifications, and the From of that notice. */
+  readonly owner?: { readonly mailbox: string; readonly from: string };
 }
 
 /** Job kinds of the pipeline, with the key scheme that makes each step idempotent. */
@@ -31,6 +48,8 @@ export const JOB = {
   /** Submit an outbound MMS / SMS. Keys `send-mms:<msgId>`, `send-sms:<msgId>`. */
   sendMms: 'send-mms',
   sendSms: 'send-sms',
+  /** Tell the owner (the mailboxes a message would be relayed to) that a received MMS could not be delivered. Key `notify-owner:<msgId>:<eventId>`. */
+  notifyOwner: 'notify-owner',
   /** Tell the sender of an outbound message about a delivery/read report or a failure. Key `notify:<reportId>`. */
   notifySender: 'notify-sender',
   /** POST an event to one webhook target (src/hooks). Key `webhook:<target>:<eventId>`. */

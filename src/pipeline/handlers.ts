@@ -2,7 +2,8 @@ import type { JobHandler } from './worker.js';
 import { JOB, type PipelineContext } from './context.js';
 import { assembleSms, type AssembleOptions } from './sms-assemble.js';
 import { relayMessage, type RelayDeps } from './relay.js';
-import { retrieveMms, type RetrieveDeps } from './retrieve.js';
+import { onRetrieveDead, retrieveMms, type RetrieveDeps } from './retrieve.js';
+import { notifyOwner, type OwnerNoticePayload } from './owner-notice.js';
 import { sendMms, sendSms, type SendDeps } from './send.js';
 import { handleStatusReport } from './reports.js';
 import { notifySender, type NotifyDeps, type NotifyPayload } from './notify.js';
@@ -55,6 +56,7 @@ export function pipelineHandlers(ctx: PipelineContext, deps: PipelineDeps): Reco
       backoff: deps.retrieveBackoff ?? DEFAULT_BACKOFF,
       // OMA-TS-MMS_ENC §7.3.20: past X-Mms-Expiry the MMSC no longer holds the message.
       deadline: (job) => ctx.store.messages.get(msgIdOf(job.payload))?.expiry ?? undefined,
+      onDead: (job, reason) => onRetrieveDead(ctx, msgIdOf(job.payload), reason),
     };
   }
   const send = deps.send;
@@ -65,10 +67,14 @@ export function pipelineHandlers(ctx: PipelineContext, deps: PipelineDeps): Reco
     handlers[JOB.sendSms] = { run: (job) => sendSms(ctx, send, msgIdOf(job.payload)), backoff };
     handlers[JOB.sendMms] = { run: (job) => sendMms(ctx, send, msgIdOf(job.payload)), backoff };
   }
-  const notify = deps.notify ? { relay: deps.relay, ...deps.notify } : undefined;
+  const notify = deps.notify;
   if (notify) {
     handlers[JOB.notifySender] = {
       run: (job) => notifySender(ctx, notify, job.payload as NotifyPayload),
+      backoff: { baseMs: 30_000, maxMs: 60 * 60_000, maxAttempts: 50 },
+    };
+    handlers[JOB.notifyOwner] = {
+      run: (job) => notifyOwner(ctx, { relay: deps.relay, notifier: notify.notifier, from: notify.from }, job.payload as OwnerNoticePayload),
       backoff: { baseMs: 30_000, maxMs: 60 * 60_000, maxAttempts: 50 },
     };
   }

@@ -1,6 +1,7 @@
 import type { AcceptedMail, InboundOutcome, RefusedMail } from '../mail/in/types.js';
 import type { OutboundPlan } from '../compose/types.js';
 import type { MessageRow, NewPart } from '../store/index.js';
+import { crashPoint } from '../util/crash-point.js';
 import { JOB, type PipelineContext } from './context.js';
 
 /** Name of the SMIL part of an outbound MMS (OMA-TS-MMS_CONF §8: the start of multipart/related). */
@@ -14,15 +15,23 @@ export const SMIL_CONTENT_ID = 'smil';
  * twice (a poller restarted before it flagged the mail) is queued once.
  */
 export async function acceptInbound(ctx: PipelineContext, outcome: InboundOutcome): Promise<void> {
-  if (outcome.kind === 'refused') return refuse(ctx, outcome);
-  return queue(ctx, outcome);
+  // Disk full: fail, so the SMTP listener answers 451 and IMAP leaves the mail unflagged.
+  ctx.disk?.refuse();
+  try {
+    if (outcome.kind === 'refused') return refuse(ctx, outcome);
+    return await queue(ctx, outcome);
+  } catch (e) {
+    ctx.disk?.observe(e);
+    throw e;
+  }
 }
 
 async function queue(ctx: PipelineContext, mail: AcceptedMail): Promise<void> {
   await queuePlan(ctx, {
     plan: mail.plan,
     sender: mail.sender,
-    identity: mail.messageId ?? mail.source.id,
+    // Sender + Message-ID + content digest (mail-in `emailIdentity`): a different mail reusing a Message-ID is not swallowed.
+    identity: mail.dedupKey,
     date: mail.source.receivedAt,
     expiresAt: mail.expiresAt,
     event: { kind: 'email-accepted', detail: { source: mail.source.id, sender: mail.sender, to: mail.plan.to, kind: mail.plan.kind } },
@@ -54,6 +63,7 @@ export async function queuePlan(ctx: PipelineContext, q: QueuedPlan): Promise<{ 
   const { store } = ctx;
   const known = store.messages.getByEmailMessageId(q.identity);
   if (known) return { message: known, created: false };
+  crashPoint('mailin-before-queue');
   const plan = q.plan;
   const parts: NewPart[] =
     plan.kind === 'sms'
@@ -73,7 +83,7 @@ export async function queuePlan(ctx: PipelineContext, q: QueuedPlan): Promise<{ 
   const prepared = await store.content.prepareBodies(parts);
   const raw = q.raw;
   const rawBody = raw ? await store.content.prepareBodies([{ body: raw.body }]) : undefined;
-  return store.tx(() => {
+  const queued = store.tx(() => {
     const result = store.messages.insertOrGet(
       {
         direction: 'out',
@@ -98,6 +108,8 @@ export async function queuePlan(ctx: PipelineContext, q: QueuedPlan): Promise<{ 
     ctx.enqueue({ kind: plan.kind === 'sms' ? JOB.sendSms : JOB.sendMms, key: `send-${plan.kind}:${message.id}`, payload: { msgId: message.id } });
     return result;
   });
+  crashPoint('mailin-after-queue');
+  return queued;
 }
 
 function refuse(ctx: PipelineContext, mail: RefusedMail): void {

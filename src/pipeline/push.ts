@@ -23,6 +23,10 @@ export interface PushOrigin {
  */
 export async function handlePush(ctx: PipelineContext, payload: Uint8Array, sms: PushOrigin): Promise<void> {
   const rawPush = await ctx.store.saveRawPdu({ kind: 'wap-push', body: payload, receivedAt: ctx.now(), source: 'sms' });
+  // WAP Push from an originator the carrier does not push from is never acted on.
+  if (ctx.pushPolicy && !ctx.pushPolicy.sourceAllowed(sms.from)) {
+    return refusePush(ctx, payload, sms, rawPush.id, 'PUSH_SOURCE_REFUSED', `WAP Push from ${sms.from}, which is not a push source of the carrier`, 'push-source-refused', undefined);
+  }
   const push = decodePush(payload);
   if (!push.ok) return keepUndecodable(ctx, 'wap-push', payload, push.error, sms, rawPush.id);
   let origin: PushOrigin = withWarnings(sms, push.value.warnings);
@@ -38,8 +42,14 @@ export async function handlePush(ctx: PipelineContext, payload: Uint8Array, sms:
   const pdu = mms.value;
   origin = withWarnings(origin, pdu.warnings);
   switch (pdu.messageType) {
-    case 'm-notification-ind':
+    case 'm-notification-ind': {
+      const refused = pdu.contentLocation ? ctx.pushPolicy?.locationRefused(pdu.contentLocation) : undefined;
+      if (refused) {
+        const why = `MMS notification refused: the location ${pdu.contentLocation ?? ''} is not fetched (${refused.reason})`;
+        return refusePush(ctx, payload, origin, rawPush.id, refused.code, why, 'location-refused', pdu);
+      }
       return notification(ctx, pdu, origin, rawPush.id);
+    }
     case 'm-delivery-ind':
     case 'm-read-orig-ind':
       return report(ctx, pdu, origin, rawPush.id);
@@ -75,7 +85,16 @@ function notification(ctx: PipelineContext, pdu: MmsPdu, origin: PushOrigin, raw
     );
     link(ctx, message.id, origin, rawPushId);
     if (!created) {
-      // Carriers resend notifications; the transaction id says it is the same message.
+      // Carriers resend notifications; the transaction id says it is the same message. For a
+      // message whose retrieval failed or was refused, that is the network asking again: try again.
+      if (message.state === 'failed' || message.state === 'rejected') {
+        const job = store.jobs.getByKey(`mms-retrieve:${message.id}`);
+        store.messages.update(message.id, { state: 'notified', ...(expiry !== null ? { expiry } : {}) }, ctx.now());
+        store.events.add(message.id, 'notification-resent', { rawPushId, previousState: message.state, retry: true }, ctx.now());
+        if (job && (job.state === 'dead' || job.state === 'done')) store.jobs.requeue(job.id, ctx.now());
+        else ctx.enqueue({ kind: JOB.mmsRetrieve, key: `mms-retrieve:${message.id}`, payload: { msgId: message.id } });
+        return;
+      }
       store.events.add(message.id, 'duplicate-notification', { rawPushId }, ctx.now());
       return;
     }
@@ -120,6 +139,44 @@ function keepUndecodable(ctx: PipelineContext, source: string, bytes: Uint8Array
     event: 'quarantined',
     detail: { quarantineId: q.id, code: e.code, field: e.field, offset: e.offset },
   });
+}
+
+/**
+ * A push the policy refuses (stranger's originator, Content-Location not fetchable): kept
+ * raw in quarantine with the reason, one rejected row linked to its SMS, and, for a refused
+ * notification, a notice to the owner. Nothing is fetched.
+ */
+function refusePush(ctx: PipelineContext, payload: Uint8Array, origin: PushOrigin, rawPushId: number, code: string, reason: string, event: string, pdu: MmsPdu | undefined): void {
+  ctx.store.tx(() => refuseInTx(ctx, payload, origin, rawPushId, code, reason, event, pdu));
+}
+
+function refuseInTx(ctx: PipelineContext, payload: Uint8Array, origin: PushOrigin, rawPushId: number, code: string, reason: string, event: string, pdu: MmsPdu | undefined): void {
+  const q = ctx.store.intake.quarantine({ source: 'wap-push', bytes: payload, errorCode: code, message: reason, at: ctx.now() });
+  ctx.log.warn({ quarantineId: q.id, from: origin.from, code }, reason);
+  keepNote(ctx, origin, rawPushId, 'rejected', reason, {
+    event,
+    detail: { quarantineId: q.id, code, reason, from: origin.from, ...(pdu ? { transactionId: pdu.transactionId ?? null, contentLocation: pdu.contentLocation ?? null } : {}) },
+  });
+  const owner = ctx.pushPolicy?.owner;
+  if (owner && pdu) {
+    const text = [
+      'The gateway received an MMS notification it will not act on:',
+      '',
+      `  from:     ${origin.from}${pdu.from?.value ? ` (announced sender ${pdu.from.value})` : ''}`,
+      `  subject:  ${pdu.subject ?? '(none)'}`,
+      `  size:     ${pdu.messageSize ?? '?'} bytes`,
+      `  location: ${pdu.contentLocation ?? '(none)'}`,
+      `  reason:   ${reason}`,
+      '',
+      `The notification is kept in quarantine as #${q.id} (mmsgw quarantine).`,
+      '',
+    ].join('\n');
+    ctx.enqueue({
+      kind: JOB.notifySender,
+      key: `push-refused:${rawPushId}`,
+      payload: { reply: { envelope: { from: '', to: owner.mailbox }, from: owner.from, to: owner.mailbox, subject: 'MMS notification refused', text, headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' } } },
+    });
+  }
 }
 
 /** A push that is not a message to relay: one row so its SMS and bytes stay linked and visible. */

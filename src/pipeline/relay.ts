@@ -1,6 +1,7 @@
 import type { MailOutErrorCode, RelayMessage, RelayOutcome, RelayPart, RoutingConfig } from '../mail/out/index.js';
 import { routeMessage } from '../mail/out/index.js';
 import type { EventRow, MessageRow } from '../store/index.js';
+import { crashPoint } from '../util/crash-point.js';
 import { MmsgwError } from '../util/errors.js';
 import type { PipelineContext } from './context.js';
 import { PermanentJobError } from './errors.js';
@@ -59,7 +60,9 @@ export async function relayMessage(ctx: PipelineContext, deps: RelayDeps, msgId:
       continue;
     }
     if (relay.state === 'dead') continue;
+    crashPoint('smtp-before');
     const outcome = await deps.mailer.relay(msg, mailbox);
+    if (outcome.kind === 'accepted') crashPoint('smtp-after-250');
     store.tx(() => {
       if (outcome.kind === 'accepted') {
         store.relays.markSent(relay.id, outcome.response, ctx.now());

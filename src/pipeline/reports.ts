@@ -20,7 +20,7 @@ export async function handleStatusReport(ctx: PipelineContext, rawPduId: number)
   if (!d.ok || d.value.type !== 'status-report') throw new PermanentJobError('PIPELINE_UNDECODABLE', `raw PDU ${rawPduId} is not a status report`);
   const report: SmsStatusReport = d.value;
   const recipient = normalizeAddress(report.recipient.number);
-  const candidates = store.messages.list({ direction: 'out', kind: 'sms', state: ['sent', 'submitting', 'delivered'], limit: MATCH_WINDOW });
+  const candidates = store.messages.list({ direction: 'out', kind: 'sms', state: ['sent', 'submitting', 'held', 'delivered'], limit: MATCH_WINDOW });
   for (const msg of candidates) {
     const parts = store.events.ofMessage(msg.id).filter((e) => e.kind === 'sms-part-sent').map((e) => e.detail as { recipient: string; seq: number; of: number; mr: number });
     const part = parts.find((p) => p.mr === report.messageReference && normalizeAddress(p.recipient) === recipient);

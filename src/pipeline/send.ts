@@ -1,7 +1,9 @@
 import { buildSendReq, encodeMms, type PartInput } from '../codec/mms/index.js';
 import { encodeSubmit } from '../codec/sms/index.js';
 import type { SendConf } from '../mmsc/index.js';
-import type { MessageRow } from '../store/index.js';
+import type { MessageRow, SubmissionRow } from '../store/index.js';
+import { crashPoint } from '../util/crash-point.js';
+import { errorMessage } from '../util/errors.js';
 import { JOB, type PipelineContext } from './context.js';
 import { PermanentJobError } from './errors.js';
 
@@ -22,6 +24,8 @@ export interface SendDeps {
   /** Ask the network for delivery reports (SMS status reports, MMS X-Mms-Delivery-Report). */
   readonly deliveryReports: boolean;
   readonly instanceId: string;
+  /** `outbound.uncertain`; default resend for SMS, hold for MMS. */
+  readonly uncertain?: { readonly sms: UncertainPolicy; readonly mms: UncertainPolicy };
 }
 
 interface SentPart {
@@ -31,11 +35,31 @@ interface SentPart {
 }
 
 /**
+ * What to do with a send a crash left between writing the PDU and recording the answer
+ * (`outbound.uncertain`): `resend` sends it again (the recipient may get it twice), `hold`
+ * keeps it back until an operator runs `mmsgw retry` on the send job. Either way the part is
+ * flagged uncertain, visible in `mmsgw jobs --uncertain`, and the sender is told.
+ */
+export type UncertainPolicy = 'resend' | 'hold';
+
+/**
+ * Refusals that prove the PDU did not go out: the modem or network answered with an error
+ * result (3GPP 27.005 §3.2.5 +CMS ERROR, 27.007 +CME ERROR, V.250 ERROR), or the PDU was
+ * refused before it was written. A timeout or a closed port proves nothing.
+ */
+const SMS_NOT_SENT = new Set(['AT_ERROR', 'AT_CMS_ERROR', 'AT_CME_ERROR', 'MODEM_SMS_PDU_INVALID']);
+
+function codeOf(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+}
+
+/**
  * Job `send-sms`: one (possibly concatenated) SMS per recipient, encoded by the project's own
- * SMS-SUBMIT encoder (3GPP 23.040 §9.2.2.2, correct septet accounting). Every part sent is
- * recorded with its TP-MR at once, so a retry after a failure or crash sends only the parts
- * still missing. A message past its time-to-live is never sent late: it is marked expired and
- * the sender told.
+ * SMS-SUBMIT encoder (3GPP 23.040 §9.2.2.2, correct septet accounting). Each part is recorded
+ * `submitting` (committed) before AT+CMGS and `sent` with its TP-MR in the commit right after
+ * `+CMGS:` answers, so a retry sends only the parts still missing, and a part a crash caught
+ * in between is known to be uncertain (see `resolveUncertain`). A message past its
+ * time-to-live is never sent late: it is marked expired and the sender told.
  */
 export async function sendSms(ctx: PipelineContext, deps: SendDeps, msgId: number): Promise<void> {
   const msg = ready(ctx, msgId);
@@ -45,8 +69,10 @@ export async function sendSms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
   const [part] = store.content.parts(msgId);
   if (!part) throw new PermanentJobError('PIPELINE_MISSING', `outbound SMS ${msgId} has no text`);
   const text = Buffer.from(await store.content.partBody(part)).toString('utf8');
-  const sent = store.events.ofMessage(msgId).filter((e) => e.kind === 'sms-part-sent').map((e) => e.detail as SentPart);
+  // Parts recorded by events only were sent before submissions were kept (schema 2).
+  const sentBefore = store.events.ofMessage(msgId).filter((e) => e.kind === 'sms-part-sent').map((e) => e.detail as SentPart);
   const recipients = store.messages.addresses(msgId).filter((a) => a.role === 'to').map((a) => a.normalized);
+  resolveUncertain(ctx, msg, deps.uncertain?.sms ?? 'resend');
   store.messages.setState(msgId, 'submitting', ctx.now());
   for (const to of recipients) {
     // Concatenation reference (3GPP 23.040 §9.2.3.24.1): fixed per message so a resent part
@@ -54,23 +80,39 @@ export async function sendSms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
     const pdus = encodeSubmit({ to, text, reference: msgId & 0xff, statusReport: deps.deliveryReports });
     for (let i = 0; i < pdus.length; i++) {
       const seq = i + 1;
-      if (sent.some((s) => s.recipient === to && s.seq === seq)) continue;
+      if (store.submissions.get(msgId, to, seq)?.state === 'sent') continue;
+      if (sentBefore.some((s) => s.recipient === to && s.seq === seq)) continue;
       if (expired(ctx, msg)) return expire(ctx, msg);
       const pdu = pdus[i]!;
-      const { messageReference } = await deps.sms.sendSmsPdu(pdu.hex, pdu.tpduLength);
-      store.events.add(msgId, 'sms-part-sent', { recipient: to, seq, of: pdus.length, mr: messageReference } satisfies SentPart & { of: number }, ctx.now());
+      const sub = store.submissions.begin({ msgId, recipient: to, seq, total: pdus.length }, ctx.now());
+      crashPoint('cmgs-submitting');
+      let messageReference: number;
+      try {
+        ({ messageReference } = await deps.sms.sendSmsPdu(pdu.hex, pdu.tpduLength));
+      } catch (e) {
+        // Only a refusal proves the part did not go out; anything else stays `submitting`.
+        if (SMS_NOT_SENT.has(codeOf(e) ?? '')) store.submissions.failed(sub.id, errorMessage(e), ctx.now());
+        throw e;
+      }
+      crashPoint('cmgs-answered');
+      store.tx(() => {
+        store.submissions.sent(sub.id, String(messageReference), ctx.now());
+        store.events.add(msgId, 'sms-part-sent', { recipient: to, seq, of: pdus.length, mr: messageReference } satisfies SentPart & { of: number }, ctx.now());
+      });
     }
   }
   store.tx(() => {
     store.messages.setState(msgId, 'sent', ctx.now());
     store.events.add(msgId, 'submitted', { recipients: recipients.length }, ctx.now());
+    tellResent(ctx, msgId, deps.deliveryReports);
   });
 }
 
 /**
  * Job `send-mms` (OMA-TS-MMS_CTR §8.1.1): builds the m-send-req from the stored parts (SMIL
- * first, as the start of multipart/related), keeps it raw, POSTs it to the MMSC and records
- * the m-send-conf's Message-ID, by which later delivery and read reports find the message.
+ * first, as the start of multipart/related), keeps it raw, records the send `submitting`,
+ * POSTs it to the MMSC and records the m-send-conf's Message-ID, by which later delivery and
+ * read reports find the message.
  */
 export async function sendMms(ctx: PipelineContext, deps: SendDeps, msgId: number): Promise<void> {
   const msg = ready(ctx, msgId);
@@ -108,25 +150,94 @@ export async function sendMms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
     await store.saveRawPdu({ kind: 'm-send-req', body: bytes, msgId, receivedAt: ctx.now(), source: 'compose' });
   }
   if (expired(ctx, msg)) return expire(ctx, msg);
+  resolveUncertain(ctx, msg, deps.uncertain?.mms ?? 'hold');
   store.messages.setState(msgId, 'submitting', ctx.now());
   let conf: SendConf;
   try {
-    conf = await mm1.use(() => mm1.send(bytes));
+    conf = await mm1.use(async () => {
+      // Recorded once the bearer is up, right before the POST: a failure to bring the bearer
+      // up is not a send.
+      const sub = store.submissions.begin({ msgId, recipient: '', seq: 1, total: 1 }, ctx.now());
+      crashPoint('msend-before-post');
+      try {
+        return await mm1.send(bytes);
+      } catch (e) {
+        // An answer from the MMSC (HTTP or X-Mms-Response-Status) proves it did not take the
+        // message; a connection lost mid-request proves nothing and stays `submitting`.
+        if (codeOf(e)?.startsWith('MM1_')) store.submissions.failed(sub.id, errorMessage(e), ctx.now());
+        throw e;
+      }
+    });
   } catch (e) {
     store.events.add(msgId, 'submit-attempt', { ok: false, error: (e as Error).message, attempts: (e as { attempts?: unknown }).attempts ?? null }, ctx.now());
     throw e;
   }
+  crashPoint('msend-confirmed');
   store.tx(() => {
+    const sub = store.submissions.get(msgId, '', 1);
+    if (sub) store.submissions.sent(sub.id, conf.messageId ?? null, ctx.now());
     store.messages.update(msgId, { state: 'sent', messageId: conf.messageId ?? null }, ctx.now());
     store.events.add(msgId, 'submitted', { responseStatus: conf.responseStatus, responseText: conf.responseText ?? null, messageId: conf.messageId ?? null, attempts: conf.attempts }, ctx.now());
+    tellResent(ctx, msgId, deps.deliveryReports);
   });
+}
+
+/**
+ * Before anything is sent: a submission still `submitting` was left by a crash between the
+ * PDU write and the commit of the answer (every failure this process sees moves it on). It
+ * is flagged uncertain and, by `policy`, resent now or held. A held send stays held until an
+ * operator releases it (`mmsgw retry` on the dead send job, which marks it `released`).
+ * Throws (dead job, message `held`, sender told) when something is held.
+ */
+function resolveUncertain(ctx: PipelineContext, msg: MessageRow, policy: UncertainPolicy): void {
+  const { store } = ctx;
+  const held: SubmissionRow[] = [];
+  store.tx(() => {
+    for (const r of store.submissions.ofMessage(msg.id)) {
+      if (r.state === 'held') {
+        if (r.resolution === 'released') store.events.add(msg.id, 'uncertain-released', { recipient: r.recipient || null, seq: r.seq, of: r.total }, ctx.now());
+        else held.push(r);
+        continue;
+      }
+      if (r.state !== 'submitting') continue;
+      const resolution = policy === 'hold' ? 'held' : 'resent';
+      store.submissions.flagUncertain(r.id, resolution, ctx.now());
+      store.events.add(msg.id, 'submit-uncertain', { recipient: r.recipient || null, seq: r.seq, of: r.total, attempts: r.attempts, resolution }, ctx.now());
+      ctx.log.warn({ msgId: msg.id, recipient: r.recipient || undefined, seq: r.seq, resolution }, 'a crash left this send uncertain');
+      if (resolution === 'held') held.push(r);
+    }
+    if (held.length > 0 && msg.state !== 'held') {
+      store.messages.setState(msg.id, 'held', ctx.now());
+    }
+    if (held.some((r) => r.state === 'submitting')) {
+      ctx.enqueue({ kind: JOB.notifySender, key: `notify-held:${msg.id}:${held.map((r) => `${r.id}.${r.attempts}`).join(',')}`, payload: { msgId: msg.id, about: 'held' } });
+    }
+  });
+  if (held.length > 0) {
+    throw new PermanentJobError(
+      'OUTBOUND_UNCERTAIN_HELD',
+      `held: a restart interrupted the send of ${describeParts(held)}, which may or may not have reached the network; not sent again (outbound.uncertain: hold). \`mmsgw retry\` on this job sends it again`,
+      { details: { msgId: msg.id } },
+    );
+  }
+}
+
+/** When a message with resent uncertain parts is sent and no report will carry the news: tell the sender now. */
+function tellResent(ctx: PipelineContext, msgId: number, reportsComing: boolean): void {
+  if (reportsComing) return;
+  if (!ctx.store.submissions.ofMessage(msgId).some((r) => r.uncertain > 0 && r.resolution !== 'held')) return;
+  ctx.enqueue({ kind: JOB.notifySender, key: `notify-resent:${msgId}`, payload: { msgId, about: 'resent' } });
+}
+
+function describeParts(rows: readonly SubmissionRow[]): string {
+  return rows.map((r) => (r.recipient ? `part ${r.seq}/${r.total} to ${r.recipient}` : 'the m-send-req')).join(', ');
 }
 
 /** The message if it still needs sending; undefined when an earlier run finished it. */
 function ready(ctx: PipelineContext, msgId: number): MessageRow | undefined {
   const msg = ctx.store.messages.get(msgId);
   if (!msg) throw new PermanentJobError('PIPELINE_MISSING', `message ${msgId} is gone`);
-  if (msg.state !== 'queued' && msg.state !== 'submitting') return undefined;
+  if (msg.state !== 'queued' && msg.state !== 'submitting' && msg.state !== 'held') return undefined;
   if (expired(ctx, msg)) {
     expire(ctx, msg);
     return undefined;

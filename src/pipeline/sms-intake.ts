@@ -23,6 +23,17 @@ export type IntakeOutcome =
  * modem too: it is safe in the store, and leaving it would block the storage forever.
  */
 export function acceptSms(ctx: PipelineContext, sms: IncomingSmsPdu): IntakeOutcome {
+  // Disk full: fail, so the SMS stays on the SIM (or is negatively acknowledged) until space returns.
+  ctx.disk?.refuse();
+  try {
+    return intake(ctx, sms);
+  } catch (e) {
+    ctx.disk?.observe(e);
+    throw e;
+  }
+}
+
+function intake(ctx: PipelineContext, sms: IncomingSmsPdu): IntakeOutcome {
   const decoded = decodeSmsPdu(sms.pdu);
   if (!decoded.ok) {
     const e = decoded.error;

@@ -5,6 +5,7 @@ import { parseConfig, type Config } from '../config/index.js';
 import { startupProblems } from '../config/check.js';
 import { E164 } from '../config/fields.js';
 import { ConfigInvalidError } from '../config/issues.js';
+import { findPortHolders, modemManagerActive } from '../modem/port-holders.js';
 import { probeModem, type ProbeReport } from '../modem/probe.js';
 import { unlockSim } from '../modem/sim.js';
 import { MmsgwError, errorMessage } from '../util/errors.js';
@@ -150,6 +151,10 @@ export async function runSetup(o: SetupOptions, io: SetupIo): Promise<SetupResul
   const f = o.flags;
   const steps: string[] = [];
   const { port, modem, modems } = await findPort(o, io);
+  // ModemManager (or anything else) on the port would interleave its own AT commands with ours.
+  const holders = port.startsWith('tcp://') ? [] : await findPortHolders(port);
+  if (holders.length > 0) io.say(`  ! ${port} is open in ${holders.map((h) => `${h.command} (pid ${h.pid})`).join(', ')}: stop it, or install systemd/udev/70-mmsgw-modem.rules (ModemManager ignores the modem)`);
+  else if ((await modemManagerActive()) === true) io.say('  ! ModemManager is running: the udev rule installed below keeps it off the modem');
 
   let probe = await probeModem(port, { timeoutMs: o.timeoutMs ?? 5000 });
   if (!probe.responding) throw new SetupError(`${port} does not answer AT: ${probe.error ?? 'no answer'}`);

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { mkdir, open, readFile, rename, unlink, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MmsgwError } from '../util/errors.js';
+import { mkdirPrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private.js';
 import type { BlobRef } from './types.js';
 
 /**
@@ -22,7 +23,7 @@ export class BlobStore {
   ) {
     this.root = join(stateDir, 'blobs');
     this.tmpDir = join(this.root, 'tmp');
-    if (!options.readonly) mkdirSync(this.tmpDir, { recursive: true });
+    if (!options.readonly) mkdirPrivate(this.tmpDir);
   }
 
   static sha256(bytes: Uint8Array): string {
@@ -55,8 +56,8 @@ export class BlobStore {
     const dir = dirname(final);
     const tmp = join(this.tmpDir, `${sha256}.${randomBytes(4).toString('hex')}.tmp`);
     try {
-      const created = await mkdir(dir, { recursive: true });
-      const fh = await open(tmp, 'wx', 0o640);
+      const created = await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+      const fh = await open(tmp, 'wx', PRIVATE_FILE_MODE);
       try {
         await fh.writeFile(bytes);
         await fh.sync();

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MmsgwError } from '../util/errors.js';
+import { mkdirPrivate, prepareDatabaseFile } from './private.js';
 
 /**
  * `FULL`: every commit fsyncs the WAL. The gateway deletes an SMS from the modem and
@@ -27,9 +27,12 @@ export interface DbOptions {
  * while it writes.
  */
 export function openDatabase(path: string, options: DbOptions = {}): Database.Database {
-  if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
   let db: Database.Database;
   try {
+    if (path !== ':memory:' && !options.readonly) {
+      mkdirPrivate(dirname(path));
+      prepareDatabaseFile(path);
+    }
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (e) {
     throw new MmsgwError('STORE_OPEN_FAILED', `cannot open database ${path}: ${(e as Error).message}`, { cause: e, details: { path } });

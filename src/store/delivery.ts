@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { MmsgwError } from '../util/errors.js';
+import { MESSAGE_ID_KEY_SQL, messageIdKey } from './address.js';
 import type { EventRow, NewReport, RelayRow, RelayState, ReportRow } from './types.js';
 
 interface RelayRecord {
@@ -124,9 +125,10 @@ export class ReportsRepo {
     let msgId = r.msgId ?? null;
     if (msgId === null && r.messageId) {
       msgId =
-        (this.db.prepare("SELECT id FROM messages WHERE message_id = ? AND direction = 'out' ORDER BY id DESC LIMIT 1").pluck().get(r.messageId) as
-          | number
-          | undefined) ?? null;
+        (this.db
+          .prepare(`SELECT id FROM messages WHERE message_id IS NOT NULL AND ${MESSAGE_ID_KEY_SQL('message_id')} = ? AND direction = 'out' ORDER BY id DESC LIMIT 1`)
+          .pluck()
+          .get(messageIdKey(r.messageId)) as number | undefined) ?? null;
     }
     const info = this.db
       .prepare('INSERT INTO reports (kind, msg_id, message_id, recipient, status, at, raw_pdu_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
@@ -138,8 +140,13 @@ export class ReportsRepo {
     return (this.db.prepare('SELECT * FROM reports WHERE msg_id = ? ORDER BY at, id').all(msgId) as ReportRecord[]).map(reportRow);
   }
 
+  /** Reports about a Message-ID, whatever its angle brackets or case. */
   byMessageId(messageId: string): ReportRow[] {
-    return (this.db.prepare('SELECT * FROM reports WHERE message_id = ? ORDER BY at, id').all(messageId) as ReportRecord[]).map(reportRow);
+    return (
+      this.db
+        .prepare(`SELECT * FROM reports WHERE message_id IS NOT NULL AND ${MESSAGE_ID_KEY_SQL('message_id')} = ? ORDER BY at, id`)
+        .all(messageIdKey(messageId)) as ReportRecord[]
+    ).map(reportRow);
   }
 }
 

@@ -97,6 +97,11 @@ export class JobsRepo {
     this.transition(id, ['dead'], "state = 'queued', run_at = @now, attempts = 0", now);
   }
 
+  /** Dead or done → queued, due now, attempts reset: the work is wanted again (a carrier's resent notification). */
+  requeue(id: number, now: number = Date.now()): void {
+    this.transition(id, ['dead', 'done'], "state = 'queued', run_at = @now, attempts = 0, last_error = NULL", now);
+  }
+
   /** Replaces the payload of a job (progress a step wants to survive a crash). */
   updatePayload(id: number, payload: unknown, now: number = Date.now()): void {
     this.transition(id, ['queued', 'running'], 'payload = @payload', now, { payload: JSON.stringify(payload ?? null) });

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { MmsgwError } from '../util/errors.js';
-import { normalizeAddress } from './address.js';
+import { MESSAGE_ID_KEY_SQL, messageIdKey, normalizeAddress } from './address.js';
 import type { AddressRole, AddressRow, MessagePatch, MessageQuery, MessageRow, NewMessage } from './types.js';
 
 interface MessageRecord {
@@ -175,13 +175,37 @@ export class MessagesRepo {
     return r && toRow(r);
   }
 
+  /** By Message-ID, whatever its angle brackets or case (messageIdKey); the oldest first. */
   getByMessageId(messageId: string, direction?: MessageRow['direction']): MessageRow | undefined {
+    const key = messageIdKey(messageId);
+    if (key === '') return undefined;
+    const where = `message_id IS NOT NULL AND ${MESSAGE_ID_KEY_SQL('message_id')} = ?`;
     const r = (
       direction
-        ? this.db.prepare('SELECT * FROM messages WHERE message_id = ? AND direction = ? ORDER BY id LIMIT 1').get(messageId, direction)
-        : this.db.prepare('SELECT * FROM messages WHERE message_id = ? ORDER BY id LIMIT 1').get(messageId)
+        ? this.db.prepare(`SELECT * FROM messages WHERE ${where} AND direction = ? ORDER BY id LIMIT 1`).get(key, direction)
+        : this.db.prepare(`SELECT * FROM messages WHERE ${where} ORDER BY id LIMIT 1`).get(key)
     ) as MessageRecord | undefined;
     return r && toRow(r);
+  }
+
+  /**
+   * Destination addresses of outbound messages created after `since` — of the whole box, of
+   * one sender, or of every sender of one domain — counted over the whole window (for the
+   * send rate limits; each destination is one send).
+   */
+  countOutboundRecipients(since: number, by: { readonly from?: string; readonly fromDomain?: string } = {}): number {
+    const where = ["m.direction = 'out'", 'm.created_at > ?', "a.role = 'to'"];
+    const params: unknown[] = [since];
+    if (by.from !== undefined) {
+      where.push('m.from_addr = ?');
+      params.push(normalizeAddress(by.from));
+    }
+    if (by.fromDomain !== undefined) {
+      where.push("substr(m.from_addr, instr(m.from_addr, '@') + 1) = ?");
+      params.push(by.fromDomain.toLowerCase());
+    }
+    const r = this.db.prepare(`SELECT count(*) AS n FROM addresses a JOIN messages m ON m.id = a.msg_id WHERE ${where.join(' AND ')}`).get(...params) as { n: number };
+    return r.n;
   }
 
   getByEmailMessageId(emailMessageId: string): MessageRow | undefined {

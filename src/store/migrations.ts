@@ -198,13 +198,15 @@ function backfillRawPduHashes(db: Database.Database): void {
 }
 
 /**
- * v3: API bearer tokens (only a SHA-256 of each token is kept), and the state-change outbox:
- * triggers record every message insert and state change in the same transaction as the
- * change itself, so webhooks and local hooks (src/hooks) see each event exactly once, even
- * across a crash, without the pipeline's steps knowing about them. AUTOINCREMENT: rows are
- * deleted once handled, and a row id must never come back (it is the event's id).
+ * v4: API bearer tokens (only a SHA-256 of each token is kept), and the history of message
+ * states: triggers record every message insert and state change in the same transaction as
+ * the change itself. Rows not yet `dispatched` are the outbox webhooks and local hooks
+ * (src/hooks) read, so each event is seen exactly once even across a crash, without the
+ * pipeline's steps knowing about them; the rows stay as the message's state history (the
+ * API shows it) and go with the message. AUTOINCREMENT: a row id is an event's id and must
+ * never come back. Messages from before v4 get their current state as a dispatched row.
  */
-const V4_API_OUTBOX = `
+const V4_API_STATES = `
 CREATE TABLE api_tokens (
   id           INTEGER PRIMARY KEY,
   name         TEXT    NOT NULL UNIQUE,
@@ -214,19 +216,24 @@ CREATE TABLE api_tokens (
   last_used_at INTEGER,
   revoked_at   INTEGER
 );
-CREATE TABLE state_outbox (
+CREATE TABLE state_changes (
   id         INTEGER PRIMARY KEY AUTOINCREMENT,
-  msg_id     INTEGER NOT NULL,
+  msg_id     INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
   direction  TEXT    NOT NULL,
   state      TEXT    NOT NULL,
   prev_state TEXT,
-  at         INTEGER NOT NULL
+  at         INTEGER NOT NULL,
+  dispatched INTEGER NOT NULL DEFAULT 0 CHECK (dispatched IN (0,1))
 );
-CREATE TRIGGER state_outbox_insert AFTER INSERT ON messages BEGIN
-  INSERT INTO state_outbox (msg_id, direction, state, prev_state, at) VALUES (new.id, new.direction, new.state, NULL, new.updated_at);
+CREATE INDEX state_changes_msg ON state_changes(msg_id);
+CREATE INDEX state_changes_pending ON state_changes(id) WHERE dispatched = 0;
+INSERT INTO state_changes (msg_id, direction, state, prev_state, at, dispatched)
+  SELECT id, direction, state, NULL, updated_at, 1 FROM messages ORDER BY id;
+CREATE TRIGGER state_changes_insert AFTER INSERT ON messages BEGIN
+  INSERT INTO state_changes (msg_id, direction, state, prev_state, at) VALUES (new.id, new.direction, new.state, NULL, new.updated_at);
 END;
-CREATE TRIGGER state_outbox_update AFTER UPDATE OF state ON messages WHEN new.state IS NOT old.state BEGIN
-  INSERT INTO state_outbox (msg_id, direction, state, prev_state, at) VALUES (new.id, new.direction, new.state, old.state, new.updated_at);
+CREATE TRIGGER state_changes_update AFTER UPDATE OF state ON messages WHEN new.state IS NOT old.state BEGIN
+  INSERT INTO state_changes (msg_id, direction, state, prev_state, at) VALUES (new.id, new.direction, new.state, old.state, new.updated_at);
 END;
 `;
 
@@ -251,12 +258,42 @@ CREATE TABLE mm7_submissions (
 );
 `;
 
+/**
+ * v6: one row per outbound SMS part (per recipient) or m-send-req, written durably *before*
+ * the PDU goes to the modem / the MMSC. A row a crash left `submitting` is a send nobody can
+ * confirm or deny: it is flagged uncertain and handled by `outbound.uncertain`.
+ * Also: Message-IDs looked up by their comparable form (messageIdKey), so a report finds its
+ * message whatever the angle brackets or case.
+ */
+const V6_SUBMISSIONS = `
+CREATE TABLE submissions (
+  id          INTEGER PRIMARY KEY,
+  msg_id      INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  recipient   TEXT    NOT NULL,
+  seq         INTEGER NOT NULL,
+  total       INTEGER NOT NULL,
+  state       TEXT    NOT NULL CHECK (state IN ('submitting','sent','failed','held')),
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  uncertain   INTEGER NOT NULL DEFAULT 0,
+  resolution  TEXT,
+  reference   TEXT,
+  last_error  TEXT,
+  started_at  INTEGER,
+  updated_at  INTEGER NOT NULL,
+  UNIQUE (msg_id, recipient, seq)
+);
+CREATE INDEX submissions_uncertain ON submissions(uncertain) WHERE uncertain > 0;
+CREATE INDEX messages_message_id_key ON messages(lower(trim(message_id, ' <>'))) WHERE message_id IS NOT NULL;
+CREATE INDEX reports_message_id_key ON reports(lower(trim(message_id, ' <>'))) WHERE message_id IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: V1_INITIAL },
   { version: 2, name: 'idempotency keys', sql: V2_IDEMPOTENCY, after: backfillRawPduHashes },
   { version: 3, name: 'decode warnings', sql: V3_DECODE_WARNINGS },
-  { version: 4, name: 'api tokens and state outbox', sql: V4_API_OUTBOX },
+  { version: 4, name: 'api tokens and message state history', sql: V4_API_STATES },
   { version: 5, name: 'mm7 submissions', sql: V5_MM7 },
+  { version: 6, name: 'outbound submissions, Message-ID keys', sql: V6_SUBMISSIONS },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -12,6 +12,7 @@ import { JobsRepo } from './jobs.js';
 import { MessagesRepo } from './messages.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations.js';
 import { prune, type PruneResult } from './retention.js';
+import { SubmissionsRepo } from './submissions.js';
 import type { BlobRef, NewPart, NewRawPdu, PartRow, RawPduRow } from './types.js';
 
 export interface StoreOptions {
@@ -61,6 +62,7 @@ export class Store {
   readonly relays: RelaysRepo;
   readonly reports: ReportsRepo;
   readonly events: EventsRepo;
+  readonly submissions: SubmissionsRepo;
   readonly blobs: BlobStore;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private housekeepingTimer: NodeJS.Timeout | undefined;
@@ -80,6 +82,7 @@ export class Store {
     this.relays = new RelaysRepo(db);
     this.reports = new ReportsRepo(db);
     this.events = new EventsRepo(db);
+    this.submissions = new SubmissionsRepo(db);
   }
 
   /**

@@ -10,7 +10,8 @@ export type MessageKind = 'sms' | 'mms';
 /**
  * Message lifecycle. Inbound: `notified` (MMS notification stored) → `retrieving` →
  * `retrieved` → `relayed`; an inbound SMS starts at `received`. Outbound: `queued` →
- * `submitting` → `sent` → `delivered` / `read`. Either direction may end in `failed`,
+ * `submitting` → `sent` → `delivered` / `read`; `held` when a crash left a send uncertain and
+ * `outbound.uncertain` says hold (until `mmsgw retry`). Either direction may end in `failed`,
  * `expired`, `rejected` or `deferred` (retrieval postponed by configuration).
  */
 export type MessageState =
@@ -22,6 +23,7 @@ export type MessageState =
   | 'deferred'
   | 'queued'
   | 'submitting'
+  | 'held'
   | 'sent'
   | 'delivered'
   | 'read'
@@ -322,4 +324,36 @@ export interface EventRow {
   /** `push-received`, `fetch-attempt`, `retrieved`, `acknowledged`, `relayed`, `submit`, … */
   readonly kind: string;
   readonly detail: unknown;
+}
+
+export type SubmissionState = 'submitting' | 'sent' | 'failed' | 'held';
+
+/** One outbound SMS part to one recipient, or one m-send-req (see SubmissionsRepo). */
+export interface SubmissionRow {
+  readonly id: number;
+  readonly msgId: number;
+  /** E.164 of an SMS part's recipient; '' for an m-send-req (one for all recipients). */
+  readonly recipient: string;
+  readonly seq: number;
+  readonly total: number;
+  readonly state: SubmissionState;
+  readonly attempts: number;
+  /** How often a crash left this send between writing the PDU and recording the answer. */
+  readonly uncertain: number;
+  /** What was done about the uncertainty: resent at once, held, or released by an operator. */
+  readonly resolution: 'resent' | 'held' | 'released' | null;
+  /** TP-MR of an SMS part, Message-ID of an MMS. */
+  readonly reference: string | null;
+  readonly lastError: string | null;
+  readonly startedAt: number | null;
+  readonly updatedAt: number;
+}
+
+export interface UncertainSubmission extends SubmissionRow {
+  readonly kind: MessageKind;
+  readonly messageState: MessageState;
+  readonly from: string | null;
+  readonly subject: string | null;
+  /** The send job (`mmsgw retry <jobId>` releases a held send). */
+  readonly jobId: number | null;
 }

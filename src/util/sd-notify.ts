@@ -14,7 +14,10 @@ export function sdNotify(state: string): Promise<boolean> {
 
 /**
  * Pings the watchdog at half the interval systemd asked for (WATCHDOG_USEC), as long as
- * `healthy()` says the main loop is alive. Returns a stop function.
+ * `healthy()` says the process is alive. The ping comes from a timer, so a blocked event loop
+ * stops it by itself; `healthy` adds what the timer cannot see (the store answers). Liveness
+ * is never "a job slot is free": jobs may wait minutes on a slow bearer in a healthy gateway.
+ * Returns a stop function.
  */
 export function startWatchdog(healthy: () => boolean): () => void {
   const usec = Number(process.env.WATCHDOG_USEC ?? 0);
@@ -24,4 +27,17 @@ export function startWatchdog(healthy: () => boolean): () => void {
   }, Math.max(1000, usec / 2000));
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * The gateway's liveness: the event loop runs (the caller is a timer) and the store answers a
+ * query. A throw (locked, I/O error, closed database) is "not alive": systemd restarts us.
+ */
+export function storeAnswers(query: () => unknown): boolean {
+  try {
+    query();
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -28,6 +28,7 @@ const SECRET = 'e2e-webhook-secret-0123456789';
 const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
 interface Hook {
+  readonly path: string;
   readonly id: string;
   readonly timestamp: string;
   readonly signature: string;
@@ -92,7 +93,7 @@ test('REST send → simulators → delivery reports → one signed webhook per e
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      hooks.push({ id: String(req.headers['webhook-id']), timestamp: String(req.headers['webhook-timestamp']), signature: String(req.headers['webhook-signature']), body, event: JSON.parse(body) as Hook['event'] });
+      hooks.push({ path: req.url ?? '', id: String(req.headers['webhook-id']), timestamp: String(req.headers['webhook-timestamp']), signature: String(req.headers['webhook-signature']), body, event: JSON.parse(body) as Hook['event'] });
       res.writeHead(204).end();
     });
   });
@@ -114,7 +115,7 @@ test('REST send → simulators → delivery reports → one signed webhook per e
       mmsc: { url: mmscSim.url, proxy: `127.0.0.1:${mmscSim.port}`, carrierProfile: 'generic', backoff: { initialSeconds: 1, maxSeconds: 2 } },
       mail: { out: { smtp: { host: '127.0.0.1', port: 9, secure: false, starttls: false }, fromDomain: 'sms.test', defaultMailbox: 'inbox@company.test' } },
       web: { enabled: false, host: '127.0.0.1', port },
-      webhooks: { targets: [{ name: 'crm', url: `http://127.0.0.1:${rxPort}/hook`, secret: SECRET, events: ['message.sent', 'message.delivered', 'message.failed'] }] },
+      webhooks: { targets: [{ name: 'crm', url: `http://127.0.0.1:${rxPort}/hook`, secret: SECRET, events: ['message.sent', 'message.delivered', 'message.failed'] }, { name: 'ops', url: `http://127.0.0.1:${rxPort}/ops`, secret: SECRET, events: ['modem.state'] }] },
     }),
   );
   const setup = openStore({ stateDir });
@@ -184,16 +185,20 @@ test('REST send → simulators → delivery reports → one signed webhook per e
     gateway = await startGateway(configPath, log);
     await waitUntil(() => ofType('message.delivered', sms.id).length >= 1 && ofType('message.delivered', mms.id).length >= 1 && webhookJobsOpen() === 0, 60_000, 'both message.delivered', () => [hooks.map((h) => `${h.id} ${h.event.type} ${h.event.data.message.id}`), log.join('')]);
 
+    // The modem's start-ups were reported to the target that asked for modem.state.
+    const modemEvents = hooks.filter((h) => h.event.type === 'modem.state');
+    assert.ok(modemEvents.some((h) => (h.event.data as unknown as { modem: { state: string } }).modem.state === 'ready'), 'modem.state ready');
     // Exactly one delivery per event; one event per message and kind.
     const ids = hooks.map((h) => h.id);
     assert.equal(new Set(ids).size, ids.length, `a webhook was delivered twice: ${ids.join(' ')}`);
     for (const h of hooks) assert.equal(h.event.id, h.id);
+    for (const h of hooks) assert.equal(h.path, h.event.type === 'modem.state' ? '/ops' : '/hook', 'each target gets only its events');
     for (const id of [sms.id, mms.id]) {
       assert.equal(ofType('message.sent', id).length, 1, `message.sent for ${id}`);
       assert.equal(ofType('message.delivered', id).length, 1, `message.delivered for ${id}`);
       assert.equal(ofType('message.failed', id).length, 0);
     }
-    assert.equal(hooks.length, 4);
+    assert.equal(hooks.length - modemEvents.length, 4);
     assert.deepEqual(pythonVerifies(hooks, SECRET), hooks.map(() => true), 'every signature verifies');
     assert.deepEqual(pythonVerifies(hooks.slice(0, 1), 'some-other-secret-xxxxxxxx'), [false]);
     const got = await fetch(`${api}/messages/${mms.id}`, { headers: auth });

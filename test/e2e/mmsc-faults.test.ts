@@ -72,7 +72,7 @@ test('transient MMSC faults: each message still arrives exactly once', { timeout
   });
 });
 
-test('a permanent retrieve status dead-letters the fetch with its reason; nothing relayed, notification kept', { timeout: 30_000 }, async () => {
+test('a permanent retrieve status dead-letters the fetch with its reason; nothing relayed, notification kept, owner told', { timeout: 30_000 }, async () => {
   await withE2e({}, async (env) => {
     const marker = '[fault-permanent]';
     env.mmscSim.fault({ kind: 'retrieve-status', status: 'error-permanent-message-not-found', text: 'gone for good', on: 'retrieve' });
@@ -89,11 +89,13 @@ test('a permanent retrieve status dead-letters the fetch with its reason; nothin
     const raws = store.content.rawPdusOf(msg.id).map((r) => r.kind);
     assert.ok(raws.includes('wap-push'), `raw notification kept (${raws.join(', ')})`);
     await sleep(1500);
-    // error-permanent-message-not-found: the MMSC no longer holds it, so it counts as expired
-    // and the owner gets a notice instead of the message (see mmsc-sim-fidelity.test.ts).
-    assert.equal(store.messages.get(msg.id)?.state, 'expired');
     const mails = await mailsWith(env.sink, marker);
-    assert.ok(mails.every((m) => /^Expired MMS/.test(m.parsed.subject ?? '')), 'nothing relayed but the expiry notice');
+    assert.equal(mails.filter((m) => !/^Undelivered MMS/.test(m.parsed.subject ?? '')).length, 0, 'nothing relayed');
+    assert.equal(mails.length, 1, 'the owner is told, once');
+    // error-permanent-message-not-found: the MMSC no longer holds it, so it counts as expired
+    // (see mmsc-sim-fidelity.test.ts for the 404 an expired message gets).
+    assert.equal(store.messages.get(msg.id)?.state, 'expired');
+    assert.match(mails[0]?.parsed.text ?? '', /expired at the carrier/);
     assert.equal(env.mmscSim.fetches(txid), 0);
   });
 });

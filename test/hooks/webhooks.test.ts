@@ -123,7 +123,7 @@ test('message.received reaches the target once, signed; the receiver checks the 
       assert.equal(r.json.data.message?.text, 'Hello from a handset');
       await waitUntil(() => store.jobs.getByKey(`webhook:crm:${r.json.id}`)?.state === 'done', 5000, 'the job to be done');
       // Another pass over the outbox adds nothing; nothing more arrives.
-      await waitUntil(() => store.db.prepare('SELECT count(*) FROM state_outbox').pluck().get() === 0, 5000, 'the outbox to empty');
+      await waitUntil(() => store.db.prepare('SELECT count(*) FROM state_changes WHERE dispatched = 0').pluck().get() === 0, 5000, 'the outbox to empty');
       assert.equal(rx.got.length, 1);
       // A later event, after the outbox emptied, gets a new id (never a handled row's id again).
       const second = inboundSms(store, 'later');
@@ -292,7 +292,7 @@ test('modem.state: a change of the modem state or registration is an event; repe
         modem.emit('status', status('recovering', 'searching'));
         inboundSms(store, 'not for this target');
         await waitUntil(() => rx.got.length >= 3, 10_000, 'three modem.state events');
-        await waitUntil(() => store.db.prepare('SELECT count(*) FROM state_outbox').pluck().get() === 0, 5000, 'the outbox to empty');
+        await waitUntil(() => store.db.prepare('SELECT count(*) FROM state_changes WHERE dispatched = 0').pluck().get() === 0, 5000, 'the outbox to empty');
         const seen = rx.got.map((g) => g.json.data as unknown as { modem: { state: string; registration: string } }).map((d) => `${d.modem.state}/${d.modem.registration}`);
         assert.deepEqual(seen.sort(), ['ready/home', 'ready/searching', 'recovering/searching']);
         assert.ok(rx.got.every((g) => g.json.type === 'modem.state' && verify(g, SECRET)));
@@ -302,5 +302,33 @@ test('modem.state: a change of the modem state or registration is an event; repe
     );
   } finally {
     await rx.stop();
+  }
+});
+
+test('a target that does not answer in time, or redirects, is a failure (the redirect is not followed)', async () => {
+  const silent = createServer(() => undefined); // accepts, never answers
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const followed = await new Receiver().start();
+  const redirect = createServer((_req, res) => res.writeHead(307, { location: followed.url }).end());
+  await new Promise<void>((r) => redirect.listen(0, '127.0.0.1', r));
+  const url = (s: Server): string => `http://127.0.0.1:${(s.address() as { port: number }).port}/hook`;
+  try {
+    await withHooks(
+      () => ({ webhooks: { timeoutSeconds: 1, targets: [{ name: 'silent', url: url(silent), secret: SECRET }, { name: 'moved', url: url(redirect), secret: SECRET }] } }),
+      async ({ store }) => {
+        inboundSms(store, 'anyone there?');
+        const failed = (name: string): string | undefined => store.jobs.list().find((j) => j.key.startsWith(`webhook:${name}:`) && j.attempts >= 1 && j.lastError !== null)?.lastError ?? undefined;
+        const timeout = await waitUntil(() => failed('silent'), 15_000, 'the timeout');
+        assert.match(timeout, /no answer within 1000 ms/);
+        const moved = await waitUntil(() => failed('moved'), 15_000, 'the redirect failure');
+        assert.match(moved, /HTTP 307/);
+        assert.equal(followed.tries.length, 0, 'the redirect target never got the event');
+      },
+    );
+  } finally {
+    silent.closeAllConnections();
+    await new Promise((r) => silent.close(r));
+    await new Promise((r) => redirect.close(r));
+    await followed.stop();
   }
 });

@@ -76,3 +76,29 @@ test('port holders are found through /proc/<pid>/fd links (ModemManager detectio
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('doctor on a modem left at the SMS prompt cancels it, says so, and probes; a silent one is "not responding"', async () => {
+  const { AtPort, SUBMIT_PDU, tpduLen } = await import('../sim/at-port.js');
+  const sim = await startModemSim({ profile: 'quectel', baudRate: 0 });
+  try {
+    const port = await AtPort.open(sim.path);
+    await port.write(`AT+CMGS=${tpduLen(SUBMIT_PDU)}\r`);
+    await port.waitFor('> ');
+    await port.close();
+    const json = await capture(() => doctor.run(['--port', sim.path, '--json']));
+    assert.equal(json.code, 0);
+    const r = JSON.parse(json.out) as { responding: boolean; cancelledPending?: boolean; advice: string[]; profile: string };
+    assert.equal(r.responding, true);
+    assert.equal(r.cancelledPending, true);
+    assert.equal(r.profile, 'quectel');
+    assert.ok(r.advice.some((a) => /SMS prompt/.test(a)));
+    await sim.hang('forever');
+    const silent = await capture(() => doctor.run(['--port', sim.path, '--json']));
+    assert.equal(silent.code, 1);
+    const s = JSON.parse(silent.out) as { responding: boolean; error: string; advice: string[] };
+    assert.equal(s.responding, false);
+    assert.match(s.error, /does not answer AT/);
+  } finally {
+    await sim.stop();
+  }
+});

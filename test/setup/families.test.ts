@@ -65,3 +65,21 @@ for (const [title, device, advice] of [
     assert.match(said.join('\n'), advice);
   });
 }
+
+test('setup warns when another process holds the AT port (ModemManager would interleave its commands)', async () => {
+  const { spawn } = await import('node:child_process');
+  const sim = await startModemSim({ profile: 'generic', baudRate: 0, imsi: '238011234567890' });
+  const holder = spawn('/bin/sh', ['-c', 'exec 3<>"$1"; exec sleep 30', 'sh', sim.path], { stdio: 'ignore' });
+  const said: string[] = [];
+  try {
+    // Wait (bounded) until the holder has the port open.
+    const { findPortHolders } = await import('../../src/modem/port-holders.js');
+    const deadline = Date.now() + 10_000;
+    while (!(await findPortHolders(sim.path)).some((h) => h.pid === holder.pid) && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    await runSetup({ flags: { ...FLAGS, port: sim.path }, dryRun: true, configPath: '/nonexistent/mmsgw.yaml', skipMmsTest: true, skipMailTest: true }, { say: (l) => void said.push(l) });
+    assert.ok(said.some((l) => new RegExp(`is open in .*sleep \\(pid ${holder.pid}\\)`).test(l)), said.join('\n'));
+  } finally {
+    holder.kill('SIGKILL');
+    await sim.stop();
+  }
+});

@@ -127,7 +127,10 @@ describe('interpreter corners', () => {
 
   test('a PIN-locked quectel boots with +CPIN: SIM PIN and reports SMS/PB DONE only after the PIN', async () => {
     await modem('quectel', { pin: '4321', banner: true });
-    assert.equal(out, '\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: SIM PIN\r\n\r\n+QUSIM: 1\r\n');
+    // The card is read first (SIM busy, profile simBusyMs); +CPIN: comes once it has been.
+    assert.equal(out, '\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+QUSIM: 1\r\n');
+    for (let i = 0; i < 400 && !out.includes('+CPIN: SIM PIN'); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(out, '\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+QUSIM: 1\r\n\r\n+CPIN: SIM PIN\r\n');
     await at('ATE0');
     assert.equal(await at('AT+CPIN="4321"', /PB DONE\r\n$/), '\r\nOK\r\n\r\n+CPIN: READY\r\n\r\n+QIND: SMS DONE\r\n\r\n+QIND: PB DONE\r\n');
   });

@@ -157,7 +157,7 @@ describe('modem simulator profiles and line', () => {
     const port = await AtPort.open(path);
     ports.set('quectel', port);
     await port.waitFor('+QIND: PB DONE', 5000);
-    assert.match(port.received, /RDY\r\n\r\n\+CFUN: 1\r\n\r\n\+CPIN: READY\r\n/);
+    assert.match(port.received, /RDY\r\n\r\n\+CFUN: 1\r\n\r\n\+QUSIM: 1\r\n\r\n\+CPIN: READY\r\n/);
     assert.match(await port.command('AT+CPMS?'), /\+CPMS: "ME",13,255/, 'stored messages survive the reset');
     assert.ok(before.startsWith('/dev/pts/'));
   });

@@ -7,11 +7,12 @@ import type { Registration } from '../../modem/commands/creg.js';
 import type { CliCommand } from '../registry.js';
 import { runMmsDoctor } from './doctor-mms.js';
 import { mmsSettings } from '../../app/carrier-settings.js';
-import { parseConfig } from '../../config/index.js';
+import { loadConfig, parseConfig } from '../../config/index.js';
 import { openAtSession } from '../../setup/session.js';
 import { readSpn } from '../../setup/sim-files.js';
+import { mailInWarnings } from '../../app/mail-in.js';
 
-const USAGE = `usage: mmsgw doctor --port PATH [--baud N] [--profile ID] [--json]
+const USAGE = `usage: mmsgw doctor --port PATH [--baud N] [--profile ID] [--config FILE] [--json]
        mmsgw doctor --mms [--config FILE] [--port PATH] [--json]
 
 Probes the modem on PATH (a tty such as /dev/ttyUSB2, the udev name /dev/mmsgw-modem, or
@@ -31,7 +32,9 @@ to the MMSC through the proxy — each with a verdict and advice. Stop the servi
 port is the gateway's); the check activates the MMS context and deactivates it again.
 
   --config FILE   the configuration (default $MMSGW_CONFIG, else /etc/mmsgw/mmsgw.yaml when
-                  it exists, else the defaults); --port overrides its modem.port`;
+                  it exists, else the defaults); --port overrides its modem.port. Without
+                  --mms, a given --config is checked too: its mail-in authorisation warns
+                  when it trusts From alone`;
 
 interface DoctorReport extends ProbeReport {
   /** The SIM's service provider name (EF_SPN), which tells MVNOs on one network code apart. */
@@ -54,7 +57,8 @@ function advice(r: ProbeReport, holders: readonly PortHolder[], mm: boolean | un
   }
   const others = holders.filter((h) => !/modemmanager/i.test(h.command));
   if (others.length > 0) out.push(`Other processes have the port open: ${others.map((h) => `${h.command} (pid ${h.pid})`).join(', ')}.`);
-  if (!r.responding) out.push('No AT answer: check that PATH is the AT port (see firmware-notes/ for which ttyUSB it is) and that the stick is in modem (not HiLink/RNDIS) mode.');
+  if (!r.responding) out.push('No AT answer, even after ESC (which ends a pending SMS prompt): check that PATH is the AT port (see firmware-notes/ for which ttyUSB it is), that the stick is in modem (not HiLink/RNDIS) mode, and power-cycle it if it still does not answer.');
+  if (r.cancelledPending) out.push('The modem was waiting at an SMS prompt or on a command left by an earlier session (a crash mid-send); it was cancelled with ESC. The gateway does the same at every start.');
   if (r.sim === 'absent') out.push('No SIM detected (+CME ERROR 10): seat the SIM, contacts down, and power-cycle the modem.');
   if (r.sim === 'pin-required') out.push('The SIM wants its PIN: set modem.pin in the configuration.');
   if (r.sim === 'puk-required') out.push('The SIM is PUK-blocked: unblock it in a phone.');
@@ -151,7 +155,8 @@ export const command: CliCommand = {
     const [holders, mm] = await Promise.all([port.startsWith('tcp://') ? Promise.resolve([]) : findPortHolders(port), modemManagerActive()]);
     const probe = await probeModem(port, { ...(baudRate ? { baudRate } : {}), ...(values.profile ? { profile: values.profile as ProfileId } : {}) });
     const spn = probe.imsi ? await readSpnOf(port, baudRate) : undefined;
-    const report: DoctorReport = { ...probe, ...(spn ? { spn } : {}), ...(probe.imsi ? { carrier: carrierTable(probe.imsi, spn) } : {}), holders, modemManager: mm, advice: advice(probe, holders, mm) };
+    const configAdvice = values.config ? mailInWarnings(loadConfig(values.config)) : [];
+    const report: DoctorReport = { ...probe, ...(spn ? { spn } : {}), ...(probe.imsi ? { carrier: carrierTable(probe.imsi, spn) } : {}), holders, modemManager: mm, advice: [...advice(probe, holders, mm), ...configAdvice] };
     console.log(values.json ? JSON.stringify(report, null, 2) : render(report));
     return probe.responding ? 0 : 1;
   },

@@ -4,7 +4,7 @@ import { withReadOnly } from '../../ops/db.js';
 import { listMessages } from '../../ops/messages.js';
 import { renderMessageLines } from '../../ops/render-message.js';
 
-const STATES = ['received', 'notified', 'retrieving', 'retrieved', 'relayed', 'deferred', 'queued', 'submitting', 'sent', 'delivered', 'read', 'failed', 'expired', 'rejected'];
+const STATES = ['received', 'notified', 'retrieving', 'retrieved', 'relayed', 'deferred', 'queued', 'submitting', 'held', 'sent', 'delivered', 'read', 'failed', 'expired', 'rejected'];
 
 const USAGE = `usage: mmsgw messages (--config FILE | --state-dir DIR) [--in | --out] [--state S] [--limit N] [--json]
 

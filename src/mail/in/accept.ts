@@ -4,6 +4,7 @@
  * queued. The result is either an accepted plan or a refusal with its reply; the same code
  * serves the IMAP poller and the SMTP listener.
  */
+import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { htmlToText } from '../../compose/html.js';
@@ -83,12 +84,26 @@ async function parse(raw: Buffer): Promise<ParsedMail | undefined> {
   }
 }
 
-async function parseHeadersOnly(raw: Buffer): Promise<ParsedMail | undefined> {
-  const peek = raw.subarray(0, HEADER_PEEK_BYTES);
+/** Largest header section read (RFC 5322 sets no limit; real ones are a few KB). */
+export const MAX_HEADER_BYTES = 1024 * 1024;
+
+/** End of the header section: just after the first empty line, or -1 when there is none within `limit`. */
+function headerEnd(raw: Buffer, limit: number): number {
+  const peek = raw.subarray(0, Math.min(raw.byteLength, limit));
   const crlf = peek.indexOf('\r\n\r\n');
   const lf = peek.indexOf('\n\n');
-  const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
-  return parse(end >= 0 ? peek.subarray(0, end) : Buffer.alloc(0));
+  return crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
+}
+
+/**
+ * The header section alone, parsed: everything authorisation needs (From, To/Cc, Subject,
+ * Message-ID, Return-Path, Authentication-Results) without touching the body. A mail with no
+ * body has only headers; one whose headers run past `limit` is malformed.
+ */
+async function parseHeadersOnly(raw: Buffer, limit = MAX_HEADER_BYTES): Promise<ParsedMail | undefined> {
+  const end = headerEnd(raw, limit);
+  if (end < 0 && raw.byteLength > limit) return undefined;
+  return parse(end >= 0 ? raw.subarray(0, end) : raw);
 }
 
 interface Context {
@@ -131,6 +146,28 @@ function refuse(ctx: Context, mail: ParsedMail | undefined, r: Refusal, extra: {
   return { ...base, reply };
 }
 
+async function verified(env: InboundEnvelope): Promise<AuthResults | undefined> {
+  if (!env.verify) return undefined;
+  try {
+    return await env.verify();
+  } catch (e) {
+    log.warn({ err: e instanceof Error ? e.message : String(e) }, 'mail authentication failed to run');
+    return undefined;
+  }
+}
+
+/**
+ * The identity of one mail for de-duplication: its Message-ID (or the id of this copy when it
+ * has none), the authorised sender, and a SHA-256 of the body and subject. Trace headers a
+ * server adds on a second delivery do not change it; another mail reusing a Message-ID does.
+ * The key starts with the Message-ID so notices can still be threaded to it.
+ */
+export function emailIdentity(messageId: string, sender: string, raw: Buffer, subject: string | undefined): string {
+  const end = headerEnd(raw, raw.byteLength);
+  const digest = createHash('sha256').update(subject ?? '', 'utf8').update('\0').update(end >= 0 ? raw.subarray(end) : Buffer.alloc(0)).digest('hex');
+  return `${messageId.trim()} ${sender.toLowerCase()} sha256:${digest.slice(0, 32)}`;
+}
+
 /**
  * The envelope as known: SMTP gives it; for IMAP the final delivery's Return-Path header
  * (RFC 5321 §4.4, the topmost one) stands in for MAIL FROM.
@@ -149,30 +186,30 @@ export async function processInbound(raw: Buffer, source: InboundSource, envelop
   const maxBytes = opts.maxMailBytes ?? DEFAULT_MAX_MAIL_BYTES;
   const total = Math.max(raw.byteLength, size ?? 0);
   if (total > maxBytes) {
-    const head = await parseHeadersOnly(raw);
+    const head = await parseHeadersOnly(raw, HEADER_PEEK_BYTES);
     const r = refusal('MAIL_TOO_LARGE', `The mail is ${Math.ceil(total / 1024)} KB; the gateway accepts at most ${Math.floor(maxBytes / 1024)} KB.`);
     return refuse({ raw, source, envelope: effectiveEnvelope(envelope, head), opts }, head, r, {});
   }
-  const mail = await parse(raw);
-  const ctx: Context = { raw, source, envelope: effectiveEnvelope(envelope, mail), opts };
-  if (!mail || !wellFormedHeader(mail)) {
-    return refuse(ctx, mail, refusal('MAIL_MALFORMED', 'The mail could not be read: it has no valid header section.'), {});
+  // Authorise on the envelope and the header section before the body is parsed at all: a
+  // stranger's mail costs what its headers cost, however large or hostile its body.
+  const head = await parseHeadersOnly(raw);
+  const ctx: Context = { raw, source, envelope: effectiveEnvelope(envelope, head), opts };
+  if (!head || !wellFormedHeader(head)) {
+    return refuse(ctx, head, refusal('MAIL_MALFORMED', 'The mail could not be read: it has no valid header section.'), {});
   }
   const env = ctx.envelope;
-  const h = headersOf(mail);
-  const authResults = trustedAuthResults(h.all('authentication-results'), opts.authorisation.authservId);
-  const from = addressesOf(mail.from);
+  const h = headersOf(head);
+  const from = addressesOf(head.from);
+  const a = opts.authorisation;
+  const needsEvidence = a.requireAuthenticated === true || a.requireDkimPass === true || a.requireSpfPass === true;
+  const authResults = trustedAuthResults(h.all('authentication-results'), a.authservId) ?? (needsEvidence && !env.smtpUser ? await verified(env) : undefined);
 
   const loop = noReplyReason({ header: (n) => h.first(n), contentType: h.first('content-type'), envelopeFrom: env.mailFrom, fromAddress: from[0], ownMailbox: opts.addressing.mailbox });
   if (loop !== undefined) {
-    return refuse(ctx, mail, refusal('MAIL_AUTO_SUBMITTED', 'Automatic mail (auto-replies, lists, bounces) is never sent on as SMS or MMS.', { loop }), { authResults });
-  }
-  const structure = multipartProblem(raw);
-  if (structure !== undefined) {
-    return refuse(ctx, mail, refusal('MAIL_MALFORMED', `The mail could not be read completely: ${structure}. Nothing was sent.`), { authResults, senderKnown: false });
+    return refuse(ctx, head, refusal('MAIL_AUTO_SUBMITTED', 'Automatic mail (auto-replies, lists, bounces) is never sent on as SMS or MMS.', { loop }), { authResults });
   }
 
-  const rcpt = resolveRecipients(env.rcptTo ?? headerRecipients(mail, h), opts.addressing);
+  const rcpt = resolveRecipients(env.rcptTo ?? headerRecipients(head, h), opts.addressing);
   const numbers = rcpt.ok ? rcpt.numbers : [];
   const auth = authorise(
     { from, ...(authResults ? { authResults } : {}), ...(env.smtpUser ? { smtpUser: env.smtpUser } : {}) },
@@ -180,14 +217,28 @@ export async function processInbound(raw: Buffer, source: InboundSource, envelop
     opts.authorisation,
     opts.addressing.numbering,
   );
-  if (!auth.ok) return refuse(ctx, mail, auth.refusal, { authResults, senderKnown: false });
+  if (!auth.ok) return refuse(ctx, head, auth.refusal, { authResults, senderKnown: false });
   const known = { sender: auth.sender, authResults, senderKnown: true };
-  if (!rcpt.ok) return refuse(ctx, mail, rcpt.refusal, known);
+  if (!rcpt.ok) return refuse(ctx, head, rcpt.refusal, known);
 
+  // A mail offered again (after a crash before the hand-off was acknowledged) is recognised
+  // before the limits, so it is not refused by the sends it made itself.
+  const dedupKey = emailIdentity(head.messageId ?? source.id, auth.sender, raw, head.subject);
+  const duplicate = opts.isDuplicate ? await opts.isDuplicate(dedupKey) : false;
   const now = opts.now?.() ?? new Date();
-  const usage = opts.usage ? await opts.usage(auth.sender, now) : { lastHour: 0, lastDay: 0 };
-  const limited = checkLimits(numbers.length, usage, opts.limits);
-  if (limited) return refuse(ctx, mail, limited, { ...known, numbers: numbers.length <= 10 ? numbers : [] });
+  if (!duplicate) {
+    const usage = opts.usage ? await opts.usage(auth.sender, now) : { lastHour: 0, lastDay: 0 };
+    const limited = checkLimits(numbers.length, usage, opts.limits);
+    if (limited) return refuse(ctx, head, limited, { ...known, numbers: numbers.length <= 10 ? numbers : [] });
+  }
+
+  // Only an authorised mail is read whole: structure (linear, mime-check.ts), then the body.
+  const structure = multipartProblem(raw);
+  if (structure !== undefined) {
+    return refuse(ctx, head, refusal('MAIL_MALFORMED', `The mail could not be read completely: ${structure}. Nothing was sent.`), known);
+  }
+  const mail = await parse(raw);
+  if (!mail) return refuse(ctx, head, refusal('MAIL_MALFORMED', 'The mail could not be read completely. Nothing was sent.'), known);
 
   const attachments = mail.attachments.map((a) => ({
     ...(a.filename ? { filename: a.filename } : {}),
@@ -198,15 +249,16 @@ export async function processInbound(raw: Buffer, source: InboundSource, envelop
   // mailparser derives text from HTML only for single-part HTML mails; do it for the rest.
   const text = mail.text ?? (typeof mail.html === 'string' ? htmlToText(mail.html) : '');
   const composed = await composeOutbound({ to: numbers, ...(mail.subject ? { subject: mail.subject } : {}), text, attachments }, opts.compose);
-  if (!composed.ok) return refuse(ctx, mail, composed.refusal, { ...known, numbers });
+  if (!composed.ok) return refuse(ctx, head, composed.refusal, { ...known, numbers });
 
   log.info({ source: source.id, sender: auth.sender, kind: composed.plan.kind, to: numbers }, 'mail accepted');
   return {
     kind: 'accepted',
     source,
     raw,
-    ...(mail.messageId ? { messageId: mail.messageId } : {}),
+    ...(head.messageId ? { messageId: head.messageId } : {}),
     sender: auth.sender,
+    dedupKey,
     plan: composed.plan,
     expiresAt: expiresAt(now, opts.ttlSeconds),
   };

@@ -11,7 +11,7 @@
  */
 import type { Refusal } from '../../compose/types.js';
 import { refusal } from '../../compose/types.js';
-import { normalizeNumber, printable, sameNumber } from './numbers.js';
+import { destinationProblem, normalizeNumber, printable, sameNumber } from './numbers.js';
 import type { NumberingOptions } from './numbers.js';
 
 export interface AddressingOptions {
@@ -52,6 +52,8 @@ function parseDetail(detail: string, opts: AddressingOptions, address: string): 
   for (const piece of detail.split(LIST_SEPARATOR)) {
     const n = normalizeNumber(piece, opts.numbering);
     if (!n.ok) return { kind: 'invalid', reason: `The address "${printable(address)}" is not usable: ${n.reason}.` };
+    const costly = destinationProblem(n.e164, opts.numbering);
+    if (costly !== undefined) return { kind: 'invalid', reason: `The address "${printable(address)}" is not usable: ${costly}.` };
     if (!numbers.includes(n.e164)) numbers.push(n.e164);
   }
   return { kind: 'numbers', numbers };

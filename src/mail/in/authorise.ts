@@ -32,6 +32,12 @@ export interface AuthorisationOptions {
   readonly requireSpfPass?: boolean;
   /** authserv-id of the receiving server whose Authentication-Results are trusted (RFC 8601 §2.5). */
   readonly authservId?: string;
+  /**
+   * Demand proof beyond the From address: an SMTP login on the listener, or a DKIM pass
+   * aligned with the From domain, or an SPF pass for an envelope sender aligned with it
+   * (configuration default; `trustFromAlone` turns it off).
+   */
+  readonly requireAuthenticated?: boolean;
 }
 
 export interface SenderEvidence {
@@ -79,6 +85,12 @@ export function authorise(evidence: SenderEvidence, numbers: readonly string[], 
     // The trusted server's verdicts are honoured even when no pass is required.
     if (ar && dmarcFailFor(ar, from)) {
       return { ok: false, refusal: refusal('MAIL_AUTH_FAILED', `The mail claims to come from ${shown}, but its domain's DMARC policy says it did not, so it cannot be trusted.`) };
+    }
+    if (opts.requireAuthenticated && !(ar && (dkimPassFor(ar, from) || spfPassFor(ar, from)))) {
+      return {
+        ok: false,
+        refusal: refusal('MAIL_AUTH_FAILED', `The mail from ${shown} carries no proof that it comes from you: it was sent without a login to this gateway, and neither a DKIM signature nor SPF for ${printable(domainOf(from))} passed.`),
+      };
     }
     if (opts.requireDkimPass && !(ar && dkimPassFor(ar, from))) {
       return { ok: false, refusal: refusal('MAIL_AUTH_FAILED', `The mail from ${shown} carries no valid DKIM signature for its domain, so it cannot be trusted to come from you.`) };

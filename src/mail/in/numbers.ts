@@ -1,51 +1,46 @@
 /**
- * Phone number normalisation to E.164 (ITU-T E.164: country code + national significant
- * number, at most 15 digits), written with a leading '+'. Short codes and service numbers
- * are refused on purpose: an email must never make the box send to a premium-rate short code.
+ * Phone number normalisation to E.164 for mail addressed to numbers, on the numbering plans
+ * of src/util/phone.ts (libphonenumber-js): national numbers in the box's country, short
+ * codes refused (an email must never make the box send to a premium-rate short code), and
+ * premium-rate / shared-cost numbers refused unless the owner allows them.
  */
+import { callingCodeOf, costlyReason, countryOfCallingCode, parsePhone, printable, type CountryCode, type NumberType } from '../../util/phone.js';
+
+export { printable };
+export { MIN_E164_DIGITS, MAX_E164_DIGITS } from '../../util/phone.js';
 
 export interface NumberingOptions {
-  /** Country calling code used for national numbers, digits only (e.g. "49", "1"). */
-  readonly defaultCountryCode: string;
-  /** National trunk prefix that introduces a national number (default "0"; "" where none exists). */
-  readonly trunkPrefix?: string;
-  /** International call prefix accepted in front of a country code besides '+' (default "00"). */
-  readonly internationalPrefix?: string;
+  /** The box's country (ISO 3166-1 alpha-2) for national numbers; see `boxCountry`. */
+  readonly country?: CountryCode;
+  /** Country calling code for national numbers when `country` is not given (its main country is used), digits only. */
+  readonly defaultCountryCode?: string;
   /**
-   * How digits without '+', international prefix or trunk prefix are read: as an international
-   * number without the '+' (default, the form the box writes into its own Reply-To addresses),
-   * or as a national number of the default country.
+   * How digits without '+', international prefix or national prefix are read: as an
+   * international number without the '+' (default, the form the box writes into its own
+   * Reply-To addresses), or as a national number of the box's country.
    */
   readonly bareDigits?: 'international' | 'national';
+  /** Number types refused as destinations (default: premium-rate, shared-cost and other costly ones). */
+  readonly refuseTypes?: readonly NumberType[];
+  /** Destinations allowed whatever their type: `+4990012345`, or a prefix `+49900*`. */
+  readonly allow?: readonly string[];
 }
-
-/** Smallest number of digits accepted after normalisation (shorter numbers are short codes). */
-export const MIN_E164_DIGITS = 7;
-/** ITU-T E.164 §6.2.1: at most 15 digits including the country code. */
-export const MAX_E164_DIGITS = 15;
 
 export type NumberResult = { readonly ok: true; readonly e164: string } | { readonly ok: false; readonly reason: string };
 
-/** Visual separators people write inside numbers: space, '-', '.', '/', parentheses, NBSP. */
-const SEPARATORS = /[\s\-./()\u00a0]/g;
+function countryOf(opts: NumberingOptions): CountryCode | undefined {
+  return opts.country ?? (opts.defaultCountryCode ? countryOfCallingCode(opts.defaultCountryCode) : undefined);
+}
 
+/** A number as E.164 with '+', or why it cannot be one. Costly types are not checked here (see `destinationProblem`). */
 export function normalizeNumber(input: string, opts: NumberingOptions): NumberResult {
-  const shown = input.length > 40 ? `${input.slice(0, 40)}…` : input;
-  const compact = input.trim().replace(SEPARATORS, '');
-  if (compact.length === 0) return { ok: false, reason: 'the number is empty' };
-  if (!/^\+?[0-9]+$/.test(compact)) return { ok: false, reason: `"${printable(shown)}" is not a phone number (only digits and a leading + are allowed)` };
-  const trunk = opts.trunkPrefix ?? '0';
-  const intl = opts.internationalPrefix ?? '00';
-  let digits: string;
-  if (compact.startsWith('+')) digits = compact.slice(1);
-  else if (intl !== '' && compact.startsWith(intl)) digits = compact.slice(intl.length);
-  else if (trunk !== '' && compact.startsWith(trunk)) digits = opts.defaultCountryCode + compact.slice(trunk.length);
-  else if ((opts.bareDigits ?? 'international') === 'national') digits = opts.defaultCountryCode + compact;
-  else digits = compact;
-  if (digits.startsWith('0')) return { ok: false, reason: `"${printable(shown)}" has no valid country code` };
-  if (digits.length < MIN_E164_DIGITS) return { ok: false, reason: `"${printable(shown)}" is too short to be a phone number (short codes are not allowed)` };
-  if (digits.length > MAX_E164_DIGITS) return { ok: false, reason: `"${printable(shown)}" is too long to be a phone number (E.164 allows at most 15 digits)` };
-  return { ok: true, e164: `+${digits}` };
+  const r = parsePhone(input, { country: countryOf(opts), ...(opts.bareDigits ? { bareDigits: opts.bareDigits } : {}) });
+  return r.ok ? { ok: true, e164: r.e164 } : r;
+}
+
+/** Why the box must not send to this (normalised) number, or undefined: premium-rate and other costly types. */
+export function destinationProblem(e164: string, opts: NumberingOptions): string | undefined {
+  return costlyReason(e164, { ...(opts.refuseTypes ? { refuse: opts.refuseTypes } : {}), ...(opts.allow ? { allow: opts.allow } : {}) });
 }
 
 /** Same number? Both sides normalised first; unparseable numbers never match. */
@@ -55,7 +50,8 @@ export function sameNumber(a: string, b: string, opts: NumberingOptions): boolea
   return x.ok && y.ok && x.e164 === y.e164;
 }
 
-/** Control characters replaced so an attacker's input cannot shape a reply mail's lines. */
-export function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+/** Calling code of the options' country, for messages and templates. */
+export function callingCode(opts: NumberingOptions): string | undefined {
+  const c = countryOf(opts);
+  return c ? callingCodeOf(c) : opts.defaultCountryCode;
 }

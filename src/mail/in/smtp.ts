@@ -14,6 +14,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { authenticate, type DNSResolver } from 'mailauth';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerAddress, SMTPServerAuthentication, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { RefusalCode } from '../../compose/types.js';
@@ -21,6 +22,7 @@ import { errorMessage } from '../../util/errors.js';
 import { logger } from '../../util/log.js';
 import { processInbound } from './accept.js';
 import { classifyAddress } from './addressing.js';
+import { parseAuthenticationResults, type AuthResults } from './auth-results.js';
 import type { InboundHandler, MailInOptions } from './types.js';
 import { DEFAULT_MAX_MAIL_BYTES } from './types.js';
 
@@ -43,6 +45,13 @@ export interface SmtpListenerOptions {
   readonly allowInsecureAuth?: boolean;
   /** Protocol cap on RCPT TO per transaction (default 1000; RFC 5321 §4.5.3.1.8 requires ≥ 100). */
   readonly maxRcpt?: number;
+  /**
+   * How mail without a login is authenticated: DKIM (RFC 6376), SPF (RFC 7208) for MAIL FROM
+   * with the client's address and HELO, and DMARC (RFC 7489), by mailauth; `resolver` replaces
+   * DNS (tests), `mta` names this server in the results. `false`: not verified here (an MTA in
+   * front writes trusted Authentication-Results instead).
+   */
+  readonly authentication?: false | { readonly resolver?: DNSResolver; readonly mta?: string };
 }
 
 /** RFC 5321 reply code and RFC 3463 enhanced status code per refusal. */
@@ -174,6 +183,7 @@ export class SmtpListener {
         mailFrom: env.mailFrom === false ? undefined : env.mailFrom.address === '' ? null : env.mailFrom.address,
         rcptTo: env.rcptTo.map((r) => r.address),
         ...(user ? { smtpUser: { username: user.username, ...(user.senders ? { senders: user.senders } : {}) } } : {}),
+        ...(this.#opts.authentication === false ? {} : { verify: () => this.#verify(raw, session) }),
       },
       mailIn,
     );
@@ -190,6 +200,29 @@ export class SmtpListener {
       throw smtpError(code, enhanced, outcome.refusal.reason);
     }
     return `2.0.0 Accepted as ${outcome.plan.kind.toUpperCase()} for ${outcome.plan.to.join(', ')}`;
+  }
+
+  /**
+   * DKIM, SPF and DMARC of one mail as this server sees it (the client's address, its HELO,
+   * MAIL FROM), by mailauth; the result is its Authentication-Results, parsed like any other.
+   */
+  async #verify(raw: Buffer, session: SMTPServerSession): Promise<AuthResults | undefined> {
+    const o = this.#opts.authentication === false ? undefined : this.#opts.authentication;
+    const mta = o?.mta ?? this.#opts.hostname ?? 'mmsgw.invalid';
+    const mailFrom = session.envelope.mailFrom === false ? undefined : session.envelope.mailFrom.address;
+    const res = await authenticate(raw, {
+      ip: session.remoteAddress.replace(/^::ffff:/, ''),
+      helo: session.hostNameAppearsAs,
+      mta,
+      ...(mailFrom ? { sender: mailFrom } : {}),
+      ...(o?.resolver ? { resolver: o.resolver } : {}),
+      disableArc: true,
+      disableBimi: true,
+    });
+    const field = /(?:^|\n)Authentication-Results:[ \t]*((?:[^\r\n]|\r?\n[ \t])*)/i.exec(res.headers);
+    const parsed = field?.[1] ? parseAuthenticationResults(field[1]) : undefined;
+    this.#log.debug({ session: session.id, results: parsed?.results.map((r) => `${r.method}=${r.result}`) }, 'mail authentication');
+    return parsed;
   }
 
   /** Starts listening; resolves with the bound port (useful with port 0). */

@@ -10,6 +10,7 @@ import type { OutboundPlan, Refusal } from '../../compose/types.js';
 import type { SendLimits, SenderUsage } from '../../compose/limits.js';
 import type { AddressingOptions } from './addressing.js';
 import type { AuthorisationOptions } from './authorise.js';
+import type { AuthResults } from './auth-results.js';
 import type { ReplyMail } from './reply.js';
 
 export interface InboundSource {
@@ -26,6 +27,12 @@ export interface InboundEnvelope {
   readonly rcptTo?: readonly string[];
   /** An authenticated SMTP login on the box's listener. */
   readonly smtpUser?: { readonly username: string; readonly senders?: readonly string[] };
+  /**
+   * The listener's own DKIM/SPF/DMARC verification of this mail (mailauth), as
+   * Authentication-Results; called only when the authorisation needs evidence and no trusted
+   * Authentication-Results header is present.
+   */
+  readonly verify?: () => Promise<AuthResults | undefined>;
 }
 
 interface OutcomeBase {
@@ -40,6 +47,12 @@ export interface AcceptedMail extends OutcomeBase {
   /** The authorised sender address, lowercase. */
   readonly sender: string;
   readonly plan: OutboundPlan;
+  /**
+   * Identity for de-duplication: Message-ID (or the source id), sender and a digest of the
+   * body and subject. The same mail offered again has the same key; a different mail that
+   * reuses a Message-ID does not (see `emailIdentity`).
+   */
+  readonly dedupKey: string;
   /** After this instant the job must not be sent any more (see compose/ttl). */
   readonly expiresAt: Date;
 }
@@ -67,6 +80,12 @@ export interface MailInOptions {
   readonly maxMailBytes?: number;
   /** Lifetime of accepted jobs (default 24 h). */
   readonly ttlSeconds?: number;
+  /**
+   * True when a mail with this de-duplication key was accepted before (a mail offered again
+   * after a crash): it is then not counted against the rate limits a second time, and the
+   * pipeline's hand-off queues it once.
+   */
+  readonly isDuplicate?: (dedupKey: string) => boolean | Promise<boolean>;
   /** Current usage of a sender; the pipeline counts from its store. Zero when absent. */
   readonly usage?: (sender: string, now: Date) => SenderUsage | Promise<SenderUsage>;
   /** From address of reply mails (default: the addressing mailbox). */

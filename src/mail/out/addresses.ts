@@ -7,6 +7,7 @@
  * nothing a sender puts in its address can reach a header unencoded.
  */
 import { createHash } from 'node:crypto';
+import { asCountry, phoneKey } from '../../util/phone.js';
 import type { RelayMessage, RenderConfig } from './types.js';
 
 /** What a decoded address is, once the MMS `/TYPE=` suffix is gone (OMA-TS-MMS_ENC §8). */
@@ -118,17 +119,23 @@ export function replyToAddress(remote: string, boxNumber: string, pattern: strin
   return pattern.replaceAll('{number}', numberLocalPart(remote)).replaceAll('{box}', numberLocalPart(boxNumber));
 }
 
-/** The remote parties of a message other than the box itself, normalised and de-duplicated. */
-export function participants(msg: RelayMessage): string[] {
-  const box = normalizeNumber(msg.boxNumber);
-  const all = [msg.from, ...msg.to, ...msg.cc].map(normalizeNumber);
+/**
+ * The remote parties of a message other than the box itself, normalised and de-duplicated;
+ * with the box's country, national numbers become E.164 (one key however a number is written).
+ */
+export function participants(msg: RelayMessage, country?: string): string[] {
+  const c = asCountry(country);
+  const key = (raw: string): string => (c ? phoneKey(raw, c) : normalizeNumber(raw));
+  const box = key(msg.boxNumber);
+  const all = [msg.from, ...msg.to, ...msg.cc].map(key);
   return [...new Set(all)].filter((n) => n !== '' && n !== box);
 }
 
 /** Conversation identity: the box number and the sorted set of the other participants. */
-export function conversationKey(msg: RelayMessage): string {
+export function conversationKey(msg: RelayMessage, country?: string): string {
   if (msg.conversationKey !== undefined && msg.conversationKey !== '') return msg.conversationKey;
-  return `${normalizeNumber(msg.boxNumber)}|${participants(msg).sort().join(',')}`;
+  const c = asCountry(country);
+  return `${c ? phoneKey(msg.boxNumber, c) : normalizeNumber(msg.boxNumber)}|${participants(msg, country).sort().join(',')}`;
 }
 
 function idDomain(config: RenderConfig): string {
@@ -168,5 +175,5 @@ export function relayIdFromMessageId(messageId: string): { kind: 'sms' | 'mms'; 
  * clients thread on.
  */
 export function conversationRootId(msg: RelayMessage, config: RenderConfig): string {
-  return `<mmsgw.conv.${digest(conversationKey(msg), 32)}@${idDomain(config)}>`;
+  return `<mmsgw.conv.${digest(conversationKey(msg, config.country), 32)}@${idDomain(config)}>`;
 }

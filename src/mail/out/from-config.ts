@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { Config } from '../../config/index.js';
 import { ConfigError, errorMessage } from '../../util/errors.js';
+import { boxCountry } from '../../util/phone.js';
 import type { RenderConfig, RouteRule, RoutingConfig, SmtpConfig } from './types.js';
 
 export interface MailOutSettings {
@@ -70,6 +71,12 @@ export function routingFromConfig(out: MailOutSection): RoutingConfig {
   return { rules, defaultMailboxes: out.defaultMailbox === null ? [] : [out.defaultMailbox] };
 }
 
+/** The box's country for conversation keys: configured, else that of its own number or calling code. */
+function countryOf(config: Config): { country?: string } {
+  const country = boxCountry({ configured: config.box.country, ownNumber: config.box.ownNumber ?? config.box.numbers[0]?.number, callingCode: config.box.countryCode });
+  return country ? { country } : {};
+}
+
 export function mailOutFromConfig(config: Config): MailOutSettings {
   const out = config.mail.out;
   const book = typeof out.addressBook === 'string' ? readAddressBook(out.addressBook) : out.addressBook;
@@ -81,6 +88,7 @@ export function mailOutFromConfig(config: Config): MailOutSettings {
       ...(out.replyTo === null ? {} : { replyToPattern: out.replyTo }),
       addressBook: book,
       attachRawMms: out.attachRawMms,
+      ...countryOf(config),
     },
     routing: routingFromConfig(out),
   };

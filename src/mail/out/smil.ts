@@ -66,12 +66,16 @@ export function scanTags(src: string): Tag[] {
     }
     const inner = src.slice(open + 1, j);
     i = j + 1;
-    const m = /^\s*(\/?)\s*([A-Za-z][\w:.-]*)/.exec(inner);
+    // Whitespace is skipped by hand: `^\s*\/?\s*` backtracks quadratically over a long run of it.
+    const lead = inner.trimStart();
+    const slash = lead.startsWith('/');
+    const named = slash ? lead.slice(1).trimStart() : lead;
+    const m = /^[A-Za-z][\w:.-]*/.exec(named);
     if (m === null) continue;
-    const rest = inner.slice(m[0].length);
+    const rest = named.slice(m[0].length);
     tags.push({
-      name: (m[2] ?? '').toLowerCase().replace(/^.*:/, ''),
-      closing: m[1] === '/',
+      name: m[0].toLowerCase().replace(/^.*:/, ''),
+      closing: slash,
       selfClosing: /\/\s*$/.test(rest),
       attrs: parseAttributes(rest.replace(/\/\s*$/, '')),
     });

@@ -117,6 +117,11 @@ export interface RenderConfig {
   readonly attachRawMms?: boolean | undefined;
   /** Longest subject taken from message text, in characters. Default 78. */
   readonly subjectMaxLength?: number | undefined;
+  /**
+   * The box's country (ISO 3166-1 alpha-2): national numbers in conversations ("0871112223"
+   * from an SMSC) are keyed as E.164 so they thread with "+353871112223" (src/util/phone.ts).
+   */
+  readonly country?: string | undefined;
 }
 
 /** OAuth2 for SMTP AUTH XOAUTH2 (RFC 7628 §3.2.2 style bearer; Google/Microsoft "XOAUTH2"). */

@@ -34,6 +34,12 @@ export interface CarrierProfile {
   maxMessageSize: number;
   /** Per-request deadline in milliseconds. */
   timeoutMs: number;
+  /** Hosts a Content-Location may name without a proxy, besides the MMSC host and its domain (src/mmsc/url-policy.ts). */
+  allowedHosts?: readonly string[];
+  /** Networks (CIDR) a Content-Location may reach although loopback, link-local or private. */
+  allowedNetworks?: readonly string[];
+  /** Originators the carrier sends WAP Push from (src/mmsc/push-policy.ts); absent: unknown, anyone. */
+  pushSources?: readonly string[];
 }
 
 export type CarrierEntry = Partial<CarrierProfile> & { name: string; plmns: readonly string[] };

@@ -21,6 +21,8 @@ export const huawei: ModemProfile = {
   smsDelivery: 'stored',
   cnmi: CNMI_STORED,
   iccidCommand: 'AT^ICCID?',
+  // Huawei AT interface spec: ^CPIN: <code>,[<times>],<puk_times>,<pin_times>,<puk2_times>,<pin2_times>
+  pinCounter: { command: 'AT^CPIN?', prefix: '^CPIN:', field: 3 },
   initCommands: ['AT^CURC=0'],
   softReset: (channel, timeoutMs) => sendReset(channel, 'AT^RESET', timeoutMs),
   signalQuery: standardSignal,

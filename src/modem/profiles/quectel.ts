@@ -18,6 +18,8 @@ export const quectel: ModemProfile = {
   smsDelivery: 'stored',
   cnmi: CNMI_STORED,
   iccidCommand: 'AT+QCCID',
+  // Quectel AT manual: +QPINC: "SC",<pincounter>,<pukcounter>
+  pinCounter: { command: 'AT+QPINC="SC"', prefix: '+QPINC:', field: 1, match: 'SC' },
   initCommands: ['AT+QURCCFG="urcport","usbat"', 'AT+QINDCFG="smsfull",1', 'AT+QINDCFG="csq",0'],
   softReset: (channel, timeoutMs) => sendReset(channel, 'AT+CFUN=1,1', timeoutMs),
   signalQuery: standardSignal,

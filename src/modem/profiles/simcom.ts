@@ -16,6 +16,8 @@ export const simcom: ModemProfile = {
   smsDelivery: 'stored',
   cnmi: CNMI_STORED,
   iccidCommand: 'AT+CICCID',
+  // SIMCom AT manual: +SPIC: <pin1>,<puk1>,<pin2>,<puk2>
+  pinCounter: { command: 'AT+SPIC', prefix: '+SPIC:', field: 0 },
   initCommands: ['AT+CNMP=2'],
   softReset: (channel, timeoutMs) => sendReset(channel, 'AT+CRESET', timeoutMs),
   signalQuery: standardSignal,

@@ -1,6 +1,7 @@
 import type { AtChannel } from '../../at/channel.js';
 import type { Urc } from '../../at/urc.js';
 import type { CnmiSetting } from '../commands/cnmi.js';
+import type { PinCounterQuery } from '../commands/pin-counter.js';
 
 /** What the modem says about itself (27.007 §5, V.250 ATI) plus, when known, its USB ids. */
 export interface ModemIdentity {
@@ -61,8 +62,10 @@ export interface ModemProfile {
   readonly smsDelivery: SmsDelivery;
   /** 27.005 §3.4.1 setting that matches `smsDelivery`. */
   readonly cnmi: CnmiSetting;
-  /** The command that reads the ICCID. */
+  /** The vendor's command that reads the ICCID (AT+CCID and AT+CRSM EF_ICCID are the fallbacks). */
   readonly iccidCommand: string;
+  /** The vendor's SIM PIN attempt counter, tried before 27.007 AT+CPINR. */
+  readonly pinCounter?: PinCounterQuery;
   /** Lines sent once after identification; an error is logged, not fatal (hook id: initExtra). */
   readonly initCommands: readonly string[];
   /**

@@ -17,6 +17,8 @@ export const zte: ModemProfile = {
   smsDelivery: 'direct',
   cnmi: CNMI_DIRECT,
   iccidCommand: 'AT+ZGETICCID',
+  // ZTE: +ZPINPUK: <pin>,<puk>
+  pinCounter: { command: 'AT+ZPINPUK=?', prefix: '+ZPINPUK:', field: 0 },
   initCommands: [],
   softReset: (channel, timeoutMs) => sendReset(channel, 'AT+CFUN=1,1', timeoutMs),
   signalQuery: standardSignal,

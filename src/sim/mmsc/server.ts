@@ -58,6 +58,11 @@ export function mmscHandler(state: MmscState, opts: () => MmscSimOptions, via: '
         answer(200, MMS_TYPE, encodeMms(pdu));
         return;
       }
+      if (fault?.kind === 'corrupt') {
+        const pdu = msg.retrieveConf;
+        answer(200, MMS_TYPE, pdu.subarray(0, Math.max(1, Math.floor(pdu.byteLength * (fault.fraction ?? 0.6)))));
+        return;
+      }
       if (!fault || fault.kind === 'slow' || fault.kind === 'chunked') {
         res.once('finish', () => { msg.fetches += 1; });
       }

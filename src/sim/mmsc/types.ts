@@ -24,6 +24,8 @@ export type SimFault = (
   | { kind: 'redirect'; hops: number }
   /** Send the body with chunked transfer coding (no Content-Length). */
   | { kind: 'chunked' }
+  /** A complete HTTP answer whose m-retrieve-conf was cut to `fraction` of its bytes (an undecodable MMS). */
+  | { kind: 'corrupt'; fraction?: number }
 ) & { on?: 'retrieve' | 'post' | 'any'; times?: number };
 
 export interface SubmitInput {

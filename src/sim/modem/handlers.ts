@@ -11,6 +11,8 @@ import { pdpHandlers } from './commands/pdp.js';
 import { sendHandlers } from './commands/send.js';
 import { simFileHandlers } from './commands/sim-files.js';
 import { smsHandlers } from './commands/sms.js';
+import { simCardHandlers, vendorSimHandlers } from './commands/simcard.js';
+import { clientHandlers, vendorClientHandlers } from './commands/client.js';
 import type { CommandHandler, HandlerTable, ModemProfile } from './types.js';
 
 const log = logger('sim-modem');
@@ -22,6 +24,8 @@ export const standardHandlers: HandlerTable = {
   ...sendHandlers,
   ...pdpHandlers,
   ...simFileHandlers,
+  ...simCardHandlers,
+  ...clientHandlers,
 };
 
 /**
@@ -61,5 +65,5 @@ export async function loadHttpStack(profile: ModemProfile): Promise<HandlerTable
 }
 
 export function buildTable(profile: ModemProfile, extra: HandlerTable): Record<string, CommandHandler> {
-  return { ...standardHandlers, ...extra, ...(profile.handlers ?? {}) };
+  return { ...standardHandlers, ...(vendorSimHandlers[profile.name] ?? {}), ...(vendorClientHandlers[profile.name] ?? {}), ...extra, ...(profile.handlers ?? {}) };
 }

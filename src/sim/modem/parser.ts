@@ -6,7 +6,7 @@
  */
 import type { AtCommand, AtParam, CommandKind } from './types.js';
 
-const EXT_PREFIX = /[+^$%*#]/;
+const EXT_PREFIX = /[+^$%*#!]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
 /** Splits a set command's argument text into parameters at commas outside quotes. */

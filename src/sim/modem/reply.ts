@@ -22,6 +22,7 @@ export function cms(code: number): Reply {
 
 /** 27.007 §9.2.1: 10 SIM not inserted, 11 SIM PIN required, 12 SIM PUK required. */
 export function simCmeError(state: ModemState): number | undefined {
+  if (state.sim.state !== 'absent' && Date.now() < state.sim.busyUntil) return 14; // SIM busy
   switch (state.sim.state) {
     case 'ready':
       return undefined;
@@ -36,6 +37,7 @@ export function simCmeError(state: ModemState): number | undefined {
 
 /** The same conditions as +CMS ERROR (27.005 §3.2.5: 310 not inserted, 311 PIN, 316 PUK). */
 export function simCmsError(state: ModemState): number | undefined {
+  if (state.sim.state !== 'absent' && Date.now() < state.sim.busyUntil) return 314; // 27.005 §3.2.5 SIM busy
   switch (state.sim.state) {
     case 'ready':
       return undefined;

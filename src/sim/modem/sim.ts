@@ -127,14 +127,25 @@ export class ModemSim extends EventEmitter {
     this.engine.offline = true;
     this.schedule(delayMs, () => {
       this.engine.offline = false;
-      for (const line of banner ? this.profile.bootUrcs : []) {
-        const simState = this.state.sim.state;
-        if (this.profile.simUrcs.includes(line) && simState !== 'ready') {
-          if (line === '+CPIN: READY' && (simState === 'pin' || simState === 'puk')) this.engine.urc(`+CPIN: SIM ${simState.toUpperCase()}`);
-          continue;
+      const lines = banner ? this.profile.bootUrcs : [];
+      // The card is read after power-up: meanwhile SIM commands answer "SIM busy", and the
+      // lines about the SIM (+CPIN:, SMS DONE…) come once it has been read.
+      const busyMs = banner ? (this.profile.simBusyMs ?? 0) : 0;
+      this.state.sim.busyUntil = Date.now() + busyMs;
+      const isSimLine = (line: string): boolean => line.startsWith('+CPIN:') || this.profile.simUrcs.includes(line);
+      for (const line of lines.filter((l) => !isSimLine(l))) this.engine.urc(line);
+      const simLines = (): void => {
+        for (const line of lines.filter(isSimLine)) {
+          const simState = this.state.sim.state;
+          if (this.profile.simUrcs.includes(line) && simState !== 'ready') {
+            if (line === '+CPIN: READY' && (simState === 'pin' || simState === 'puk')) this.engine.urc(`+CPIN: SIM ${simState.toUpperCase()}`);
+            continue;
+          }
+          this.engine.urc(line);
         }
-        this.engine.urc(line);
-      }
+      };
+      if (busyMs > 0) this.schedule(busyMs, simLines);
+      else simLines();
       this.startPeriodic();
       this.registrationChanged();
       this.emitEvent('ready', { profile: this.profile.name });

@@ -48,6 +48,8 @@ export interface SimCard {
   readonly gid1?: string;
   /** Service centre address (27.005 §3.3.1 +CSCA), kept on the SIM. */
   smsc: string;
+  /** Until when (ms) the card is still being read after a power-up: SIM busy. */
+  busyUntil: number;
 }
 
 export interface NetworkState {
@@ -134,6 +136,7 @@ export function createState(profile: ModemProfile, pin: string | undefined, card
       ...(card.spn !== undefined ? { spn: card.spn } : {}),
       ...(card.gid1 !== undefined ? { gid1: card.gid1 } : {}),
       smsc: '+15555550001',
+      busyUntil: 0,
     },
     network: { stat: 1, lac: 0x1a2b, ci: 0x01c3d4e5, act: profile.lte ? 7 : 2, operatorLong: 'Simulated Network', operatorShort: 'SimNet', operatorNumeric: '00101' },
     signal: { rssi: 20, ber: 99, rsrq: 20, rsrp: 45 },

@@ -148,6 +148,11 @@ export interface ModemProfile {
   readonly periodicUrcs?: readonly { readonly everyMs: number; line(state: ModemState): string | undefined }[];
   /** Vendor commands (^CURC, +QINDCFG, …), merged over the standard table. */
   readonly handlers?: HandlerTable;
+  /**
+   * After a power-up the SIM is still being read for this long: +CPIN? and every SIM command
+   * answer +CME ERROR: 14 (SIM busy, 27.007 §9.2.1), SMS commands +CMS ERROR: 314.
+   */
+  readonly simBusyMs?: number;
   /** How many PDP contexts +CGDCONT accepts (cids 1..n). */
   readonly maxContexts: number;
 }

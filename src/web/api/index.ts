@@ -92,8 +92,11 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (app: FastifyInst
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     void reply.header('Cache-Control', 'no-store').header('X-Content-Type-Options', 'nosniff');
     const token = authenticate(req, tokens);
-    const route = `${req.method} ${(req.routeOptions.url ?? '').slice(base.length) || '/'}`;
-    if (route in SCOPE_OF) {
+    // HEAD is answered by the GET route and needs what GET needs; a route missing from the
+    // table is refused rather than left open. Unmatched addresses go on to the 404 handler.
+    if (req.routeOptions.url !== undefined) {
+      const route = `${req.method === 'HEAD' ? 'GET' : req.method} ${req.routeOptions.url.slice(base.length) || '/'}`;
+      if (!(route in SCOPE_OF)) throw new ApiProblem(403, 'forbidden', 'this address is not open to API tokens', 'path');
       const scope = SCOPE_OF[route];
       if (scope) requireScope(token, scope);
     }

@@ -158,7 +158,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
         Message: {
           type: 'object',
           additionalProperties: false,
-          required: [...Object.keys(summaryProps), 'messageId', 'size', 'expiry', 'incomplete', 'parts', 'events', 'reports'],
+          required: [...Object.keys(summaryProps), 'messageId', 'size', 'expiry', 'incomplete', 'parts', 'states', 'events', 'reports'],
           properties: {
             ...summaryProps,
             messageId: strOrNull,
@@ -182,6 +182,11 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
                   url: { type: 'string' },
                 },
               },
+            },
+            states: {
+              type: 'array',
+              description: 'the states the message went through, oldest first',
+              items: { type: 'object', additionalProperties: false, required: ['state', 'at'], properties: { state: { enum: MESSAGE_STATES }, at: iso } },
             },
             events: {
               type: 'array',

@@ -8,7 +8,7 @@ import { ApiProblem } from './problem.js';
 
 export const MESSAGE_STATES = [
   'received', 'notified', 'retrieving', 'retrieved', 'relayed', 'deferred',
-  'queued', 'submitting', 'sent', 'delivered', 'read', 'failed', 'expired', 'rejected',
+  'queued', 'submitting', 'held', 'sent', 'delivered', 'read', 'failed', 'expired', 'rejected',
 ] as const satisfies readonly MessageState[];
 /** Fails to compile when the store gains a state this list (and the OpenAPI enum) lacks. */
 export const STATES_COMPLETE: Exclude<MessageState, (typeof MESSAGE_STATES)[number]> extends never ? true : never = true;
@@ -50,6 +50,10 @@ export function detail(store: Store, m: MessageRow, base: string): Record<string
       size: p.size,
       sha256: p.sha256,
       url: `${base}/messages/${m.id}/parts/${i + 1}`,
+    })),
+    states: (store.db.prepare('SELECT state, at FROM state_changes WHERE msg_id = ? ORDER BY id').all(m.id) as { state: string; at: number }[]).map((r) => ({
+      state: r.state,
+      at: new Date(r.at).toISOString(),
     })),
     events: store.events.ofMessage(m.id).map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, detail: e.detail ?? null })),
     reports: store.reports.ofMessage(m.id).map((r) => ({ kind: r.kind, recipient: r.recipient, status: r.status, at: new Date(r.at).toISOString() })),

@@ -12,7 +12,9 @@ test('numbers normalise to E.164 with +', () => {
   assert.deepEqual(normalizeNumber('0049-170-1234567', de), { ok: true, e164: '+491701234567' });
   assert.deepEqual(normalizeNumber('0170 / 123 45 67', de), { ok: true, e164: '+491701234567' });
   assert.deepEqual(normalizeNumber('491701234567', de), { ok: true, e164: '+491701234567' });
-  assert.deepEqual(normalizeNumber('(212) 555-1234', { defaultCountryCode: '1', trunkPrefix: '1', internationalPrefix: '011', bareDigits: 'national' }), { ok: true, e164: '+12125551234' });
+  assert.deepEqual(normalizeNumber('(212) 555-1234', { country: 'US', bareDigits: 'national' }), { ok: true, e164: '+12125551234' });
+  assert.deepEqual(normalizeNumber('1 212 555 1234', { country: 'US', bareDigits: 'national' }), { ok: true, e164: '+12125551234' });
+  assert.deepEqual(normalizeNumber('011 49 170 1234567', { country: 'US', bareDigits: 'national' }), { ok: true, e164: '+491701234567' });
 });
 
 test('invalid numbers and short codes are refused', () => {
@@ -61,4 +63,18 @@ test('the generated Reply-To reads back to the same numbers', () => {
   const addr2 = replyToAddress(['+441234567890'], national);
   assert.equal(addr2, 'box++441234567890@gw.example.org');
   assert.deepEqual(classifyAddress(addr2, national), { kind: 'numbers', numbers: ['+441234567890'] });
+});
+
+test('premium-rate and other costly numbers are refused as recipients unless allowed', async () => {
+  const { processInbound } = await import('../../../src/mail/in/accept.js');
+  const { rawMail, ANNA } = await import('./fixtures.js');
+  const premium = classifyAddress('box+09001234567@gw.example.org', addressing);
+  assert.equal(premium.kind, 'invalid');
+  assert.match(premium.kind === 'invalid' ? premium.reason : '', /\+499001234567 is a premium-rate number/);
+  assert.equal(classifyAddress('box+447012345678@gw.example.org', addressing).kind, 'invalid', 'UK personal number');
+  const allowed = { ...addressing, numbering: { ...addressing.numbering, allow: ['+49900*'] } };
+  assert.deepEqual(classifyAddress('box+09001234567@gw.example.org', allowed), { kind: 'numbers', numbers: ['+499001234567'] });
+  const o = await processInbound(rawMail({ From: ANNA, To: 'box+09001234567@gw.example.org', Subject: 'vote' }), { transport: 'imap', id: 'imap:x:1:1', receivedAt: new Date() }, {}, mailInOptions());
+  assert.equal(o.kind === 'refused' ? o.refusal.code : o.kind, 'MAIL_BAD_RECIPIENT');
+  assert.match(o.kind === 'refused' ? o.reply?.text ?? '' : '', /premium-rate/);
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { withApi } from './helpers.js';
 
@@ -40,6 +41,9 @@ test('scopes: send cannot read, read cannot send, status needs admin', () =>
     assert.match(s.headers.get('www-authenticate') ?? '', /insufficient_scope/);
     assert.equal((await env.call('POST', '/messages', { token: env.token.read, json: { to: ['+15550100042'], text: 'x' } })).status, 403);
     assert.equal((await env.call('GET', '/status', { token: env.token.read })).status, 403);
+    // HEAD needs what GET needs (it would show a part's type, size and file name).
+    const head = await fetch(`${env.base}/messages/1/parts/1`, { method: 'HEAD', headers: { authorization: `Bearer ${env.token.send}` } });
+    assert.equal(head.status, 403);
     const st = await env.call('GET', '/status');
     assert.equal(st.status, 200);
     assert.equal(st.json.modem, null);
@@ -58,8 +62,11 @@ test('POST /messages with JSON queues an SMS and answers 202 with its id and Loc
     assert.equal(m.state, 'queued');
     assert.equal(m.from, 'api:all');
     assert.ok(env.store.jobs.getByKey(`send-sms:${m.id}`));
+    env.store.messages.setState(m.id, 'submitting');
+    env.store.messages.setState(m.id, 'sent');
     const got = await env.call('GET', `/messages/${m.id}`);
     assert.equal(got.status, 200);
+    assert.deepEqual(got.json.states.map((s: { state: string }) => s.state), ['queued', 'submitting', 'sent']);
     assert.equal(got.json.parts[0].contentType, 'text/plain');
     const body = await env.call('GET', `/messages/${m.id}/parts/1`);
     assert.equal(body.bytes.toString('utf8'), 'Your ticket #17 is ready');
@@ -134,6 +141,7 @@ test('every refusal of POST /messages names the field and queues nothing', () =>
         ['fake image', { body: form((f) => { f.append('to', '+15550100042'); f.append('media', new Blob([Buffer.from('<script>alert(1)</script>')], { type: 'image/jpeg' }), 'x.jpg'); }) }, 422, 'media'],
         ['file in wrong field', { body: form((f) => { f.append('to', '+15550100042'); f.append('photo', new Blob([GIF], { type: 'image/gif' }), 'a.gif'); }) }, 422, 'photo'],
         ['unknown form field', { body: form((f) => { f.append('to', '+15550100042'); f.append('text', 'x'); f.append('priority', 'high'); }) }, 422, 'priority'],
+        ['two files together too large', { body: form((f) => { f.append('to', '+15550100042'); for (let i = 0; i < 2; i++) f.append('media', new Blob([Buffer.alloc(40_000)], { type: 'image/gif' }), `p${i}.gif`); }) }, 413, 'media'],
         ['too large upload', { body: form((f) => { f.append('to', '+15550100042'); f.append('media', new Blob([Buffer.alloc(80_000)], { type: 'image/gif' }), 'big.gif'); }) }, 413, 'body'],
       ];
       for (const [what, init, status, field] of cases) {
@@ -196,3 +204,20 @@ test('rate limit per token: 429 with Retry-After once the burst is spent, other 
     },
     { options: { rateLimit: { perMinute: 1, burst: 3 } } },
   ));
+
+test('the OpenAPI document is valid OpenAPI 3.1 (checked by Python openapi-spec-validator)', async (t) => {
+  const probe = spawnSync('python3', ['-c', 'import openapi_spec_validator'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    t.skip('python3 openapi-spec-validator is not installed (pip install openapi-spec-validator)');
+    return;
+  }
+  await withApi(async (env) => {
+    const doc = await env.call('GET', '/openapi.json');
+    assert.equal(doc.status, 200);
+    assert.equal(doc.json.openapi, '3.1.0');
+    const script = 'import sys, json\nfrom openapi_spec_validator import validate\nvalidate(json.load(sys.stdin))\nprint("valid")';
+    const r = spawnSync('python3', ['-c', script], { input: doc.bytes, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'valid');
+  });
+});

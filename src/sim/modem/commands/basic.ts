@@ -56,6 +56,7 @@ const cfun: CommandHandler = (ctx, cmd) => {
 const cpin: CommandHandler = (ctx, cmd) => {
   const sim = ctx.state.sim;
   if (cmd.kind === 'test') return ok();
+  if (sim.state !== 'absent' && Date.now() < sim.busyUntil) return cme(14); // still reading the card after boot
   if (cmd.kind === 'read') {
     switch (sim.state) {
       case 'absent':

@@ -68,7 +68,33 @@ const cnma: CommandHandler = async (ctx, cmd): Promise<Reply> => {
   return ctx.network.acknowledge(n) ? ok() : cms(340);
 };
 
+/**
+ * AT+CMGW=<length>[,<stat>] (27.005 §3.5.3): writes a PDU to <mem2> and answers its index;
+ * a full memory is +CMS ERROR: 322 (§3.2.5 "memory full"), told before the prompt as real
+ * firmwares do, so no PDU is taken.
+ */
+const cmgw: CommandHandler = async (ctx, cmd): Promise<Reply> => {
+  if (cmd.kind === 'test') return ok();
+  if (cmd.kind !== 'set') return error();
+  const simErr = simCmsError(ctx.state);
+  if (simErr !== undefined) return cms(simErr);
+  const length = intParam(cmd.params, 0);
+  const stat = intParam(cmd.params, 1, 2);
+  if (!(length >= 7 && length <= 164) || ![0, 1, 2, 3].includes(stat)) return cms(304);
+  const mem = ctx.state.settings.cpms[1];
+  if (ctx.state.storage.used(mem) >= ctx.state.storage.total(mem)) return cms(322);
+  ctx.writeRaw(PROMPT);
+  const body = await ctx.readUntilCtrlZ();
+  if (body.cancelled) return ok();
+  const pdu = body.text.trim().toUpperCase();
+  if (pduBytes(pdu) === undefined || tpduLength(pdu) !== length) return cms(304);
+  const index = ctx.state.storage.put(mem, { stat: stat as 0 | 1 | 2 | 3, pdu, statusReport: false });
+  if (index === undefined) return cms(322);
+  return ok([`+CMGW: ${index}`]);
+};
+
 export const sendHandlers: HandlerTable = {
   '+CMGS': cmgs,
+  '+CMGW': cmgw,
   '+CNMA': cnma,
 };

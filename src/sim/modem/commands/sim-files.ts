@@ -7,17 +7,10 @@
 import { intParam } from '../parser.js';
 import { cme, error, ok, simCmeError } from '../reply.js';
 import type { ModemState } from '../state.js';
+import { efIccid } from './simcard.js';
 import type { CommandHandler, HandlerTable } from '../types.js';
 
 const READ_BINARY = 176;
-
-/** ICCID digits as BCD with the nibbles of each byte swapped, padded with F (TS 102 221 §13.2). */
-function iccidBytes(iccid: string): string {
-  const d = iccid.padEnd(20, 'F');
-  let out = '';
-  for (let i = 0; i < 20; i += 2) out += `${d[i + 1] ?? 'F'}${d[i] ?? 'F'}`;
-  return out;
-}
 
 /** EF_SPN: display condition byte, then 16 bytes of the name in the SMS default alphabet, FF-padded. */
 function spnBytes(spn: string): string {
@@ -28,7 +21,7 @@ function spnBytes(spn: string): string {
 function file(state: ModemState, id: number): string | undefined {
   switch (id) {
     case 0x2fe2:
-      return iccidBytes(state.sim.iccid);
+      return efIccid(state.sim.iccid);
     case 0x6f46:
       return state.sim.spn === undefined ? undefined : spnBytes(state.sim.spn);
     case 0x6f3e:

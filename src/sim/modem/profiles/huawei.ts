@@ -47,5 +47,6 @@ export const huawei: ModemProfile = {
   memoryFullUrc: (mem) => `^SMMEMFULL: "${mem}"`,
   periodicUrcs: [{ everyMs: 3000, line: (state) => (curcOn(state) ? '^BOOT:20952309,0,0,0,72' : undefined) }],
   handlers: { '^CURC': curc },
+  simBusyMs: 1500,
   maxContexts: 11,
 };

@@ -18,5 +18,6 @@ export const quectel: ModemProfile = {
   resetDropsUsb: true,
   bootMs: 600,
   memoryFullUrc: (mem) => `+QIND: "smsfull","${mem}"`,
+  simBusyMs: 2000,
   maxContexts: 16,
 };

@@ -17,5 +17,6 @@ export const simcom: ModemProfile = {
   simUrcs: ['+CPIN: READY', 'SMS DONE', 'PB DONE'],
   resetDropsUsb: true,
   bootMs: 600,
+  simBusyMs: 1500,
   maxContexts: 24,
 };

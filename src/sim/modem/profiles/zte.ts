@@ -19,5 +19,6 @@ export const zte: ModemProfile = {
   resetDropsUsb: true,
   bootMs: 800,
   modeUrc: (_state, act) => (PASR[act] === undefined ? undefined : `+ZPASR: "${PASR[act]}"`),
+  simBusyMs: 1500,
   maxContexts: 8,
 };

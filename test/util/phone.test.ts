@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { boxCountry, costlyReason, countryOfCallingCode, formatPhone, parsePhone, phoneKey, type CountryCode } from '../../src/util/phone.js';
+import { countryOfMcc } from '../../src/util/mcc.js';
+import { normalizeNumber } from '../../src/mail/in/numbers.js';
+
+const e164 = (input: string, country?: CountryCode, bareDigits?: 'national' | 'international'): string => {
+  const r = parsePhone(input, { country, ...(bareDigits ? { bareDigits } : {}) });
+  return r.ok ? r.e164 : `refused: ${r.reason}`;
+};
+
+test('national numbers take the box\'s country (issue 9: 0871112223 on an Irish box is +353, not Finnish)', () => {
+  assert.equal(e164('0871112223', 'IE'), '+353871112223');
+  assert.equal(e164('087 111 2223', 'IE'), '+353871112223');
+  // The old rule took the first two digits of +353… as the country code: +35871112223 (Finland's +358 zone).
+  assert.deepEqual(normalizeNumber('0871112223', { defaultCountryCode: '353' }), { ok: true, e164: '+353871112223' });
+  assert.equal(e164('0151 12345678', 'DE'), '+4915112345678');
+  assert.equal(e164('07911 123456', 'GB'), '+447911123456');
+  assert.equal(e164('098765 43210', 'IN'), '+919876543210');
+  assert.equal(e164('040 1234567', 'FI'), '+358401234567');
+  assert.equal(e164('(212) 555-1234', 'US', 'national'), '+12125551234');
+  assert.equal(e164('1-212-555-1234', 'US', 'national'), '+12125551234');
+  // International forms are the same in every country.
+  for (const c of ['DE', 'IE', 'US', 'GB', 'IN', 'FI'] as const) {
+    assert.equal(e164('+49 151 12345678', c), '+4915112345678');
+    assert.equal(e164('0049 151 12345678', c), '+4915112345678');
+  }
+  assert.match(e164('0871112223'), /refused: .*country is not known/);
+});
+
+test('short codes, garbage and over-long numbers are refused', () => {
+  for (const [input, c] of [['22222', 'DE'], ['+49 22', undefined], ['12345', 'US'], ['+4917012345678901', 'DE'], ['0170abc', 'DE'], ['', 'DE'], ['+0170123456', 'DE']] as const) {
+    assert.match(e164(input, c, 'national'), /^refused/, input);
+  }
+  assert.match(e164('22222', 'DE', 'national'), /short codes/);
+});
+
+test('E.164 keys for matching and threads: every spelling of a number is one key; alphanumeric senders and short codes stay', () => {
+  assert.equal(phoneKey('0871112223', 'IE'), '+353871112223');
+  assert.equal(phoneKey('+353 87 111 2223/TYPE=PLMN', 'IE'), '+353871112223');
+  assert.equal(phoneKey('00353871112223', 'DE'), '+353871112223');
+  assert.equal(phoneKey('Vodafone', 'DE'), 'Vodafone');
+  assert.equal(phoneKey('  BANK-INFO ', 'GB'), 'BANK-INFO');
+  assert.equal(phoneKey('22222', 'DE'), '22222');
+  assert.equal(phoneKey('+15550100001', 'US'), '+15550100001');
+});
+
+test('display: national format at home, international abroad, names as they are', () => {
+  assert.equal(formatPhone('+353871112223', 'IE'), '087 111 2223');
+  assert.equal(formatPhone('+353871112223', 'DE'), '+353 87 111 2223');
+  assert.equal(formatPhone('+12125551234', 'US'), '(212) 555-1234');
+  assert.equal(formatPhone('+4915112345678', 'DE'), '01511 2345678');
+  assert.equal(formatPhone('Vodafone', 'DE'), 'Vodafone');
+});
+
+test('costly numbers are named and refused by default, unless allowed', () => {
+  assert.match(costlyReason('+499001234567') ?? '', /premium-rate/);
+  assert.match(costlyReason('+449065551234') ?? '', /premium-rate/);
+  assert.match(costlyReason('+447012345678') ?? '', /personal-number/);
+  assert.equal(costlyReason('+4915112345678'), undefined);
+  assert.equal(costlyReason('+353871112223'), undefined);
+  assert.equal(costlyReason('+499001234567', { allow: ['+49900*'] }), undefined);
+  assert.equal(costlyReason('+499001234567', { allow: ['+499001234567'] }), undefined);
+  assert.equal(costlyReason('+447012345678', { refuse: ['PREMIUM_RATE'] }), undefined);
+});
+
+test('the box\'s country: configured, else the SIM\'s MCC, else its own number, else the calling code', () => {
+  assert.equal(countryOfMcc('272011234567890'), 'IE');
+  assert.equal(countryOfMcc('262'), 'DE');
+  assert.equal(countryOfMcc('310410123456789'), 'US');
+  assert.equal(countryOfMcc('234'), 'GB');
+  assert.equal(countryOfMcc('404'), 'IN');
+  assert.equal(countryOfMcc('244'), 'FI');
+  assert.equal(countryOfMcc('999'), undefined);
+  assert.equal(boxCountry({ configured: 'ie' }), 'IE');
+  assert.equal(boxCountry({ configured: null, imsi: '272011234567890', ownNumber: '+4915112345678' }), 'IE');
+  assert.equal(boxCountry({ ownNumber: '+353871112223' }), 'IE');
+  assert.equal(boxCountry({ callingCode: '1' }), 'US');
+  assert.equal(countryOfCallingCode('44'), 'GB');
+  assert.equal(boxCountry({}), undefined);
+});
+
+test('conversation keys: a national originator threads with the same number written in E.164', async () => {
+  const { conversationKey } = await import('../../src/mail/out/addresses.js');
+  const msg = (from: string) => ({ id: '1', kind: 'sms', boxNumber: '+353861234567', from, to: ['+353861234567'], cc: [], date: new Date(), parts: [] }) as unknown as Parameters<typeof conversationKey>[0];
+  assert.equal(conversationKey(msg('0871112223'), 'IE'), conversationKey(msg('+353871112223'), 'IE'));
+  assert.notEqual(conversationKey(msg('0871112223')), conversationKey(msg('+353871112223')), 'without the country they differed');
+});
