@@ -23,12 +23,28 @@ import { openModem } from './modem.js';
 import { startMailIn, type MailIn } from './mail-in.js';
 import { hooksHandlers, startHooks } from './hooks.js';
 import { createMm7, type Mm7Wiring } from './mm7.js';
+import { apiWebPlugin } from './api.js';
+import { startWeb, type WebWiring } from './web.js';
+import type { WebPlugin } from '../web/server.js';
 
 export interface GatewayOptions {
   readonly config: Config;
   readonly log?: Logger;
   /** Clock for tests. */
   readonly now?: () => number;
+  /**
+   * Served on the web listener beside the pages (REST API under /api/v1, MM7 under /mm7): a
+   * list, or a function given the gateway's store, pipeline context and modem status once
+   * they exist.
+   */
+  readonly webPlugins?: readonly WebPlugin[] | ((wiring: GatewayWiring) => readonly (WebPlugin | undefined)[]);
+}
+
+/** What an extra web interface needs of the running gateway. */
+export interface GatewayWiring {
+  readonly store: Store;
+  readonly ctx: PipelineContext;
+  modemStatus(): ReturnType<Modem['status']> | undefined;
 }
 
 /**
@@ -45,6 +61,7 @@ export class Gateway {
   private modem: Modem | undefined;
   private mm1: Mm1Wiring | undefined;
   private mailIn: MailIn | undefined;
+  private web: WebWiring | undefined;
   private stopWatchdog: () => void = () => undefined;
   private readonly closers: (() => Promise<void> | void)[] = [];
 
@@ -179,6 +196,18 @@ export class Gateway {
     disk.start();
     gw.closers.push(() => disk.stop());
     gw.mailIn = await startMailIn(config, ctx, log.child({ ns: 'mail-in' }), modem?.status().imsi);
+    if (config.web.enabled) {
+      // Messages keep flowing without the web interface (a port taken, a bad certificate): say so loudly, go on.
+      try {
+        // The gateway's own interfaces on the same listener (REST API, MM7), then any the caller adds.
+        const wiring = { store, ctx, modemStatus: () => modem?.status() };
+        const extra = typeof options.webPlugins === 'function' ? options.webPlugins(wiring) : (options.webPlugins ?? []);
+        const plugins = [apiWebPlugin(config, wiring), mm7?.webPlugin, ...extra].filter((p): p is WebPlugin => p !== undefined);
+        gw.web = await startWeb(config, { ctx, modem, log: log.child({ ns: 'web' }), plugins });
+      } catch (e) {
+        log.error({ err: e, host: config.web.host, port: config.web.port }, 'web interface not started; the gateway runs without it');
+      }
+    }
     // Liveness = the event loop and the store answer; long jobs (a slow bearer) are not a hang.
     gw.stopWatchdog = startWatchdog(() => storeAnswers(() => store.db.prepare('SELECT 1').get()));
     await sdNotify('READY=1');
@@ -198,9 +227,15 @@ export class Gateway {
     return { ok: store && (modem?.ok ?? true), store, modem };
   }
 
+  /** Base URL of the web interface, when it runs. */
+  get webUrl(): string | undefined {
+    return this.web?.server.url;
+  }
+
   async stop(): Promise<void> {
     await sdNotify('STOPPING=1');
     this.stopWatchdog();
+    await this.web?.close();
     await this.mailIn?.stop();
     await this.worker.stop();
     await this.modem?.close();

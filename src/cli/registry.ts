@@ -30,4 +30,5 @@ export const commands: Readonly<Record<string, () => Promise<{ command: CliComma
   token: () => import('./commands/token.js'),
   config: () => import('./commands/config.js'),
   setup: () => import('./commands/setup.js'),
+  'web-password': () => import('./commands/web-password.js'),
 };

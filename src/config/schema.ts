@@ -158,19 +158,34 @@ const web = z
     host: host().default('127.0.0.1'),
     port: int(0, 65535).default(8080),
     username: text().nullable().default(null),
+    /** Plain password (prefer MMSGW_WEB_PASSWORD); hashed with scrypt in memory at start. */
     password: text().nullable().default(null),
+    /** scrypt hash from `mmsgw web-password` (`scrypt$N$r$p$salt$hash`); wins over `password`. */
+    passwordHash: z
+      .string({ error: (iss) => `expected a hash printed by 'mmsgw web-password', got ${show(iss.input)}` })
+      .regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, { error: "expected a hash printed by 'mmsgw web-password' (scrypt$N$r$p$salt$hash)" })
+      .nullable()
+      .default(null),
+    /** PEM files; when both are set the web interface speaks HTTPS only. */
+    tls: z.strictObject({ cert: text('a file path'), key: text('a file path') }).nullable().default(null),
+    sessionHours: int(1, 720).default(12),
   })
   .prefault({})
   .superRefine((w, ctx) => {
     if (!w.enabled || isLoopback(w.host)) return;
-    for (const key of ['username', 'password'] as const) {
-      if (w[key] === null) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `required when web.host is '${w.host}' (not loopback): the web interface must not be exposed without a credential${key === 'password' ? ' (set it here or in MMSGW_WEB_PASSWORD)' : ''}`,
-        });
-      }
+    if (w.username === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['username'],
+        message: `required when web.host is '${w.host}' (not loopback): the web interface must not be exposed without a credential`,
+      });
+    }
+    if (w.password === null && w.passwordHash === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['password'],
+        message: `required when web.host is '${w.host}' (not loopback): the web interface must not be exposed without a credential (set web.passwordHash, or the password here or in MMSGW_WEB_PASSWORD)`,
+      });
     }
     if (w.password !== null && w.password.length < 8) {
       ctx.addIssue({ code: 'custom', path: ['password'], message: 'must be at least 8 characters when the web interface is exposed' });

@@ -5,8 +5,7 @@
  * to the simulated network. The API is the gateway's own (on its web listener) when that
  * serves /api/v1; otherwise the demo serves it on a loopback listener of its own.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mergeEndpoints } from './endpoints.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createSendService } from '../app/send.js';
 import { decodeSmsPdu } from '../codec/sms/index.js';
@@ -16,27 +15,6 @@ import type { DemoEnvironment } from './environment.js';
 
 export const DEMO_TOKEN_NAME = 'demo';
 const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
-
-/**
- * Merges `entries` into `<stateDir>/endpoints.json` (created when missing), keeping the keys
- * others wrote; written atomically (temp file, rename), readable by the owner only.
- */
-export function mergeEndpoints(stateDir: string, entries: Readonly<Record<string, unknown>>): string {
-  const path = join(stateDir, 'endpoints.json');
-  let current: Record<string, unknown> = {};
-  if (existsSync(path)) {
-    try {
-      const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) current = parsed as Record<string, unknown>;
-    } catch {
-      // A torn or hand-edited file is replaced by what is known now.
-    }
-  }
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ ...current, ...entries }, null, 2)}\n`, { mode: 0o600 });
-  renameSync(tmp, path);
-  return path;
-}
 
 export interface DemoApi {
   readonly url: string;

@@ -19,6 +19,10 @@ export interface DemoOptions {
   readonly log?: Logger;
   /** Delay before the MMSC pushes delivery reports for sent messages (default 200 ms). */
   readonly reportDelayMs?: number;
+  /** Port of the web interface (default 8080, or a free port when 8080 is taken). */
+  readonly webPort?: number;
+  /** Serve the web interface (default true). */
+  readonly web?: boolean;
 }
 
 /** Everything the embedded demo runs: simulators, mail sink, and the real gateway between them. */
@@ -54,6 +58,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** `preferred` when nothing listens on it on loopback, else a free port. */
+export function portOr(preferred: number): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(freePort()));
+    s.listen(preferred, '127.0.0.1', () => s.close(() => resolve(preferred)));
+  });
+}
+
 /**
  * Starts the whole system on this machine with no hardware: the modem simulator on a real
  * pty, the MMSC simulator on HTTP, a mail sink on SMTP, and the gateway with the embedded
@@ -67,6 +80,7 @@ export async function startDemo(o: DemoOptions): Promise<EmbeddedDemo> {
   const smtpInPort = await freePort();
   const vaspPassword = randomBytes(12).toString('base64url');
   const vasp = await startVaspSim({ vaspId: 'demo-vasp', user: 'demo-vasp', password: vaspPassword });
+  const webPort = o.webPort ?? (await portOr(8080));
   const base = demoConfigInput();
   const config = parseConfig({
     ...base,
@@ -79,6 +93,7 @@ export async function startDemo(o: DemoOptions): Promise<EmbeddedDemo> {
       in: { ...base.mail?.in, smtpListener: { enabled: true, host: '127.0.0.1', port: smtpInPort } },
     },
     mm7: { enabled: true, retry: { initialSeconds: 1, maxSeconds: 30 }, vasps: [{ vaspId: 'demo-vasp', user: 'demo-vasp', password: vaspPassword, url: vasp.url }] },
+    web: { ...base.web, enabled: o.web ?? true, host: '127.0.0.1', port: webPort },
   });
   let gateway: Gateway;
   try {

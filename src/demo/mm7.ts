@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Gateway } from '../app/gateway.js';
 import type { MmscSim } from '../sim/mmsc/index.js';
 import type { VaspSim } from '../sim/vasp/index.js';
-import { mergeEndpoint } from './endpoints-merge.js';
+import { mergeEndpoints } from './endpoints.js';
 
 /** The box's MM7 endpoint in the demo, and the demo VASP's credentials (also in endpoints.json). */
 export interface DemoMm7 {
@@ -36,7 +36,7 @@ export async function startDemoMm7(gateway: Gateway, stateDir: string, vasp: Vas
     url = `${await own.listen({ host: '127.0.0.1', port: 0 })}/mm7`;
   }
   vasp.useBox(url);
-  mergeEndpoint(stateDir, 'mm7', { url, ...account });
+  mergeEndpoints(stateDir, { mm7: { url, ...account } });
   return { url, ...account, close: async () => void (await own?.close()) };
 }
 

@@ -153,12 +153,12 @@ const refused = (code: LocationRefusalCode, reason: string): LocationVerdict => 
 
 function addressVerdict(address: string, sameMmscHost: boolean, policy: UrlPolicy, what: string): LocationVerdict {
   if (inNetworks(address, policy.allowedNetworks)) return { ok: true };
-  if (isOwn(address, policy.ownAddresses)) return refused('LOCATION_ADDRESS', `${what} ${address} is an address of this box`);
+  if (isOwn(address, policy.ownAddresses)) return refused('LOCATION_ADDRESS', `${what} ${address}, an address of this box`);
   const cls = classifyAddress(address);
   if (cls === 'public') return { ok: true };
   // Carrier MMSCs often live on private addresses; the configured MMSC host may, nothing else may.
   if (cls === 'private' && (sameMmscHost || policy.viaProxy)) return { ok: true };
-  return refused('LOCATION_ADDRESS', `${what} ${address} is a ${cls} address, which the carrier profile does not list`);
+  return refused('LOCATION_ADDRESS', `${what} ${address}, a ${cls} address the carrier profile does not list`);
 }
 
 /**

@@ -100,3 +100,8 @@ export function quarantineJson(q: QuarantineEntry): Record<string, unknown> {
   const { bytes, ...rest } = q;
   return { ...rest, hex: Buffer.from(bytes).toString('hex') };
 }
+
+/** Deletes an entry (after its bytes were exported or downloaded); false when there was none. */
+export function deleteQuarantine(db: Database.Database, id: number): boolean {
+  return db.prepare('DELETE FROM quarantine WHERE id = ?').run(id).changes > 0;
+}

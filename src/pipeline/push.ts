@@ -179,6 +179,39 @@ function refuseInTx(ctx: PipelineContext, payload: Uint8Array, origin: PushOrigi
   }
 }
 
+/**
+ * A retrieval the URL policy stopped at fetch time (a redirect, or a host that resolved into a
+ * refused range): the message is kept as `rejected` with the reason (its push stays linked)
+ * and the owner is told, as for a location refused when the notification arrived.
+ */
+export function locationRefusedAtFetch(ctx: PipelineContext, msgId: number, reason: string): void {
+  const msg = ctx.store.messages.get(msgId);
+  if (!msg) return;
+  ctx.store.tx(() => {
+    ctx.store.messages.setState(msgId, 'rejected', ctx.now());
+    ctx.store.events.add(msgId, 'location-refused', { reason, contentLocation: msg.contentLocation }, ctx.now());
+    const owner = ctx.pushPolicy?.owner;
+    if (!owner) return;
+    const text = [
+      'The gateway refused to fetch an announced MMS:',
+      '',
+      `  from:     ${msg.from ?? '?'}`,
+      `  subject:  ${msg.subject ?? '(none)'}`,
+      `  size:     ${msg.size ?? '?'} bytes`,
+      `  location: ${msg.contentLocation ?? '(none)'}`,
+      `  reason:   ${reason}`,
+      '',
+      `It is kept as message #${msgId}.`,
+      '',
+    ].join('\n');
+    ctx.enqueue({
+      kind: JOB.notifySender,
+      key: `fetch-refused:${msgId}`,
+      payload: { reply: { envelope: { from: '', to: owner.mailbox }, from: owner.from, to: owner.mailbox, subject: 'MMS notification refused', text, headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' } } },
+    });
+  });
+}
+
 /** A push that is not a message to relay: one row so its SMS and bytes stay linked and visible. */
 function keepNote(
   ctx: PipelineContext,

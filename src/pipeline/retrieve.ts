@@ -7,6 +7,7 @@ import { crashPoint } from '../util/crash-point.js';
 import { errorMessage, type DecodeError } from '../util/errors.js';
 import { JOB, type PipelineContext } from './context.js';
 import { PermanentJobError } from './errors.js';
+import { locationRefusedAtFetch } from './push.js';
 
 /** The MM1 side as the retrieve step needs it (src/mmsc Mm1Client). */
 export interface Retriever {
@@ -129,6 +130,7 @@ async function fetchAndStore(
     const attempts = (e as { attempts?: AttemptRecord[] }).attempts;
     store.events.add(msgId, 'fetch-attempt', { ok: false, error: errorMessage(e), attempts: attempts ?? null }, ctx.now());
     const code = (e as { code?: unknown }).code;
+    if (code === 'MM1_LOCATION_REFUSED') locationRefusedAtFetch(ctx, msgId, errorMessage(e));
     if (code === 'MM1_TOO_LARGE' || code === 'BEARER_TOO_LARGE') return { kind: 'too-large', reason: errorMessage(e) };
     // OMA-TS-MMS_ENC §7.3.20: the MMSC holds a message until its X-Mms-Expiry; a 404 / 410 or
     // error-permanent-message-not-found at the Content-Location means it is gone (src/mmsc MM1_GONE).

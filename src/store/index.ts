@@ -22,3 +22,5 @@ export { mkdirPrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private.js'
 export { FINAL_STATES, type PruneResult } from './retention.js';
 export { normalizeAddress, messageIdKey } from './address.js';
 export type * from './types.js';
+export { ThreadsRepo, type ThreadRow, type ThreadQuery } from './threads.js';
+export { SignalRepo, type SignalSample } from './signal.js';

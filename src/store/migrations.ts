@@ -287,6 +287,38 @@ CREATE INDEX messages_message_id_key ON messages(lower(trim(message_id, ' <>')))
 CREATE INDEX reports_message_id_key ON reports(lower(trim(message_id, ' <>'))) WHERE message_id IS NOT NULL;
 `;
 
+/**
+ * v7 (web interface): conversations as a derived index (thread per set of correspondents,
+ * with unread marks), signal samples for the 24-hour chart, and an index on `updated_at` so
+ * the live view finds changed messages without a scan.
+ */
+const V7_WEB = `
+CREATE TABLE threads (
+  id           INTEGER PRIMARY KEY,
+  key          TEXT    NOT NULL UNIQUE,
+  participants TEXT    NOT NULL,
+  last_msg_id  INTEGER NOT NULL,
+  last_at      INTEGER NOT NULL,
+  count        INTEGER NOT NULL DEFAULT 0,
+  unread       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX threads_last ON threads(last_msg_id);
+CREATE TABLE message_threads (
+  msg_id    INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+  thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+  unread    INTEGER NOT NULL DEFAULT 0 CHECK (unread IN (0,1))
+);
+CREATE INDEX message_threads_thread ON message_threads(thread_id, msg_id);
+CREATE TABLE signal_samples (
+  at         INTEGER PRIMARY KEY,
+  rssi_dbm   INTEGER,
+  rsrp_dbm   INTEGER,
+  technology TEXT,
+  registration TEXT
+);
+CREATE INDEX messages_updated ON messages(updated_at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: V1_INITIAL },
   { version: 2, name: 'idempotency keys', sql: V2_IDEMPOTENCY, after: backfillRawPduHashes },
@@ -294,6 +326,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'api tokens and message state history', sql: V4_API_STATES },
   { version: 5, name: 'mm7 submissions', sql: V5_MM7 },
   { version: 6, name: 'outbound submissions, Message-ID keys', sql: V6_SUBMISSIONS },
+  { version: 7, name: 'web: conversations, signal samples', sql: V7_WEB },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -89,7 +89,7 @@ test('an unknown key is an error with a did-you-mean hint', () => {
   refuses('modem:\n  bausRate: 9600\n', 'modem.bausRate', /unknown key \(did you mean 'baudRate'\?\)/);
   refuses('modme:\n  port: /dev/ttyUSB0\n', 'modme', /did you mean 'modem'/);
   refuses('mail:\n  out:\n    smtp:\n      hots: x\n', 'mail.out.smtp.hots', /did you mean 'host'/);
-  refuses('web:\n  zzzzzz: 1\n', 'web.zzzzzz', /unknown key \(known keys: enabled, host, port, username, password\)/);
+  refuses('web:\n  zzzzzz: 1\n', 'web.zzzzzz', /unknown key \(known keys: enabled, host, port, username, password, passwordHash, tls, sessionHours\)/);
 });
 
 test('keys inside lists are named with their index', () => {

@@ -102,3 +102,49 @@ test('with push sources configured, a push from anyone else is kept and never ac
     await s.close();
   }
 });
+
+test('a location that passes when notified but resolves to loopback is refused at fetch time, kept, and reported', async (t) => {
+  const http = await import('node:http');
+  const { SystemBearer } = await import('../../src/bearer/index.js');
+  const { Mm1Client } = await import('../../src/mmsc/index.js');
+  const { urlPolicyOf } = await import('../../src/app/push-policy.js');
+  const hits: string[] = [];
+  const server = http.createServer((req, res) => { hits.push(req.url ?? ''); res.end('secret'); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => server.close(() => r())));
+  const port = (server.address() as { port: number }).port;
+
+  const h = await harness();
+  try {
+    const config = parseConfig({
+      stateDir: h.dir,
+      mmsc: { url: 'http://mmsc.carrier.test/mms', proxy: null, allowedHosts: ['localhost'] },
+      mail: { out: { smtp: { host: '127.0.0.1', port: h.sink.port, secure: false, starttls: false }, fromDomain: 'box.test', defaultMailbox: 'owner@company.test' } },
+    });
+    const carrier = resolveCarrier(undefined, { timeoutMs: 2_000 });
+    const ctx: PipelineContext = { ...h.ctx, pushPolicy: pushPolicyOf(config, carrier) };
+    const notifier = createNotifier(config);
+    t.after(() => notifier.close());
+    const mm1 = new Mm1Client(new SystemBearer(), carrier, { mmscUrl: 'http://mmsc.carrier.test/mms', urlPolicy: urlPolicyOf(config, carrier) });
+    const handlers = pipelineHandlers(ctx, {
+      assemble: { concatTimeoutMs: 60 * 60_000 },
+      relay: { mailer: h.mailer, instanceId: 't1', attachRawMms: false },
+      retrieve: { mm1, tmpDir: h.dir, maxSize: 300_000, retrieval: 'immediate', reportAllowed: true },
+      notify: { notifier, from: 'mmsgw@box.test', reports: true },
+    });
+    for (const p of encodeWapPushDeliver('+4917000000', notificationPush(`http://localhost:${port}/secret`, 'tx-rebind'), { reference: 11 })) {
+      acceptSms(ctx, { pdu: p.hex, receivedAt: new Date(h.clock.now) });
+    }
+    await assert.rejects(h.drain(handlers), /refused to fetch/);
+    await h.drain(handlers);
+    const [msg] = h.store.messages.list({ direction: 'in' });
+    assert.equal(msg?.state, 'rejected');
+    assert.ok(h.store.events.ofMessage(msg!.id).some((e) => e.kind === 'location-refused'));
+    assert.deepEqual(hits, [], 'nothing was requested from loopback');
+    assert.equal(h.sink.mails.length, 1);
+    const mail = await simpleParser(h.sink.mails[0]!.raw);
+    assert.match(mail.text ?? '', /reason:.*localhost resolves to 127\.0\.0\.1, (a loopback address|an address of this box)/);
+  } finally {
+    await h.close();
+  }
+});

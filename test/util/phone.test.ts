@@ -86,3 +86,13 @@ test('conversation keys: a national originator threads with the same number writ
   assert.equal(conversationKey(msg('0871112223'), 'IE'), conversationKey(msg('+353871112223'), 'IE'));
   assert.notEqual(conversationKey(msg('0871112223')), conversationKey(msg('+353871112223')), 'without the country they differed');
 });
+
+test('relayed mail: a national originator gets the E.164 address and Reply-To of its number', async () => {
+  const { partyAddress, replyToAddress } = await import('../../src/mail/out/addresses.js');
+  const render = { addressDomain: 'sms.example', country: 'IE' };
+  assert.equal(partyAddress('0871112223', render).address, '+353871112223@sms.example');
+  assert.equal(partyAddress('+353871112223', render).address, '+353871112223@sms.example');
+  assert.equal(partyAddress('Vodafone', render).address, 'vodafone@sms.example');
+  assert.equal(replyToAddress('0871112223', '+353861234567', 'box+{number}@company.example', 'IE'), 'box++353871112223@company.example');
+  assert.equal(partyAddress('0871112223', { addressDomain: 'sms.example' }).address, '0871112223@sms.example', 'without a country, as before');
+});

@@ -5,6 +5,8 @@ import type { CliCommand } from '../registry.js';
 import { startDemo } from '../../demo/environment.js';
 import { drive } from '../../demo/drive.js';
 import { driveApi, startDemoApi } from '../../demo/api.js';
+import { mergeEndpoints } from '../../demo/endpoints.js';
+import { seedDemo } from '../../demo/seed.js';
 import { rootLogger } from '../../util/log.js';
 
 const usage = `usage: mmsgw demo [--state-dir DIR] [--baud N] [--profile NAME] [--messages N [--json] [--seed N] [--timeout SECONDS] [--keep]]
@@ -55,6 +57,17 @@ export const command: CliCommand = {
     if (scripted) rootLogger({ level: process.env.MMSGW_LOG_LEVEL ?? 'warn' });
     const env = await startDemo({ stateDir, baudRate: baud, ...(values.profile ? { profile: values.profile } : {}) });
     const api = await startDemoApi(env);
+    const webUrl = env.gateway.webUrl;
+    const endpoints = {
+      ...(webUrl ? { web: webUrl } : {}),
+      simulators: {
+        modem: { pty: env.modemSim.path, control: env.modemSim.controlPath },
+        mmsc: { url: env.mmscSim.url, proxy: env.mmscSim.proxyUrl, control: `${env.mmscSim.proxyUrl}/_sim/` },
+        mailSink: `smtp://127.0.0.1:${env.sink.port}`,
+        mailIn: `smtp://127.0.0.1:${env.smtpInPort}`,
+      },
+    };
+    const endpointsPath = mergeEndpoints(stateDir, endpoints);
     if (scripted) {
       try {
         const driven = await drive(env, {
@@ -63,7 +76,7 @@ export const command: CliCommand = {
           ...(values.timeout ? { timeoutMs: Number(values.timeout) * 1000 } : {}),
         });
         const a = await driveApi(env, api, messages, Date.now() + (values.timeout ? Number(values.timeout) * 1000 : 120_000));
-        const summary = { ...driven, api: a, lost: driven.lost + (a.sent - a.submitted) };
+        const summary = { ...driven, api: a, lost: driven.lost + (a.sent - a.submitted), ...(webUrl ? { web: webUrl } : {}) };
         if (values.json) console.log(JSON.stringify(summary));
         else console.log(summary);
         return summary.lost > 0 || summary.duplicates > 0 ? 1 : 0;
@@ -73,9 +86,15 @@ export const command: CliCommand = {
         if (!values.keep && values['state-dir'] === undefined) rmSync(stateDir, { recursive: true, force: true });
       }
     }
+    const seeded = await seedDemo(env).catch((e: unknown) => {
+      console.error(`mmsgw demo: could not seed sample conversations: ${(e as Error).message}`);
+      return false;
+    });
     console.log(
       [
-        'mmsgw demo is running — no hardware involved:',
+        `mmsgw demo is running — open ${webUrl ?? '(web interface disabled)'} in a browser`,
+        '',
+        'No hardware involved:',
         `  simulated modem  ${env.modemSim.path} (control socket ${env.modemSim.controlPath})`,
         `  simulated MMSC   ${env.mmscSim.url} (WAP proxy ${env.mmscSim.proxyUrl}, control ${env.mmscSim.proxyUrl}/_sim/)`,
         `  mail sink        smtp://127.0.0.1:${env.sink.port}, mails in ${resolve(stateDir, 'mailbox')}`,
@@ -83,6 +102,8 @@ export const command: CliCommand = {
         `  REST API         ${api.url} (token in ${resolve(stateDir, 'endpoints.json')})`,
         `  MM7              ${env.mm7.url} (VASP ${env.mm7.vaspId}; credentials in ${resolve(stateDir, 'endpoints.json')}, see docs/MM7.md)`,
         `  state            ${stateDir}`,
+        `  endpoints        ${endpointsPath}`,
+        ...(seeded ? ['', 'Seeded three sample conversations (MMS with pictures, SMS, a group MMS).'] : []),
         '',
         'Try: mmsgw demo --messages 10 --json    (in another terminal, a separate run)',
         'Press Ctrl-C to stop.',

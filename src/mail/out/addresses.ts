@@ -44,8 +44,11 @@ function localPartToken(s: string): string {
  * The local part for a number: `+4915112345678`, `4915112345678`, `vodafone` — or `unknown`.
  * '+' and digits are atext (RFC 5322 §3.2.3), so a leading '+' needs no quoting.
  */
-export function numberLocalPart(raw: string): string {
-  const n = normalizeNumber(raw);
+export function numberLocalPart(raw: string, country?: string): string {
+  // With the box's country a national number ("0871112223" from the SMSC) becomes its E.164
+  // form, so one contact has one address however the network wrote the number.
+  const c = asCountry(country);
+  const n = c && numberKind(raw) === 'phone' ? phoneKey(raw, c) : normalizeNumber(raw);
   if (/^\+?\d{1,20}$/.test(n)) return n;
   return localPartToken(n) || 'unknown';
 }
@@ -104,7 +107,7 @@ export interface MailAddress {
  * separate field, which quotes it or encodes it as an RFC 2047 encoded-word as needed.
  */
 export function partyAddress(raw: string, config: RenderConfig): MailAddress {
-  const local = numberLocalPart(raw);
+  const local = numberLocalPart(raw, config.country);
   const name = contactName(raw, config.addressBook);
   const shown = numberKind(raw) === 'phone' ? local : cleanHeaderText(normalizeNumber(raw)).slice(0, 64) || local;
   if (name === undefined) return { name: shown, address: `${local}@${config.addressDomain}` };
@@ -115,8 +118,8 @@ export function partyAddress(raw: string, config: RenderConfig): MailAddress {
 }
 
 /** Reply-To from the pattern: `{number}` → the remote number's local part, `{box}` → the box's. */
-export function replyToAddress(remote: string, boxNumber: string, pattern: string): string {
-  return pattern.replaceAll('{number}', numberLocalPart(remote)).replaceAll('{box}', numberLocalPart(boxNumber));
+export function replyToAddress(remote: string, boxNumber: string, pattern: string, country?: string): string {
+  return pattern.replaceAll('{number}', numberLocalPart(remote, country)).replaceAll('{box}', numberLocalPart(boxNumber, country));
 }
 
 /**

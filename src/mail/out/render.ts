@@ -101,7 +101,7 @@ function replyTo(msg: RelayMessage, config: RenderConfig): string[] | undefined 
   const remote = msg.direction === 'incoming' ? [msg.from] : [...msg.to, ...msg.cc];
   const out = [...new Set(remote.map(normalizeNumber))]
     .filter((n) => n !== box && numberKind(n) === 'phone')
-    .map((n) => replyToAddress(n, msg.boxNumber, pattern));
+    .map((n) => replyToAddress(n, msg.boxNumber, pattern, config.country));
   return out.length > 0 ? out : undefined;
 }
 

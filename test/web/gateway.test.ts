@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { OWN_NUMBER, waitUntil, withE2e } from '../helpers/e2e.js';
+
+/**
+ * The web interface must never stop the messages: with its port taken the gateway still starts
+ * and relays, without the web interface (and says so in its log).
+ */
+test('the gateway runs and relays when the web port is taken', { timeout: 60_000 }, async () => {
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+  const port = (blocker.address() as AddressInfo).port;
+  try {
+    await withE2e({ configure: (c) => ({ ...c, web: { enabled: true, host: '127.0.0.1', port } }) }, async (env) => {
+      assert.equal(env.gateway.webUrl, undefined, 'no web interface');
+      await env.mmscSim.submitFromHandset({ from: '+15550400001', to: OWN_NUMBER, parts: [{ contentType: 'text/plain', text: 'still flowing', name: 't.txt' }] });
+      await waitUntil(() => env.gateway.store.messages.list({ direction: 'in', address: '+15550400001' }).some((m) => m.state === 'relayed'), 20_000, 'the MMS relayed');
+    });
+  } finally {
+    blocker.close();
+  }
+});
