@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import { simpleParser } from 'mailparser';
 import { decodeSmsPdu, encodeDeliver } from '../codec/sms/index.js';
-import { mulberry32, randomHandsetParts } from '../sim/mmsc/index.js';
+import { mulberry32, randomHandsetParts, type MessageScenario } from '../sim/mmsc/index.js';
 import type { SinkMail } from '../sim/mail/sink.js';
 import type { DemoEnvironment } from './environment.js';
 import { mm7Progress, submitMm7, type Mm7Progress } from './mm7.js';
@@ -36,6 +36,14 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
+/** MMS 1.0–1.3, binary or textual part headers, base64 / quoted-printable, Content-Length or chunked. */
+const DEMO_SCENARIOS: readonly MessageScenario[] = [
+  { mmsVersion: '1.2' },
+  { mmsVersion: '1.0', textualPartHeaders: true, framing: 'chunked' },
+  { mmsVersion: '1.1', transferEncoding: 'quoted-printable' },
+  { mmsVersion: '1.3', textualPartHeaders: true, transferEncoding: 'base64', framing: 'chunked' },
+];
+
 /**
  * Drives traffic through a running demo and waits until every message came out the other
  * side (or the timeout): N MMS from handsets through the MMSC simulator, N SMS through the
@@ -58,7 +66,9 @@ export async function drive(env: DemoEnvironment, o: DriveOptions): Promise<Driv
     const marker = `[demo-mms-${i}]`;
     const parts = randomHandsetParts({ parts: 1 + Math.floor(rnd() * 6), totalBytes: 1_000 + Math.floor(rnd() * 60_000), seed: (o.seed ?? 7) * 1000 + i });
     sentAt.set(marker, Date.now());
-    await env.mmscSim.submitFromHandset({ from: `+1555020${String(i % 10000).padStart(4, '0')}`, to: own, subject: `${marker} photo`, parts });
+    // Each MMS in one of the encodings met in the field (docs/SIMULATOR.md, scenario switches).
+    const scenario = DEMO_SCENARIOS[i % DEMO_SCENARIOS.length];
+    await env.mmscSim.submitFromHandset({ from: `+1555020${String(i % 10000).padStart(4, '0')}`, to: own, subject: `${marker} photo`, parts, ...(scenario ? { scenario } : {}) });
   }
   for (let i = 0; i < n; i++) {
     const marker = `[demo-sms-${i}]`;

@@ -86,7 +86,7 @@ export async function startDemo(o: DemoOptions): Promise<EmbeddedDemo> {
     ...base,
     stateDir: o.stateDir,
     modem: { ...base.modem, port: modemSim.path, profile: (o.profile ?? 'generic') as 'generic' },
-    mmsc: { ...base.mmsc, url: mmscSim.url, proxy: `127.0.0.1:${mmscSim.port}` },
+    mmsc: { ...base.mmsc, url: mmscSim.url, proxy: `127.0.0.1:${mmscSim.proxyPort}` },
     mail: {
       ...base.mail,
       out: { ...base.mail?.out, smtp: { host: '127.0.0.1', port: sink.port, secure: false, starttls: false } },

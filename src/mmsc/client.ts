@@ -239,11 +239,19 @@ export class Mm1Client {
   }
 
   private async checkRetrieve(res: HttpResponse, url: string): Promise<MmsPdu> {
+    // The Content-Location is valid until X-Mms-Expiry (OMA-TS-MMS_ENC §7.3.20); an MMSC that
+    // no longer holds the message answers 404 (410), so the message is gone for good.
+    if (res.status === 404 || res.status === 410) {
+      throw new Mm1Error('MM1_GONE', `${url} answered ${res.status} ${res.statusText}: the MMSC no longer holds the message (expired or deleted)`, false, { specCode: res.status });
+    }
     this.checkStatus(res, url);
     const bytes = res.file ? await readFile(res.file) : res.body ?? new Uint8Array();
     const pdu = this.decodeBody({ ...res, body: bytes }, 'm-retrieve-conf');
     // OMA-TS-MMS_ENC §7.3.50: a retrieve-conf with an error status carries no message.
     const rs = pdu.retrieveStatus;
+    if (rs === 'error-permanent-message-not-found') {
+      throw new Mm1Error('MM1_GONE', `MMSC answered ${rs}${pdu.retrieveText ? ` (${pdu.retrieveText})` : ''}: it no longer holds the message (expired or deleted)`, false, { details: { retrieveStatus: rs, retrieveText: pdu.retrieveText } });
+    }
     if (rs !== undefined && rs !== 'ok') {
       throw new Mm1Error('MM1_RETRIEVE_STATUS', `MMSC answered ${rs}${pdu.retrieveText ? ` (${pdu.retrieveText})` : ''}`, mmsStatusTransient(rs), { details: { retrieveStatus: rs, retrieveText: pdu.retrieveText } });
     }

@@ -10,7 +10,9 @@ export type Mm1ErrorCode =
   | 'MM1_TOO_LARGE'
   | 'MM1_REDIRECTS'
   /** The Content-Location (or a redirect) is refused by the URL policy (src/mmsc/url-policy.ts). */
-  | 'MM1_LOCATION_REFUSED';
+  | 'MM1_LOCATION_REFUSED'
+  /** The MMSC no longer holds the message (HTTP 404/410, error-permanent-message-not-found): expired or deleted. */
+  | 'MM1_GONE';
 
 /**
  * An MM1 transaction that reached the MMSC and failed there. `transient` decides whether the

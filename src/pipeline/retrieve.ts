@@ -65,6 +65,10 @@ export async function retrieveMms(ctx: PipelineContext, deps: RetrieveDeps, msgI
     if (!msg.contentLocation) throw new PermanentJobError('MM1_NO_LOCATION', `notification ${txid} carries no X-Mms-Content-Location`);
     const outcome = await deps.mm1.use(() => fetchAndStore(ctx, deps, msgId, msg.contentLocation as string, txid, msg.size ?? undefined, signal));
     if (outcome.kind === 'too-large') return refuse(ctx, deps, msg, 'rejected', outcome.reason);
+    if (outcome.kind === 'gone') {
+      failed(ctx, msg, 'expired', 'expired', `it expired at the carrier before it could be fetched (${outcome.reason})`);
+      throw new PermanentJobError('MM1_EXPIRED', `MMS ${txid} expired at the MMSC: ${outcome.reason}`);
+    }
     if (outcome.kind === 'undecodable') return unrecognised(ctx, deps, msg, outcome);
   }
   const now = store.messages.get(msgId);
@@ -104,6 +108,7 @@ function notificationOf(msg: MessageRow): MmsPdu {
 type FetchOutcome =
   | { readonly kind: 'stored' }
   | { readonly kind: 'too-large'; readonly reason: string }
+  | { readonly kind: 'gone'; readonly reason: string }
   | { readonly kind: 'undecodable'; readonly bytes: Uint8Array; readonly rawPduId: number; readonly error: DecodeError | undefined; readonly reason: string };
 
 async function fetchAndStore(
@@ -127,6 +132,9 @@ async function fetchAndStore(
     const code = (e as { code?: unknown }).code;
     if (code === 'MM1_LOCATION_REFUSED') locationRefusedAtFetch(ctx, msgId, errorMessage(e));
     if (code === 'MM1_TOO_LARGE' || code === 'BEARER_TOO_LARGE') return { kind: 'too-large', reason: errorMessage(e) };
+    // OMA-TS-MMS_ENC §7.3.20: the MMSC holds a message until its X-Mms-Expiry; a 404 / 410 or
+    // error-permanent-message-not-found at the Content-Location means it is gone (src/mmsc MM1_GONE).
+    if (code === 'MM1_GONE') return { kind: 'gone', reason: errorMessage(e) };
     const file = (e as { file?: unknown }).file;
     if (typeof file === 'string') return keepUndecodable(ctx, msgId, file, undefined, errorMessage(e));
     throw e;

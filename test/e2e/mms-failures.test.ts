@@ -75,14 +75,16 @@ test('MMS failures reach the owner, are answered to the MMSC, and a re-sent noti
 
     await t.test('download fails for good: failed, owner told; the carrier re-sends the notification: fetched and relayed', async () => {
       const subject = '[fail-download] beach';
-      env.mmscSim.fault({ kind: 'status', status: 404, on: 'retrieve', times: 10 });
+      // 403: a permanent refusal (a 404 / 410 means the MMSC no longer holds the message: expired,
+      // see mmsc-sim-fidelity.test.ts).
+      env.mmscSim.fault({ kind: 'status', status: 403, on: 'retrieve', times: 10 });
       let txid: string;
       try {
         txid = await env.mmscSim.submitFromHandset({ from: '+15550201003', to: OWN_NUMBER, subject, parts: randomHandsetParts({ parts: 2, totalBytes: 8_000, seed: 3 }) });
         const notice = await ownerNotice(env, '15550201003');
         const body = notice.parts.find((p) => p.contentType === 'text/plain')?.text ?? '';
         assert.match(body, /download failed for good/);
-        assert.match(body, /404/);
+        assert.match(body, /403/);
         assert.equal(messageOf(env, txid)?.state, 'failed');
       } finally {
         env.mmscSim.clearFaults();

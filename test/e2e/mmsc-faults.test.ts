@@ -92,7 +92,10 @@ test('a permanent retrieve status dead-letters the fetch with its reason; nothin
     const mails = await mailsWith(env.sink, marker);
     assert.equal(mails.filter((m) => !/^Undelivered MMS/.test(m.parsed.subject ?? '')).length, 0, 'nothing relayed');
     assert.equal(mails.length, 1, 'the owner is told, once');
-    assert.equal(store.messages.get(msg.id)?.state, 'failed');
+    // error-permanent-message-not-found: the MMSC no longer holds it, so it counts as expired
+    // (see mmsc-sim-fidelity.test.ts for the 404 an expired message gets).
+    assert.equal(store.messages.get(msg.id)?.state, 'expired');
+    assert.match(mails[0]?.parsed.text ?? '', /expired at the carrier/);
     assert.equal(env.mmscSim.fetches(txid), 0);
   });
 });

@@ -76,7 +76,7 @@ export async function startE2e(o: E2eOptions = {}): Promise<E2eEnv> {
       stateDir: join(dir, 'state'),
       logLevel: 'warn',
       modem: { ...base.modem, port: modemSim.path, profile: 'generic' },
-      mmsc: { ...base.mmsc, url: mmscSim.url, proxy: `127.0.0.1:${mmscSim.port}`, backoff: { initialSeconds: 1, maxSeconds: 2 } },
+      mmsc: { ...base.mmsc, url: mmscSim.url, proxy: `127.0.0.1:${mmscSim.proxyPort}`, backoff: { initialSeconds: 1, maxSeconds: 2 } },
       mail: {
         ...base.mail,
         out: { ...base.mail?.out, smtp: { host: '127.0.0.1', port: sink.port, secure: false, starttls: false } },

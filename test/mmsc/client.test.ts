@@ -18,7 +18,9 @@ async function setup(t: { after(fn: () => unknown): void }, profile: Partial<Car
 
 const cases: { name: string; fault: SimFault; code: string; transient: boolean }[] = [
   { name: '503', fault: { kind: 'status', status: 503 }, code: 'MM1_HTTP_STATUS', transient: true },
-  { name: '404', fault: { kind: 'status', status: 404 }, code: 'MM1_HTTP_STATUS', transient: false },
+  { name: '404', fault: { kind: 'status', status: 404 }, code: 'MM1_GONE', transient: false },
+  { name: '410', fault: { kind: 'status', status: 410 }, code: 'MM1_GONE', transient: false },
+  { name: '403', fault: { kind: 'status', status: 403 }, code: 'MM1_HTTP_STATUS', transient: false },
   { name: '408', fault: { kind: 'status', status: 408 }, code: 'MM1_HTTP_STATUS', transient: true },
   { name: '429', fault: { kind: 'status', status: 429 }, code: 'MM1_HTTP_STATUS', transient: true },
   { name: 'never answers', fault: { kind: 'hang' }, code: 'BEARER_TIMEOUT', transient: true },
@@ -26,7 +28,8 @@ const cases: { name: string; fault: SimFault; code: string; transient: boolean }
   { name: 'truncated body', fault: { kind: 'truncate', fraction: 0.4 }, code: 'BEARER_TRUNCATED', transient: true },
   { name: 'wrong content type', fault: { kind: 'content-type', contentType: 'text/html' }, code: 'MM1_CONTENT_TYPE', transient: true },
   { name: 'retrieve-status transient', fault: { kind: 'retrieve-status', status: 'error-transient-network-problem', text: 'later' }, code: 'MM1_RETRIEVE_STATUS', transient: true },
-  { name: 'retrieve-status permanent', fault: { kind: 'retrieve-status', status: 'error-permanent-message-not-found' }, code: 'MM1_RETRIEVE_STATUS', transient: false },
+  { name: 'retrieve-status message-not-found', fault: { kind: 'retrieve-status', status: 'error-permanent-message-not-found' }, code: 'MM1_GONE', transient: false },
+  { name: 'retrieve-status permanent', fault: { kind: 'retrieve-status', status: 'error-permanent-service-denied' }, code: 'MM1_RETRIEVE_STATUS', transient: false },
   { name: 'redirect loop', fault: { kind: 'redirect', hops: 9 }, code: 'MM1_REDIRECTS', transient: false },
 ];
 

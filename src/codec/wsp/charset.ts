@@ -6,6 +6,7 @@
  */
 
 import { TextDecoder } from 'node:util';
+import { decodeWindows1252 } from '../../util/windows-1252.js';
 
 const MIB: ReadonlyArray<readonly [number, string]> = [
   [0, '*'],
@@ -69,6 +70,7 @@ export function decodeText(bytes: Uint8Array, charset: string | undefined): stri
   }
   if (label === '*') label = 'utf-8';
   const d = decoderFor(label);
+  if (d?.encoding === 'windows-1252') return decodeWindows1252(bytes);
   if (d) return d.decode(bytes);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

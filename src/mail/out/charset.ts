@@ -1,3 +1,5 @@
+import { decodeWindows1252 } from '../../util/windows-1252.js';
+
 /**
  * Text parts to strings. MMS text arrives in whatever the sending handset chose: a charset
  * name in the part's Content-Type, or a MIBenum number (WAP-230-WSP §8.4.2.8 Well-known-charset,
@@ -77,6 +79,7 @@ export function decodeText(body: Uint8Array, charset: string | undefined): strin
     // TextDecoder's 'utf-16' label means little-endian; RFC 2781 says big-endian without a BOM.
     label = body[0] === 0xff && body[1] === 0xfe ? 'utf-16le' : 'utf-16be';
   }
+  if (label === 'windows-1252') return decodeWindows1252(body);
   return new TextDecoder(label, { fatal: false, ignoreBOM: false }).decode(body);
 }
 

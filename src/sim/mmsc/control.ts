@@ -1,12 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MmscSim } from './index.js';
+import { parseHexFixture } from './hex-fixture.js';
 import type { SimFault, SubmitInput } from './types.js';
 
 /**
  * The simulator's control endpoint, for the demo and for driving it from another process:
  *
  *   GET    /_sim/state                       sent, notifyresps, acks, messages (no bodies)
- *   POST   /_sim/submit   SubmitInput        → { transactionId }   (part bodies as base64 in `base64`)
+ *   POST   /_sim/submit   SubmitInput        → { transactionId }   (part bodies as base64 in `base64`;
+ *                                                                `scenario` picks version, part headers, CTE, framing)
+ *   POST   /_sim/submit-raw { transactionId, retrieveConfHex, pushHex, framing? } → { transactionId }
+ *                                           (annotated hex as in test/fixtures/inbound; see hex-fixture.ts)
+ *   POST   /_sim/expire   { transactionId }  → { expired }         (its Content-Location answers 404 from now)
+ *   POST   /_sim/configure { demandAbsoluteUri?, requireUserAgent?, requireHeaders?, reportDelayMs? }
  *   POST   /_sim/fault    SimFault
  *   DELETE /_sim/fault
  *   POST   /_sim/report   { messageId, recipient, status? }
@@ -30,6 +36,25 @@ export function controlHandler(sim: MmscSim, req: IncomingMessage, res: ServerRe
         const input = body as SubmitInput & { parts: { base64?: string }[] };
         for (const p of input.parts) if (p.base64 !== undefined) Object.assign(p, { body: Buffer.from(p.base64, 'base64') });
         reply(200, { transactionId: await sim.submitFromHandset(input) });
+      } else if (req.method === 'POST' && path === '/_sim/submit-raw') {
+        const b = body as { transactionId?: unknown; retrieveConfHex?: unknown; pushHex?: unknown; framing?: unknown };
+        if (typeof b?.transactionId !== 'string' || typeof b.retrieveConfHex !== 'string' || typeof b.pushHex !== 'string') {
+          throw new Error('transactionId, retrieveConfHex and pushHex (strings) are required');
+        }
+        const framing = b.framing === 'chunked' ? 'chunked' : 'content-length';
+        const push = parseHexFixture(b.pushHex);
+        reply(200, { transactionId: await sim.submitRaw({ transactionId: b.transactionId, retrieveConf: parseHexFixture(b.retrieveConfHex)(), push, framing }) });
+      } else if (req.method === 'POST' && path === '/_sim/expire') {
+        const b = body as { transactionId?: unknown };
+        if (typeof b?.transactionId !== 'string') throw new Error('transactionId (string) is required');
+        reply(200, { expired: sim.expire(b.transactionId) });
+      } else if (req.method === 'POST' && path === '/_sim/configure') {
+        const b = (body ?? {}) as Record<string, unknown>;
+        const allowed = ['demandAbsoluteUri', 'requireUserAgent', 'requireHeaders', 'reportDelayMs'];
+        const unknown = Object.keys(b).filter((k) => !allowed.includes(k));
+        if (unknown.length > 0) throw new Error(`unknown option(s): ${unknown.join(', ')} (known: ${allowed.join(', ')})`);
+        sim.configure(b);
+        reply(200, { ok: true });
       } else if (req.method === 'POST' && path === '/_sim/fault') {
         sim.fault(body as SimFault);
         reply(200, { ok: true });

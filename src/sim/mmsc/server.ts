@@ -8,16 +8,20 @@ const MMS_TYPE = 'application/vnd.wap.mms-message';
 const MAX_POST = 8 * 1024 * 1024;
 
 /**
- * The MMSC + WAP proxy request handler. Absolute-form targets (RFC 9112 §3.2.2) are what a
- * handset sends through the proxy; the simulator serves them itself, being the whole carrier.
+ * The MMSC + WAP proxy request handler, for both listeners. Through the proxy port a handset
+ * must send the absolute URI as request-target (RFC 9112 §3.2.2, absolute-form "when making a
+ * request to a proxy"); an origin-form request there is refused with 400 as a real WAP proxy
+ * refuses it, having no way to know the origin. The MMSC port accepts both forms (a server
+ * MUST accept absolute-form, §3.2.2). The simulator serves proxied requests itself, being the
+ * whole carrier.
  */
-export function mmscHandler(state: MmscState, opts: () => MmscSimOptions) {
+export function mmscHandler(state: MmscState, opts: () => MmscSimOptions, via: 'mmsc' | 'proxy') {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const target = req.url ?? '/';
     const absolute = /^https?:\/\//i.test(target);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    const rec: RequestRecord = { method: req.method ?? '', target, absolute, headers };
+    const rec: RequestRecord = { method: req.method ?? '', target, absolute, via, headers };
     const path = new URL(target, 'http://sim.invalid').pathname;
     if (path.startsWith('/_sim/')) return; // the control endpoint handles it
     state.requests.push(rec);
@@ -26,7 +30,7 @@ export function mmscHandler(state: MmscState, opts: () => MmscSimOptions) {
       send(res, status, type, typeof body === 'string' ? Buffer.from(body) : body, fault);
     };
     const o = opts();
-    if (o.demandAbsoluteUri && !absolute) { answer(400, 'text/plain', 'proxy requires an absolute URI\n'); return; }
+    if ((via === 'proxy' || o.demandAbsoluteUri) && !absolute) { answer(400, 'text/plain', 'proxy requires an absolute URI\n'); return; }
     if (o.requireUserAgent && !(headers['user-agent'] ?? '').trim()) { answer(412, 'text/plain', 'Precondition Failed\n'); return; }
     for (const [name, want] of Object.entries(o.requireHeaders ?? {})) {
       const got = headers[name.toLowerCase()];
@@ -36,6 +40,9 @@ export function mmscHandler(state: MmscState, opts: () => MmscSimOptions) {
     if (req.method === 'GET' && path.startsWith('/mms/r/')) {
       const msg = state.messages.get(path.slice('/mms/r/'.length));
       if (!msg) { answer(404, 'text/plain', 'no such message\n'); return; }
+      // OMA-TS-MMS_ENC §7.3.20: the MMSC holds the message until X-Mms-Expiry; after that its
+      // Content-Location is gone, and carriers answer the GET with 404.
+      if (Date.now() >= msg.expiresAt) { answer(404, 'text/plain', 'message expired\n'); return; }
       const fault = state.takeFault('retrieve');
       if (fault?.kind === 'hang') return;
       if (fault?.kind === 'reset') { req.socket.destroy(); return; }
@@ -59,7 +66,8 @@ export function mmscHandler(state: MmscState, opts: () => MmscSimOptions) {
       if (!fault || fault.kind === 'slow' || fault.kind === 'chunked') {
         res.once('finish', () => { msg.fetches += 1; });
       }
-      answer(200, fault?.kind === 'content-type' ? fault.contentType ?? 'text/html' : MMS_TYPE, msg.retrieveConf, fault);
+      const framing: SimFault | undefined = fault ?? (msg.framing === 'chunked' ? { kind: 'chunked' } : undefined);
+      answer(200, fault?.kind === 'content-type' ? fault.contentType ?? 'text/html' : MMS_TYPE, msg.retrieveConf, framing);
       return;
     }
 

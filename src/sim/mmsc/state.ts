@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { decodeMms, encodeMms } from '../../codec/mms/index.js';
 import type { MmsPdu } from '../../codec/mms/index.js';
 import { mmsAddress, mmsPdu, pushPdus, toParts, wapPushFor } from './pdus.js';
-import type { AckRecord, MmscSimOptions, NotifyRespRecord, RequestRecord, SentRecord, SimFault, SimMessage, SubmitInput } from './types.js';
+import { applyScenario } from './scenario.js';
+import type { AckRecord, MmscSimOptions, NotifyRespRecord, RawSubmitInput, RequestRecord, SentRecord, SimFault, SimMessage, SubmitInput } from './types.js';
 
 /**
  * What the simulated carrier knows: messages waiting for retrieval, messages the gateway
@@ -20,7 +21,12 @@ export class MmscState {
   private pushRef = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly opts: MmscSimOptions, private readonly base: () => string) {}
+  /** `options` is read at each use, so `configure()` at run time reaches it. */
+  constructor(private readonly options: () => MmscSimOptions, private readonly base: () => string) {}
+
+  private get opts(): MmscSimOptions {
+    return this.options();
+  }
 
   addFault(f: SimFault): void {
     this.faults.push({ ...f, left: f.times ?? Number.POSITIVE_INFINITY });
@@ -46,11 +52,13 @@ export class MmscState {
     const token = randomBytes(8).toString('hex');
     const contentLocation = `${this.base()}/mms/r/${token}`;
     const to = Array.isArray(input.to) ? input.to : [input.to];
-    const parts = toParts(input.parts);
+    const sc = input.scenario ?? {};
+    const mmsVersion = sc.mmsVersion ?? '1.2';
+    const parts = applyScenario(toParts(input.parts), sc);
     const smil = parts.find((p) => p.contentType === 'application/smil');
     const messageId = `sim-m${n}-${randomBytes(4).toString('hex')}@mmsc.sim`;
     const retrieveConf = encodeMms(mmsPdu({
-      messageType: 'm-retrieve-conf', transactionId, mmsVersion: '1.2', messageId, date: new Date(),
+      messageType: 'm-retrieve-conf', transactionId, mmsVersion, messageId, date: new Date(),
       from: mmsAddress(input.from), to: to.map(mmsAddress), subject: input.subject,
       contentType: smil
         ? { mediaType: 'application/vnd.wap.multipart.related', params: { type: 'application/smil', start: smil.contentId ?? '<smil>' } }
@@ -58,14 +66,47 @@ export class MmscState {
       parts,
     }));
     const notification = mmsPdu({
-      messageType: 'm-notification-ind', transactionId, mmsVersion: '1.2', from: mmsAddress(input.from), subject: input.subject,
+      messageType: 'm-notification-ind', transactionId, mmsVersion, from: mmsAddress(input.from), subject: input.subject,
       messageClass: 'personal', messageSize: input.announcedSize ?? retrieveConf.byteLength,
       expiry: { kind: 'relative', seconds: input.expirySeconds ?? 86_400 }, contentLocation,
     });
-    const msg: SimMessage = { transactionId, token, contentLocation, messageId, from: input.from, to, subject: input.subject, retrieveConf, notification, pushPdus: [], fetches: 0 };
+    const expirySeconds = input.expirySeconds ?? 86_400;
+    const msg: SimMessage = {
+      transactionId, token, contentLocation, messageId, from: input.from, to, subject: input.subject, retrieveConf, notification,
+      pushPdus: [], fetches: 0, expiresAt: Date.now() + expirySeconds * 1000, framing: sc.framing ?? 'content-length',
+    };
     this.messages.set(token, msg);
     msg.pushPdus = await this.push(notification);
     return msg;
+  }
+
+  /**
+   * Serves PDUs assembled elsewhere (test/fixtures/inbound): `retrieveConf` verbatim at a new
+   * Content-Location, and the WAP Push `push` (a complete connectionless WSP push, WAP-230-WSP
+   * §8.2.4.1) with that location put in by `withLocation`, split into SMS-DELIVER segments.
+   */
+  async submitRaw(input: RawSubmitInput): Promise<SimMessage> {
+    const n = ++this.seq;
+    const token = randomBytes(8).toString('hex');
+    const contentLocation = `${this.base()}/mms/r/${token}`;
+    const notification = mmsPdu({ messageType: 'm-notification-ind', transactionId: input.transactionId, contentLocation });
+    const msg: SimMessage = {
+      transactionId: input.transactionId, token, contentLocation, messageId: `sim-raw${n}@mmsc.sim`, from: input.from ?? '', to: [],
+      retrieveConf: input.retrieveConf, notification, pushPdus: [], fetches: 0,
+      expiresAt: Date.now() + (input.expirySeconds ?? 86_400) * 1000, framing: input.framing ?? 'content-length',
+    };
+    this.messages.set(token, msg);
+    const ref = ++this.pushRef;
+    msg.pushPdus = await this.deliverPush(pushPdus(input.push(contentLocation), this.opts.pushFrom ?? '+10000000000', ref));
+    return msg;
+  }
+
+  /** The MMSC stops holding the message now, as at its X-Mms-Expiry (its location answers 404). */
+  expire(txid: string): boolean {
+    const m = this.byTransaction(txid);
+    if (!m) return false;
+    m.expiresAt = Date.now();
+    return true;
   }
 
   byTransaction(txid: string): SimMessage | undefined {
@@ -112,7 +153,10 @@ export class MmscState {
 
   private async push(pdu: MmsPdu): Promise<string[]> {
     const ref = ++this.pushRef;
-    const pdus = pushPdus(wapPushFor(pdu, ref), this.opts.pushFrom ?? '+10000000000', ref);
+    return this.deliverPush(pushPdus(wapPushFor(pdu, ref), this.opts.pushFrom ?? '+10000000000', ref));
+  }
+
+  private async deliverPush(pdus: string[]): Promise<string[]> {
     if (this.opts.deliver) await this.opts.deliver(pdus);
     if (this.opts.modemSim) for (const p of pdus) await this.opts.modemSim.deliverSms(p);
     return pdus;

@@ -37,6 +37,47 @@ export interface SubmitInput {
   expirySeconds?: number;
   /** Override X-Mms-Message-Size in the notification (to simulate wrong estimates). */
   announcedSize?: number;
+  /** How this message is encoded and served (see MessageScenario); defaults: MMS 1.2, binary part headers, Content-Length. */
+  scenario?: MessageScenario;
+}
+
+/** PDUs assembled outside the gateway's encoders (test/fixtures/inbound), served as they are. */
+export interface RawSubmitInput {
+  /** The X-Mms-Transaction-Id inside the PDUs (for `message()`, `fetches()`, `expire()`). */
+  transactionId: string;
+  /** The m-retrieve-conf octets served at the Content-Location. */
+  retrieveConf: Uint8Array;
+  /** The complete WAP Push (WAP-230-WSP §8.2.4.1) for the Content-Location assigned. */
+  push: (contentLocation: string) => Uint8Array;
+  from?: string;
+  expirySeconds?: number;
+  framing?: 'content-length' | 'chunked';
+}
+
+/** X-Mms-MMS-Version values seen in the field: 1.0–1.3, encoded 0x90–0x93 (OMA-TS-MMS_ENC §7.3.34). */
+export type SimMmsVersion = '1.0' | '1.1' | '1.2' | '1.3';
+
+/**
+ * Per-message switches: what a particular handset or MMSC generation sends. Every field is
+ * optional; the default is what a current MMSC does.
+ */
+export interface MessageScenario {
+  /** X-Mms-MMS-Version of the notification and the m-retrieve-conf (default 1.2). */
+  mmsVersion?: SimMmsVersion;
+  /**
+   * Content-ID and Content-Location of every part as textual application headers
+   * (WAP-230-WSP §8.4.2.6 Application-header) instead of the well-known fields 0x40 / 0x0E
+   * (WSP Table 39), as some handsets write them.
+   */
+  textualPartHeaders?: boolean;
+  /**
+   * A textual Content-Transfer-Encoding header on every part with the body encoded so
+   * (RFC 2045 §6.7 quoted-printable, §6.8 base64), although OMA-TS-MMS_ENC §7.1 carries parts
+   * as binary.
+   */
+  transferEncoding?: 'base64' | 'quoted-printable';
+  /** How the m-retrieve-conf body is framed: `content-length` (default) or `chunked` (RFC 9112 §7.1). */
+  framing?: 'content-length' | 'chunked';
 }
 
 export interface SimMessage {
@@ -54,6 +95,13 @@ export interface SimMessage {
   pushPdus: string[];
   /** Complete GETs served with the message (for "nothing fetched twice" checks). */
   fetches: number;
+  /**
+   * When the MMSC stops holding the message (X-Mms-Expiry, OMA-TS-MMS_ENC §7.3.20), ms since
+   * the epoch; afterwards its Content-Location answers 404. `expire()` moves it to now.
+   */
+  expiresAt: number;
+  /** Body framing of the retrieve answer (MessageScenario.framing). */
+  framing: 'content-length' | 'chunked';
 }
 
 export interface SentRecord {
@@ -83,6 +131,8 @@ export interface RequestRecord {
   /** The request-target as received (absolute-form through the proxy role). */
   readonly target: string;
   readonly absolute: boolean;
+  /** Which listener received it: the MMSC's own port, or the WAP proxy port. */
+  readonly via: 'mmsc' | 'proxy';
   readonly headers: Readonly<Record<string, string>>;
   /** Status sent, or undefined when the simulator did not answer (hang/reset). */
   status?: number;
@@ -93,7 +143,9 @@ export interface MmscSimOptions {
   port?: number;
   /** Base of Content-Location URLs (default: the server's own http://host:port). */
   publicUrl?: string;
-  /** Refuse origin-form request-targets with 400, as a WAP proxy does. */
+  /** Port of the WAP proxy listener (default: any free port). */
+  proxyPort?: number;
+  /** Refuse origin-form request-targets with 400 on the MMSC port too (the proxy port always does). */
   demandAbsoluteUri?: boolean;
   /** Answer 412 to requests without a non-empty User-Agent (as some carriers do). */
   requireUserAgent?: boolean;
