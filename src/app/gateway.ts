@@ -20,7 +20,14 @@ import { createNotifier } from './notifier.js';
 import { openModem } from './modem.js';
 import { startMailIn, type MailIn } from './mail-in.js';
 import { hooksHandlers, startHooks } from './hooks.js';
+import { watchDatabase } from './db-wake.js';
 import { createMm7, type Mm7Wiring } from './mm7.js';
+
+/**
+ * Longest the job worker and the hooks outbox sleep without a wake-up: a safety net for a lost
+ * file-system event or a clock jump. Work normally starts on enqueue or on a database change.
+ */
+const IDLE_SAFETY_MS = 30_000;
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -112,7 +119,7 @@ export class Gateway {
     };
     const mm7 = createMm7(config, ctx, id, log.child({ ns: 'mm7' }));
     wake.followups = mm7?.followups;
-    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers }, log: log.child({ ns: 'jobs' }), now });
+    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers }, log: log.child({ ns: 'jobs' }), now, maxIdleMs: IDLE_SAFETY_MS });
     wake.worker = worker;
     const gw = new Gateway(config, log, store, ctx, worker);
     gw.mm7 = mm7;
@@ -130,8 +137,14 @@ export class Gateway {
 
     worker.start();
     // Webhooks and hooks.onReceive: events from the store's state outbox, and the modem's state.
-    const hooks = startHooks(config, ctx, worker, modem);
+    const hooks = startHooks(config, ctx, worker, modem, IDLE_SAFETY_MS);
     gw.closers.unshift(() => hooks.stop());
+    // No polling: every commit (ours or another process's) wakes the worker and the outbox.
+    const dbWake = watchDatabase(store.path, () => {
+      worker.poke();
+      void hooks.drain();
+    }, log);
+    gw.closers.unshift(() => dbWake.close());
     if (modem) {
       modem.onSms(async (sms) => {
         acceptSms(ctx, { pdu: sms.pdu, receivedAt: sms.receivedAt, ...(sms.storage !== undefined ? { storage: sms.storage } : {}), ...(sms.index !== undefined ? { index: sms.index } : {}) });
