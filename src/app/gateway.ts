@@ -21,7 +21,7 @@ import { openModem } from './modem.js';
 import { startMailIn, type MailIn } from './mail-in.js';
 import { hooksHandlers, startHooks } from './hooks.js';
 import { watchDatabase } from './db-wake.js';
-import { createMm7, type Mm7Wiring } from './mm7.js';
+import type { Mm7Wiring } from './mm7.js';
 
 /**
  * Longest the job worker and the hooks outbox sleep without a wake-up: a safety net for a lost
@@ -117,7 +117,8 @@ export class Gateway {
       send: { sms: modem, mms: mm1?.client, deliveryReports: config.sms.statusReports, instanceId: id },
       notify: { notifier, from: `mmsgw@${config.mail.out.fromDomain}`, reports: true },
     };
-    const mm7 = createMm7(config, ctx, id, log.child({ ns: 'mm7' }));
+    // MM7 (its SOAP/XML stack and the compose layer behind it) is loaded only when enabled.
+    const mm7 = config.mm7.enabled ? (await import('./mm7.js')).createMm7(config, ctx, id, log.child({ ns: 'mm7' })) : undefined;
     wake.followups = mm7?.followups;
     const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers }, log: log.child({ ns: 'jobs' }), now, maxIdleMs: IDLE_SAFETY_MS });
     wake.worker = worker;
