@@ -23,10 +23,17 @@ import { createNotifier } from './notifier.js';
 import { openModem } from './modem.js';
 import { startMailIn, type MailIn } from './mail-in.js';
 import { hooksHandlers, startHooks } from './hooks.js';
-import { createMm7, type Mm7Wiring } from './mm7.js';
 import { apiWebPlugin } from './api.js';
 import { startWeb, type WebWiring } from './web.js';
 import type { WebPlugin } from '../web/server.js';
+import { watchDatabase } from './db-wake.js';
+import type { Mm7Wiring } from './mm7.js';
+
+/**
+ * Longest the job worker and the hooks outbox sleep without a wake-up: a safety net for a lost
+ * file-system event or a clock jump. Work normally starts on enqueue or on a database change.
+ */
+const IDLE_SAFETY_MS = 30_000;
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -155,9 +162,10 @@ export class Gateway {
       send: { sms: modem, mms: mm1?.client, deliveryReports: config.sms.statusReports, instanceId: id, uncertain: config.outbound.uncertain },
       notify: { notifier, from: `mmsgw@${config.mail.out.fromDomain}`, reports: true },
     };
-    const mm7 = createMm7(config, ctx, id, areaLogger(log, 'mm7'));
+    // MM7 (its SOAP/XML stack and the compose layer behind it) is loaded only when enabled.
+    const mm7 = config.mm7.enabled ? (await import('./mm7.js')).createMm7(config, ctx, id, areaLogger(log, 'mm7')) : undefined;
     wake.followups = mm7?.followups;
-    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers }, log: areaLogger(log, 'jobs'), now, storeFailure: (e) => disk.observe(e) });
+    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers }, log: areaLogger(log, 'jobs'), now, storeFailure: (e) => disk.observe(e), maxIdleMs: IDLE_SAFETY_MS });
     wake.worker = worker;
     const gw = new Gateway(config, log, store, ctx, worker);
     gw.mm7 = mm7;
@@ -176,8 +184,14 @@ export class Gateway {
 
     worker.start();
     // Webhooks and hooks.onReceive: events from the store's state history, and the modem's state.
-    const hooks = startHooks(config, ctx, worker, modem);
+    const hooks = startHooks(config, ctx, worker, modem, IDLE_SAFETY_MS);
     gw.closers.unshift(() => hooks.stop());
+    // No polling: every commit (ours or another process's) wakes the worker and the outbox.
+    const dbWake = watchDatabase(store.path, () => {
+      worker.poke();
+      void hooks.drain();
+    }, log);
+    gw.closers.unshift(() => dbWake.close());
     const onSms = async (sms: Parameters<Parameters<Modem['onSms']>[0]>[0]): Promise<void> => {
       crashPoint('sms-read');
       acceptSms(ctx, { pdu: sms.pdu, receivedAt: sms.receivedAt, ...(sms.storage !== undefined ? { storage: sms.storage } : {}), ...(sms.index !== undefined ? { index: sms.index } : {}) });

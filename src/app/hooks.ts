@@ -41,7 +41,11 @@ export interface Hooks {
   stop(): Promise<void>;
 }
 
-export function startHooks(config: Config, ctx: PipelineContext, worker: JobWorker, modem?: ModemLike): Hooks {
+/**
+ * `pollMs`: the outbox timer. The gateway passes a long safety interval because it drains on
+ * every database change instead (db-wake.ts); the default suits a caller without that watch.
+ */
+export function startHooks(config: Config, ctx: PipelineContext, worker: JobWorker, modem?: ModemLike, pollMs = OUTBOX_POLL_MS): Hooks {
   const jobsFor = hookJobs(hookOptions(config), ctx.now);
   let busy: Promise<void> | undefined;
   let again = false;
@@ -65,7 +69,7 @@ export function startHooks(config: Config, ctx: PipelineContext, worker: JobWork
       });
     return busy;
   };
-  const timer = setInterval(() => void drain(), OUTBOX_POLL_MS);
+  const timer = setInterval(() => void drain(), pollMs);
   timer.unref();
   const onDone = (): void => void drain();
   worker.on('done', onDone);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLoopback, type Config } from '../config/index.js';
-import { FileSeenStore, ImapIntake, SmtpListener, imapSink, type AllowedSender, type MailInOptions } from '../mail/in/index.js';
+import type { AllowedSender, MailInOptions } from '../mail/in/index.js';
 import { acceptInbound } from '../pipeline/outbound.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import type { Logger } from '../util/log.js';
@@ -121,6 +121,11 @@ export function mailInWarnings(config: Config): string[] {
 export async function startMailIn(config: Config, ctx: PipelineContext, log: Logger, imsi?: string): Promise<MailIn> {
   const stops: (() => Promise<void>)[] = [];
   for (const w of mailInWarnings(config)) log.warn(w);
+  const imapOn = config.mail.in.imap.enabled && config.mail.in.imap.host && config.mail.in.imap.user && config.mail.in.imap.password;
+  if (!imapOn && !config.mail.in.smtpListener.enabled) return { stop: () => Promise.resolve() };
+  // Loaded only when mail comes in: the IMAP client, the SMTP server and the MIME parser are
+  // several MB of RSS a gateway that only relays out never needs.
+  const { FileSeenStore, ImapIntake, SmtpListener, imapSink } = await import('../mail/in/index.js');
   const opts = mailInOptions(config, ctx, imsi);
   const handler = (outcome: Parameters<typeof acceptInbound>[1]): Promise<void> => acceptInbound(ctx, outcome);
   const imap = config.mail.in.imap;

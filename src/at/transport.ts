@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { watch, type FSWatcher } from 'node:fs';
 import { realpath } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import net from 'node:net';
 import { SerialPort } from 'serialport';
 import { AtError } from './errors.js';
@@ -32,14 +34,19 @@ export type TransportFactory = (path: string, options: TransportOptions) => Prom
 /** Time given to a modem's in-flight output after opening, before the input queue is discarded again. */
 const STALE_INPUT_SETTLE_MS = 150;
 
-/** How often an open serial device is checked for having vanished (see SerialTransport). */
-const PRESENCE_CHECK_MS = 1000;
+/**
+ * How often an open serial device is checked for having vanished when nothing else says so (see
+ * SerialTransport): a safety net behind the directory watches, not the main signal.
+ */
+const PRESENCE_CHECK_MS = 30_000;
 
 class SerialTransport extends EventEmitter implements Transport {
   readonly path: string;
   private readonly port: SerialPort;
   private readonly device: string;
   private readonly presence: NodeJS.Timeout;
+  private readonly watchers: FSWatcher[] = [];
+  private presenceQueued = false;
   private closed = false;
 
   constructor(path: string, port: SerialPort, device: string) {
@@ -52,8 +59,36 @@ class SerialTransport extends EventEmitter implements Transport {
     port.on('close', (e: Error | null) => this.finish(e ?? undefined));
     // A read error is how a pulled USB modem usually shows; but a tty whose node is gone (or
     // whose udev link now names another node) is treated as unplugged even if no read failed.
+    // The check runs when the link's or the node's directory changes (inotify: udev removing
+    // /dev/ttyUSB2 or its /dev/serial/by-id link), so an idle gateway does not poll the path.
     this.presence = setInterval(() => void this.checkPresence(), PRESENCE_CHECK_MS);
     this.presence.unref();
+    const names = new Map<string, Set<string>>();
+    for (const p of [path, device]) {
+      const set = names.get(dirname(p)) ?? new Set<string>();
+      names.set(dirname(p), set.add(basename(p)));
+    }
+    for (const [dir, set] of names) this.watchDir(dir, set);
+  }
+
+  /** Watches `dir` for `names` coming or going (other entries, e.g. other ptys, are ignored). */
+  private watchDir(dir: string, names: ReadonlySet<string>): void {
+    try {
+      const w = watch(dir, { persistent: false }, (event, name) => {
+        // 'rename' = an entry created, removed or moved; 'change' is every read and write of the tty itself.
+        if (event !== 'rename' || this.presenceQueued) return;
+        if (name !== null && !names.has(String(name))) return;
+        this.presenceQueued = true;
+        setImmediate(() => {
+          this.presenceQueued = false;
+          void this.checkPresence();
+        });
+      });
+      w.on('error', () => w.close());
+      this.watchers.push(w);
+    } catch {
+      // No watch on this file system: the safety timer remains.
+    }
   }
 
   private async checkPresence(): Promise<void> {
@@ -102,6 +137,7 @@ class SerialTransport extends EventEmitter implements Transport {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.presence);
+    for (const w of this.watchers.splice(0)) w.close();
     this.emit('close', error);
   }
 }

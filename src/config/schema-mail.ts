@@ -34,6 +34,10 @@ const smtp = z
     /** Require STARTTLS on a plain connection. */
     starttls: bool().default(true),
     auth: smtpAuth.nullable().default(null),
+    /** Keep SMTP connections open between relays (one pool for the process) instead of one connection per mail. */
+    pool: bool().default(true),
+    /** Connections the pool opens at most (the job worker relays 2 messages at once). */
+    maxConnections: int(1, 10).default(2),
   })
   .prefault({})
   .superRefine((s, ctx) => {

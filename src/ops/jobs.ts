@@ -51,8 +51,8 @@ export interface RetryResult {
 
 /**
  * Dead-letter → queued, due now, attempts reset (JobsRepo.retry). The running gateway's
- * worker polls the jobs table at least every second (JobWorker maxIdleMs), so it takes the
- * job up within a second of this commit, or as soon as one of its job slots is free.
+ * worker is woken by this commit (it watches the database's WAL, src/app/db-wake.ts), so it
+ * takes the job up at once, or as soon as one of its job slots is free.
  */
 export function retryJob(store: Store, id: number, now: number = Date.now()): RetryResult {
   return store.tx(() => {

@@ -62,7 +62,11 @@ export function configInput(a: SetupAnswers): ConfigInput {
         ? {
             in: {
               smtpListener: { enabled: true, host: '127.0.0.1', port: inbound.port },
-              authorisation: { allowedDomains: inbound.allowedDomains, allowedSenders: inbound.allowedSenders },
+              // The listener setup writes binds to loopback: only programs on the box itself can
+              // submit (a local MTA relaying for the office), so From is checked against the
+              // allowed senders without asking for a login. Exposing the listener needs `users`
+              // (the configuration refuses it otherwise), and then a login is asked for.
+              authorisation: { allowedDomains: inbound.allowedDomains, allowedSenders: inbound.allowedSenders, trustFromAlone: true },
             },
           }
         : {}),

@@ -115,6 +115,9 @@ test('REST send → simulators → delivery reports → one signed webhook per e
       mmsc: { url: mmscSim.url, proxy: `127.0.0.1:${mmscSim.port}`, carrierProfile: 'generic', backoff: { initialSeconds: 1, maxSeconds: 2 } },
       mail: { out: { smtp: { host: '127.0.0.1', port: 9, secure: false, starttls: false }, fromDomain: 'sms.test', defaultMailbox: 'inbox@company.test' } },
       web: { enabled: false, host: '127.0.0.1', port },
+      // The kill while the MMSC holds the m-send-req leaves that send uncertain; this test is
+      // about webhooks, so the MMS is sent again rather than held (the policy has its own tests).
+      outbound: { uncertain: { sms: 'resend', mms: 'resend' } },
       webhooks: { targets: [{ name: 'crm', url: `http://127.0.0.1:${rxPort}/hook`, secret: SECRET, events: ['message.sent', 'message.delivered', 'message.failed'] }, { name: 'ops', url: `http://127.0.0.1:${rxPort}/ops`, secret: SECRET, events: ['modem.state'] }] },
     }),
   );

@@ -55,27 +55,20 @@ export function readMms(c: Cursor): MmsPdu {
       parts = [{ contentType: ct.mediaType, params: { ...ct.params }, body: c.take(c.remaining, 'body'), ...(ct.params.charset ? { charset: ct.params.charset } : {}) }];
     }
   }
-  const wire: MmsWire = {
-    order: block.order,
-    forms: block.forms,
-    ...(singleBody ? { singleBody } : {}),
-    ...(multipart ? { multipart } : {}),
-    ...(trailing ? { trailing } : {}),
-  };
-  const pdu = {
-    to: [],
-    cc: [],
-    bcc: [],
-    previouslySentBy: [],
-    previouslySentDate: [],
-    attributes: [],
-    ...v,
-    ...(block.contentType ? { contentType: block.contentType } : {}),
-    parts,
-    unknownHeaders: block.unknown,
-    ...(warnings.length > 0 ? { warnings } : {}),
-    wire,
-  } as unknown as MmsPdu;
+  // Built by assignment, not object spreads: the same keys in the same order, without a
+  // spread's generic copy per PDU.
+  const wire: { -readonly [K in keyof MmsWire]: MmsWire[K] } = { order: block.order, forms: block.forms };
+  if (singleBody) wire.singleBody = singleBody;
+  if (multipart) wire.multipart = multipart;
+  if (trailing) wire.trailing = trailing;
+  const out: Record<string, unknown> = { to: [], cc: [], bcc: [], previouslySentBy: [], previouslySentDate: [], attributes: [] };
+  for (const k in v) out[k] = v[k];
+  if (block.contentType) out.contentType = block.contentType;
+  out.parts = parts;
+  out.unknownHeaders = block.unknown;
+  if (warnings.length > 0) out.warnings = warnings;
+  out.wire = wire;
+  const pdu = out as unknown as MmsPdu;
   if ((v.from as unknown) === 'insert') {
     delete pdu.from;
     pdu.fromInsertAddress = true;

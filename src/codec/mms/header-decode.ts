@@ -23,39 +23,76 @@ export interface HeaderBlock {
   stopped?: { at: number; fault: CodecFault };
 }
 
+/** Where the header loop is, so that one handler per PDU (not a try/catch per field) can recover. */
+interface LoopState {
+  /** Start of the header being read. */
+  at: number;
+  /** Lengths of block.order / block.unknown before it. */
+  order: number;
+  unknown: number;
+  /** Set while a recognised field's value is being read by its codec, with the value's start. */
+  known: FieldDef | undefined;
+  valueAt: number;
+}
+
 /**
  * `tolerateTail`: a header that cannot be read ends the sequence instead of failing it; the
  * block records where and why (`stopped`), and the caller decides whether that is acceptable.
  * Limits are never tolerated.
+ *
+ * The loop runs inside one try; a fault is handled here and the loop re-entered, so the
+ * common case (no fault) pays for no per-field handler.
  */
 export function readMmsHeaders(c: Cursor, tolerateTail = false): HeaderBlock {
   const block: HeaderBlock = { values: {}, order: [], forms: {}, unknown: [] };
-  while (c.remaining > 0) {
-    const at = c.pos;
-    if (block.order.length === MAX_HEADERS) c.fail('header', `more than ${MAX_HEADERS} header fields`, at, 'CODEC_LIMIT');
-    if (!tolerateTail) {
-      if (readOne(c, block, at)) break;
-      continue;
-    }
-    const order = block.order.length;
-    const unknown = block.unknown.length;
+  const s: LoopState = { at: c.pos, order: 0, unknown: 0, known: undefined, valueAt: 0 };
+  for (;;) {
     try {
-      if (readOne(c, block, at)) break;
+      readLoop(c, block, s);
+      return block;
     } catch (e) {
-      if (!(e instanceof CodecFault) || e.code === 'CODEC_LIMIT') throw e;
+      if (!(e instanceof CodecFault)) throw e;
+      const f = s.known;
+      s.known = undefined;
+      if (f) {
+        // A recognised field with a value this codec does not define (OMA-TS-MMS_ENC §7.1: ignore,
+        // do not reject): keep it raw when its extent is still well-formed, else report the error.
+        c.pos = s.valueAt;
+        if (tryKeepRaw(c, block, f)) continue;
+      }
+      if (!tolerateTail || e.code === 'CODEC_LIMIT') throw e;
       // Nothing of the damaged header stays: the sequence is as it was before it.
-      block.order.length = order;
-      block.unknown.length = unknown;
-      c.pos = at;
-      block.stopped = { at, fault: e };
-      break;
+      block.order.length = s.order;
+      block.unknown.length = s.unknown;
+      c.pos = s.at;
+      block.stopped = { at: s.at, fault: e };
+      return block;
     }
   }
-  return block;
+}
+
+function tryKeepRaw(c: Cursor, block: HeaderBlock, f: FieldDef): boolean {
+  try {
+    keepRaw(c, block, f.code, f.name, 'unrecognised-value');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readLoop(c: Cursor, block: HeaderBlock, s: LoopState): void {
+  while (c.remaining > 0) {
+    const at = c.pos;
+    s.at = at;
+    s.order = block.order.length;
+    s.unknown = block.unknown.length;
+    if (block.order.length === MAX_HEADERS) c.fail('header', `more than ${MAX_HEADERS} header fields`, at, 'CODEC_LIMIT');
+    if (readOne(c, block, s, at)) return;
+  }
 }
 
 /** Reads one header; true when it was Content-Type, which ends the header sequence. */
-function readOne(c: Cursor, block: HeaderBlock, at: number): boolean {
+function readOne(c: Cursor, block: HeaderBlock, s: LoopState, at: number): boolean {
   const b = c.peek('header');
   if (b >= 0x80) {
     c.pos++;
@@ -66,7 +103,7 @@ function readOne(c: Cursor, block: HeaderBlock, at: number): boolean {
       return true;
     }
     const f = FIELD_BY_CODE.get(code);
-    if (f) readKnown(c, f, block);
+    if (f) readKnown(c, f, block, s);
     else keepRaw(c, block, code, fieldName(code) ?? `X-Mms-Field-0x${code.toString(16).padStart(2, '0')}`, 'unknown-field');
   } else if (b >= 0x20 && b !== 0x7f) {
     const name = octetsToText(c.cstring('header')).text;
@@ -77,23 +114,12 @@ function readOne(c: Cursor, block: HeaderBlock, at: number): boolean {
   return false;
 }
 
-function readKnown(c: Cursor, f: FieldDef, block: HeaderBlock): void {
+function readKnown(c: Cursor, f: FieldDef, block: HeaderBlock, s: LoopState): void {
   const start = c.pos;
-  let r: { value: unknown; form?: unknown };
-  try {
-    r = f.codec.read(c, f.name);
-  } catch (e) {
-    if (!(e instanceof CodecFault)) throw e;
-    // A recognised field with a value this codec does not define (OMA-TS-MMS_ENC §7.1: ignore,
-    // do not reject): keep it raw when its extent is still well-formed, else report the error.
-    c.pos = start;
-    try {
-      keepRaw(c, block, f.code, f.name, 'unrecognised-value');
-    } catch {
-      throw e;
-    }
-    return;
-  }
+  s.known = f;
+  s.valueAt = start;
+  const r = f.codec.read(c, f.name);
+  s.known = undefined;
   if (!f.multi && f.key in block.values) {
     // A second occurrence of a single-valued field: kept raw so that nothing is lost.
     c.pos = start;

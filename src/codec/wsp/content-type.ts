@@ -28,6 +28,8 @@ import type { ContentType, ContentTypeForm, ParamForm } from './types.js';
 import { CANONICAL_PARAM, contentTypeCode, contentTypeName, headerFieldName, paramByCode, type ParamKind } from './well-known.js';
 import { Writer } from './writer.js';
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 const FIELD = 'Content-Type';
 
 /** Reads a Content-type-value. */
@@ -40,7 +42,9 @@ export function readContentType(c: Cursor, field = FIELD): ContentType {
   if (b >= 0x20) {
     const text = readTokenText(c, field);
     const mediaType = text.toLowerCase();
-    return { mediaType, params: {}, form: { general: false, params: [], ...(text === mediaType ? {} : { mediaText: text }) } };
+    const form: Mutable<ContentTypeForm> = { general: false, params: [] };
+    if (text !== mediaType) form.mediaText = text;
+    return { mediaType, params: {}, form };
   }
   const { len, long } = readValueLength(c, field);
   const v = c.sub(len, field);
@@ -63,10 +67,9 @@ export function readContentType(c: Cursor, field = FIELD): ContentType {
     if (!(p.key in params)) params[p.key] = p.value;
     forms.push(p);
   }
-  const form: ContentTypeForm = {
-    general: true, longLength: long, params: forms,
-    ...(mediaCode === undefined ? {} : { mediaCode }), ...(mediaText === undefined ? {} : { mediaText }),
-  };
+  const form: Mutable<ContentTypeForm> = { general: true, longLength: long, params: forms };
+  if (mediaCode !== undefined) form.mediaCode = mediaCode;
+  if (mediaText !== undefined) form.mediaText = mediaText;
   return { mediaType, params, form };
 }
 
@@ -83,7 +86,9 @@ export function readParameter(c: Cursor, field: string): ParamForm {
     const key = name.toLowerCase();
     const vs = c.pos;
     const value = readUntypedValue(c, field);
-    return { key, value, raw: c.since(vs), ...(name === key ? {} : { name }) };
+    const p: Mutable<ParamForm> = { key, value, raw: c.since(vs) };
+    if (name !== key) p.name = name;
+    return p;
   }
   const code = readIntegerValue(c, field).value;
   const def = paramByCode(code);

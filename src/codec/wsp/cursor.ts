@@ -107,10 +107,15 @@ export class Cursor {
 
   /** Bytes up to (not including) the next NUL; the NUL is consumed. Searches only up to `end`. */
   cstring(field: string): Uint8Array {
-    const rest = this.bytes.subarray(this.pos, this.end);
-    const nul = rest.indexOf(0);
-    if (nul < 0) this.fail(field, 'text not terminated by NUL', this.pos, 'CODEC_TRUNCATED');
-    this.pos += nul + 1;
-    return rest.subarray(0, nul);
+    // A plain loop bounded by `end`: header strings are short, where it beats a native
+    // indexOf call and its extra view; the bound keeps the search linear in this cursor's range.
+    const bytes = this.bytes;
+    const start = this.pos;
+    const end = this.end;
+    let i = start;
+    while (i < end && bytes[i] !== 0) i++;
+    if (i === end) this.fail(field, 'text not terminated by NUL', start, 'CODEC_TRUNCATED');
+    this.pos = i + 1;
+    return bytes.subarray(start, i);
   }
 }

@@ -20,7 +20,26 @@ export interface TextForm {
 const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('iso-8859-1');
 
+/** Longest run converted with one String.fromCharCode call (well under engines' argument limits). */
+const ASCII_CHUNK = 4096;
+
+/**
+ * Pure US-ASCII octets as a string, or undefined when one is ≥ 0x80. ASCII is valid UTF-8 and
+ * reads the same either way; header text is almost always ASCII and short, where a TextDecoder
+ * call (and its try/catch) costs far more than this loop.
+ */
+function asciiText(b: Uint8Array): string | undefined {
+  const n = b.length;
+  for (let i = 0; i < n; i++) if ((b[i] as number) >= 0x80) return undefined;
+  if (n <= ASCII_CHUNK) return String.fromCharCode.apply(null, b as unknown as number[]);
+  let s = '';
+  for (let i = 0; i < n; i += ASCII_CHUNK) s += String.fromCharCode.apply(null, b.subarray(i, i + ASCII_CHUNK) as unknown as number[]);
+  return s;
+}
+
 export function octetsToText(b: Uint8Array): { text: string; latin1: boolean } {
+  const ascii = asciiText(b);
+  if (ascii !== undefined) return { text: ascii, latin1: false };
   try {
     return { text: utf8Fatal.decode(b), latin1: false };
   } catch {
@@ -77,7 +96,11 @@ export function readTextString(c: Cursor, field: string): { text: string; form: 
   const t = octetsToText(raw);
   const bare = !quoted && (raw[0] ?? 0) >= 0x80;
   if (!quoted && !t.latin1 && !bare) return { text: t.text, form: {} };
-  return { text: t.text, form: { ...(quoted ? { quoted } : {}), ...(t.latin1 ? { latin1: true } : {}), ...(bare ? { bare } : {}) } };
+  const form: { quoted?: boolean; latin1?: boolean; bare?: boolean } = {};
+  if (quoted) form.quoted = true;
+  if (t.latin1) form.latin1 = true;
+  if (bare) form.bare = true;
+  return { text: t.text, form };
 }
 
 /** Quoted-string (§8.4.2.1): `"` then TEXT up to NUL (no closing quote). */

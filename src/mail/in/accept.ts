@@ -164,8 +164,40 @@ async function verified(env: InboundEnvelope): Promise<AuthResults | undefined> 
  */
 export function emailIdentity(messageId: string, sender: string, raw: Buffer, subject: string | undefined): string {
   const end = headerEnd(raw, raw.byteLength);
-  const digest = createHash('sha256').update(subject ?? '', 'utf8').update('\0').update(end >= 0 ? raw.subarray(end) : Buffer.alloc(0)).digest('hex');
-  return `${messageId.trim()} ${sender.toLowerCase()} sha256:${digest.slice(0, 32)}`;
+  const hash = createHash('sha256').update(subject ?? '', 'utf8').update('\0');
+  if (end >= 0) bodyDigest(hash, raw.subarray(end));
+  return `${messageId.trim()} ${sender.toLowerCase()} sha256:${hash.digest('hex').slice(0, 32)}`;
+}
+
+const BOUNDARY_PARAM = Buffer.from('boundary=');
+
+/**
+ * Feeds the body to `hash` without the lines a client makes anew each time it encodes the same
+ * mail: MIME delimiter lines (RFC 2046 §5.1.1, "--" + a boundary the client picks at random)
+ * and the Content-Type lines that declare a nested part's boundary. A mail client that offers
+ * the same message again after a lost 250 (RFC 5321 §4.5.4.1) re-encodes it with new boundaries;
+ * its content, and so its identity, is unchanged. One pass over the lines, linear in the body.
+ */
+function bodyDigest(hash: ReturnType<typeof createHash>, body: Buffer): void {
+  let start = 0;
+  while (start < body.byteLength) {
+    let eol = body.indexOf(0x0a, start);
+    if (eol < 0) eol = body.byteLength - 1;
+    const line = body.subarray(start, eol + 1);
+    const delimiter = line.byteLength >= 2 && line[0] === 0x2d && line[1] === 0x2d;
+    const declaresBoundary = !delimiter && line.byteLength < 1000 && asciiLower(line).includes(BOUNDARY_PARAM);
+    if (!delimiter && !declaresBoundary) hash.update(line);
+    start = eol + 1;
+  }
+}
+
+function asciiLower(b: Buffer): Buffer {
+  const out = Buffer.from(b);
+  for (let i = 0; i < out.byteLength; i++) {
+    const c = out[i]!;
+    if (c >= 0x41 && c <= 0x5a) out[i] = c + 0x20;
+  }
+  return out;
 }
 
 /**

@@ -111,7 +111,7 @@ export function smtpFromConfig(out: MailOutSection): SmtpConfig {
   } else if (a !== null && a.password !== null) {
     auth = { type: 'password', user: a.user, pass: a.password };
   }
-  return { host: s.host, port: s.port, secure: s.secure, requireTLS: s.secure ? false : s.starttls, auth };
+  return { host: s.host, port: s.port, secure: s.secure, requireTLS: s.secure ? false : s.starttls, auth, pool: s.pool, maxConnections: s.maxConnections };
 }
 
 export function routingFromConfig(out: MailOutSection): RoutingConfig {
