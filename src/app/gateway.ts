@@ -21,6 +21,7 @@ import { openModem } from './modem.js';
 import { startMailIn, type MailIn } from './mail-in.js';
 import { hooksHandlers, startHooks } from './hooks.js';
 import { createMm7, type Mm7Wiring } from './mm7.js';
+import { Metrics } from '../web/metrics.js';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -40,6 +41,8 @@ export class Gateway {
   readonly ctx: PipelineContext;
   /** MM7 (when `mm7.enabled`): the web server registers `mm7Plugin` with `mm7.pluginOptions`. */
   mm7: Mm7Wiring | undefined;
+  /** Prometheus metrics: the web server registers `metricsPlugin` with `{ metrics }` when `metrics.enabled` (src/web/metrics.ts). */
+  metrics: Metrics | undefined;
   private modem: Modem | undefined;
   private mm1: Mm1Wiring | undefined;
   private mailIn: MailIn | undefined;
@@ -112,10 +115,18 @@ export class Gateway {
     };
     const mm7 = createMm7(config, ctx, id, log.child({ ns: 'mm7' }));
     wake.followups = mm7?.followups;
-    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers }, log: log.child({ ns: 'jobs' }), now });
+    const metrics = new Metrics({ store, modemStatus: () => modem?.status() });
+    const handlers = metrics.instrument({ ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers });
+    const worker = new JobWorker({ queue: store.jobs, handlers, log: log.child({ ns: 'jobs' }), now });
     wake.worker = worker;
     const gw = new Gateway(config, log, store, ctx, worker);
     gw.mm7 = mm7;
+    gw.metrics = metrics;
+    if (modem) {
+      const onStatus = (st: ReturnType<Modem['status']>): void => metrics.modemStatusChanged(st);
+      modem.on('status', onStatus);
+      gw.closers.push(() => void modem.off('status', onStatus));
+    }
     gw.modem = modem;
     gw.mm1 = mm1;
     gw.closers.push(() => mailer.close(), () => notifier.close());

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { bool, e164, host, hostPort, httpUrl, int, ip, isLoopback, oneOf, quoteHint, show, text } from './fields.js';
 import { composeSection, mailSection } from './schema-mail.js';
 import { apiSection, hooksSection, webhooksSection } from './schema-api.js';
+import { metricsSection, mqttSection } from './schema-fleet.js';
 import { mm7Section } from './schema-mm7.js';
 
 /**
@@ -172,6 +173,8 @@ export const configSchema = z.strictObject({
   webhooks: webhooksSection,
   hooks: hooksSection,
   mm7: mm7Section,
+  metrics: metricsSection,
+  mqtt: mqttSection,
 }).superRefine((c, ctx) => {
   if (c.compose.maxSmsParts > c.sms.maxSmsParts) {
     ctx.addIssue({
