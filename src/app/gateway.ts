@@ -22,6 +22,9 @@ import { startMailIn, type MailIn } from './mail-in.js';
 import { hooksHandlers, startHooks } from './hooks.js';
 import { createMm7, type Mm7Wiring } from './mm7.js';
 import { Metrics } from '../web/metrics.js';
+import type { MqttBridge } from '../mqtt/bridge.js';
+import { startMqtt } from './mqtt.js';
+import { createSendService } from './send.js';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -43,6 +46,8 @@ export class Gateway {
   mm7: Mm7Wiring | undefined;
   /** Prometheus metrics: the web server registers `metricsPlugin` with `{ metrics }` when `metrics.enabled` (src/web/metrics.ts). */
   metrics: Metrics | undefined;
+  /** The MQTT bridge when `mqtt.enabled` (src/mqtt). */
+  mqtt: MqttBridge | undefined;
   private modem: Modem | undefined;
   private mm1: Mm1Wiring | undefined;
   private mailIn: MailIn | undefined;
@@ -143,6 +148,20 @@ export class Gateway {
     // Webhooks and hooks.onReceive: events from the store's state outbox, and the modem's state.
     const hooks = startHooks(config, ctx, worker, modem);
     gw.closers.unshift(() => hooks.stop());
+    // MQTT: events from the same outbox (own cursor), modem/health state, send commands.
+    const mqtt = startMqtt(config, { store, send: createSendService(config, ctx), modemStatus: () => modem?.status(), log: log.child({ ns: 'mqtt' }), onPublished: (k) => metrics.mqttPublish(k) });
+    if (mqtt) {
+      gw.mqtt = mqtt;
+      const onDone = (): void => void mqtt.drain();
+      const onStatus = (): void => mqtt.publishState();
+      worker.on('done', onDone);
+      modem?.on('status', onStatus);
+      gw.closers.unshift(async () => {
+        worker.off('done', onDone);
+        modem?.off('status', onStatus);
+        await mqtt.stop();
+      });
+    }
     if (modem) {
       modem.onSms(async (sms) => {
         acceptSms(ctx, { pdu: sms.pdu, receivedAt: sms.receivedAt, ...(sms.storage !== undefined ? { storage: sms.storage } : {}), ...(sms.index !== undefined ? { index: sms.index } : {}) });

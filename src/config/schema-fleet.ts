@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, int, text } from './fields.js';
+import { bool, e164, int, text } from './fields.js';
 
 /** Prometheus `/metrics` on the web listener (docs/FLEET.md "Prometheus"). */
 export const metricsSection = z
@@ -35,7 +35,14 @@ export const mqttSection = z
     /** Topic prefix; default `mmsgw/<box>`. */
     prefix: text().refine((p) => !/[#+]/.test(p) && !p.endsWith('/'), { error: 'no "#", "+" or trailing "/"' }).nullable().default(null),
     /** Home Assistant MQTT discovery under `<discoveryPrefix>/…`. */
-    homeAssistant: z.strictObject({ enabled: bool().default(true), discoveryPrefix: text().default('homeassistant') }).prefault({}),
+    homeAssistant: z
+      .strictObject({
+        enabled: bool().default(true),
+        discoveryPrefix: text().default('homeassistant'),
+        /** Numbers the Home Assistant `notify` entity sends its messages to (E.164); none: no notify entity. */
+        notifyTo: z.array(e164()).max(10).default([]),
+      })
+      .prefault({}),
     /** Base URL the API part links in events start with, e.g. `https://gw.example.net`; default none (path only). */
     apiBaseUrl: text().nullable().default(null),
     /** Seconds between modem/health state publications when nothing changed. */

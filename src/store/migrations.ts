@@ -251,12 +251,26 @@ CREATE TABLE mm7_submissions (
 );
 `;
 
+/**
+ * v6: several readers of the state outbox (webhooks/hooks, MQTT), each with its own cursor
+ * (the last row id it handled). A row is deleted once every registered reader is past it.
+ * The hooks reader always runs; rows left from v4/v5 are still ahead of it.
+ */
+const V6_OUTBOX_CONSUMERS = `
+CREATE TABLE outbox_consumers (
+  name    TEXT    PRIMARY KEY,
+  last_id INTEGER NOT NULL
+);
+INSERT INTO outbox_consumers (name, last_id) VALUES ('hooks', 0);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: V1_INITIAL },
   { version: 2, name: 'idempotency keys', sql: V2_IDEMPOTENCY, after: backfillRawPduHashes },
   { version: 3, name: 'decode warnings', sql: V3_DECODE_WARNINGS },
   { version: 4, name: 'api tokens and state outbox', sql: V4_API_OUTBOX },
   { version: 5, name: 'mm7 submissions', sql: V5_MM7 },
+  { version: 6, name: 'outbox consumers', sql: V6_OUTBOX_CONSUMERS },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
