@@ -45,12 +45,17 @@ export class Broker {
     return `mqtt://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<Broker> {
+  /** `extra` replaces anonymous access with its own lines (TLS files, password_file, …). */
+  static async start(extra?: (dir: string) => string[]): Promise<Broker> {
     const dir = mkdtempSync(join(tmpdir(), 'mmsgw-mosquitto-'));
     const b = new Broker(await freePort(), dir);
     writeFileSync(
       join(dir, 'mosquitto.conf'),
-      [`listener ${b.port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'log_dest stderr', 'log_type error'].join('\n') + '\n',
+      [
+        // Run as root, Mosquitto would switch to user 'mosquitto', which cannot use the temp directory.
+        ...(process.getuid?.() === 0 ? ['user root'] : []),
+        `listener ${b.port} 127.0.0.1`,
+        ...(extra ? extra(dir) : ['allow_anonymous true']), 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'log_dest stderr', 'log_type error'].join('\n') + '\n',
     );
     await b.resume();
     return b;
