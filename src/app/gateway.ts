@@ -34,6 +34,11 @@ import type { Mm7Wiring } from './mm7.js';
  * file-system event or a clock jump. Work normally starts on enqueue or on a database change.
  */
 const IDLE_SAFETY_MS = 30_000;
+import { Metrics, metricsPlugin } from '../web/metrics.js';
+import { TokensRepo } from '../web/api/tokens.js';
+import type { MqttBridge } from '../mqtt/bridge.js';
+import { startMqtt } from './mqtt.js';
+import { createSendService } from './send.js';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -66,6 +71,10 @@ export class Gateway {
   readonly ctx: PipelineContext;
   /** MM7 (when `mm7.enabled`): the web server registers `mm7Plugin` with `mm7.pluginOptions`. */
   mm7: Mm7Wiring | undefined;
+  /** Prometheus metrics: the web server registers `metricsPlugin` with `{ metrics }` when `metrics.enabled` (src/web/metrics.ts). */
+  metrics: Metrics | undefined;
+  /** The MQTT bridge when `mqtt.enabled` (src/mqtt). */
+  mqtt: MqttBridge | undefined;
   private modem: Modem | undefined;
   private mm1: Mm1Wiring | undefined;
   private mailIn: MailIn | undefined;
@@ -165,10 +174,18 @@ export class Gateway {
     // MM7 (its SOAP/XML stack and the compose layer behind it) is loaded only when enabled.
     const mm7 = config.mm7.enabled ? (await import('./mm7.js')).createMm7(config, ctx, id, areaLogger(log, 'mm7')) : undefined;
     wake.followups = mm7?.followups;
-    const worker = new JobWorker({ queue: store.jobs, handlers: { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers }, log: areaLogger(log, 'jobs'), now, storeFailure: (e) => disk.observe(e), maxIdleMs: IDLE_SAFETY_MS });
+    const metrics = new Metrics({ store, modemStatus: () => modem?.status() });
+    const handlers = metrics.instrument({ ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers });
+    const worker = new JobWorker({ queue: store.jobs, handlers, log: areaLogger(log, 'jobs'), now, storeFailure: (e) => disk.observe(e), maxIdleMs: IDLE_SAFETY_MS });
     wake.worker = worker;
     const gw = new Gateway(config, log, store, ctx, worker);
     gw.mm7 = mm7;
+    gw.metrics = metrics;
+    if (modem) {
+      const onStatus = (st: ReturnType<Modem['status']>): void => metrics.modemStatusChanged(st);
+      modem.on('status', onStatus);
+      gw.closers.push(() => void modem.off('status', onStatus));
+    }
     gw.modem = modem;
     gw.mm1 = mm1;
     gw.closers.push(() => mailer.close(), () => notifier.close());
@@ -212,13 +229,30 @@ export class Gateway {
     disk.start();
     gw.closers.push(() => disk.stop());
     gw.mailIn = await startMailIn(config, ctx, areaLogger(log, 'mail-in'), modem?.status().imsi);
+    // MQTT: events from the same outbox (own cursor), modem/health state, send commands.
+    const mqtt = startMqtt(config, { store, send: createSendService(config, ctx), modemStatus: () => modem?.status(), log: areaLogger(log, 'mqtt'), onPublished: (k) => metrics.mqttPublish(k) });
+    if (mqtt) {
+      gw.mqtt = mqtt;
+      const onDone = (): void => void mqtt.drain();
+      const onStatus = (): void => mqtt.publishState();
+      worker.on('done', onDone);
+      modem?.on('status', onStatus);
+      gw.closers.unshift(async () => {
+        worker.off('done', onDone);
+        modem?.off('status', onStatus);
+        await mqtt.stop();
+      });
+    }
     if (config.web.enabled) {
       // Messages keep flowing without the web interface (a port taken, a bad certificate): say so loudly, go on.
       try {
         // The gateway's own interfaces on the same listener (REST API, MM7), then any the caller adds.
         const wiring = { store, ctx, modemStatus: () => modem?.status() };
         const extra = typeof options.webPlugins === 'function' ? options.webPlugins(wiring) : (options.webPlugins ?? []);
-        const plugins = [apiWebPlugin(config, wiring), mm7?.webPlugin, ...extra].filter((p): p is WebPlugin => p !== undefined);
+        const metricsWeb = config.metrics.enabled
+          ? { prefix: '', plugin: async (app: Parameters<typeof metricsPlugin>[0]) => app.register(metricsPlugin, { metrics, tokens: new TokensRepo(store.db), ...(config.metrics.token ? { token: config.metrics.token } : {}) }) }
+          : undefined;
+        const plugins = [apiWebPlugin(config, wiring), mm7?.webPlugin, metricsWeb, ...extra].filter((p): p is WebPlugin => p !== undefined);
         gw.web = await startWeb(config, { ctx, modem, log: areaLogger(log, 'web'), plugins });
       } catch (e) {
         log.error({ err: e, host: config.web.host, port: config.web.port }, 'web interface not started; the gateway runs without it');

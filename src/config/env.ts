@@ -23,6 +23,8 @@ export const ENV_OVERRIDES: readonly { readonly name: string; readonly path: rea
   { name: 'MMSGW_WEB_USERNAME', path: ['web', 'username'] },
   { name: 'MMSGW_WEB_PASSWORD', path: ['web', 'password'] },
   { name: 'MMSGW_WEB_PORT', path: ['web', 'port'], kind: 'number' },
+  { name: 'MMSGW_MQTT_PASSWORD', path: ['mqtt', 'password'] },
+  { name: 'MMSGW_METRICS_TOKEN', path: ['metrics', 'token'] },
 ];
 
 type Obj = Record<string, unknown>;

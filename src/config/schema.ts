@@ -4,6 +4,7 @@ import { isTimeZone } from '../util/time.js';
 import { bool, e164, host, hostPort, httpUrl, int, ip, isLoopback, oneOf, quoteHint, show, text } from './fields.js';
 import { composeSection, mailSection } from './schema-mail.js';
 import { apiSection, hooksSection, webhooksSection } from './schema-api.js';
+import { metricsSection, mqttSection } from './schema-fleet.js';
 import { mm7Section } from './schema-mm7.js';
 import { asCountry } from '../util/phone.js';
 
@@ -243,6 +244,8 @@ export const configSchema = z.strictObject({
   hooks: hooksSection,
   mm7: mm7Section,
   outbound,
+  metrics: metricsSection,
+  mqtt: mqttSection,
 }).superRefine((c, ctx) => {
   if (c.compose.maxSmsParts > c.sms.maxSmsParts) {
     ctx.addIssue({

@@ -14,7 +14,7 @@ import { runScript } from './script.js';
 import { deliver, type WebhookTarget } from './webhook.js';
 
 export { EVENT_TYPES, type EventType, type HookEvent } from './events.js';
-export { drainOutbox } from './outbox.js';
+export { advanceConsumer, consumerCursor, drainOutbox, pendingOutbox, registerConsumer, unregisterConsumer } from './outbox.js';
 export { sign, secretKey, type WebhookTarget } from './webhook.js';
 
 export interface HookOptions {

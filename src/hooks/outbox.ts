@@ -20,8 +20,15 @@ interface OutboxRecord {
 
 const BATCH = 100;
 
-export function pendingOutbox(db: Database.Database, limit = BATCH): OutboxRow[] {
-  return (db.prepare('SELECT * FROM state_changes WHERE dispatched = 0 ORDER BY id LIMIT ?').all(limit) as OutboxRecord[]).map((r) => ({
+/**
+ * Rows still to be dispatched to the hooks (`afterId` undefined), or, for a reader with its own
+ * cursor (MQTT), every row after `afterId`; oldest first.
+ */
+export function pendingOutbox(db: Database.Database, limit = BATCH, afterId?: number): OutboxRow[] {
+  const rows = afterId === undefined
+    ? db.prepare('SELECT * FROM state_changes WHERE dispatched = 0 ORDER BY id LIMIT ?').all(limit)
+    : db.prepare('SELECT * FROM state_changes WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit);
+  return (rows as OutboxRecord[]).map((r) => ({
     id: r.id,
     msgId: r.msg_id,
     direction: r.direction,
@@ -49,4 +56,24 @@ export async function drainOutbox(store: Store, jobsFor: (e: HookEvent) => NewJo
     });
   });
   return rows.length;
+}
+
+/** The last row id reader `name` handled; a reader not registered yet has handled nothing. */
+export function consumerCursor(db: Database.Database, name: string): number {
+  return (db.prepare('SELECT last_id FROM outbox_consumers WHERE name = ?').pluck().get(name) as number | undefined) ?? 0;
+}
+
+/** Makes `name` a reader with its own cursor, starting after the newest row (no replay of history). */
+export function registerConsumer(db: Database.Database, name: string): void {
+  db.prepare("INSERT OR IGNORE INTO outbox_consumers (name, last_id) VALUES (?, (SELECT ifnull(max(id), 0) FROM state_changes))").run(name);
+}
+
+/** `name` reads no more (its feature was turned off); switched on again it starts at the newest row. */
+export function unregisterConsumer(db: Database.Database, name: string): void {
+  db.prepare('DELETE FROM outbox_consumers WHERE name = ?').run(name);
+}
+
+/** Records that `name` handled every row up to `lastId`. Call inside a transaction with the work. */
+export function advanceConsumer(db: Database.Database, name: string, lastId: number): void {
+  db.prepare('INSERT INTO outbox_consumers (name, last_id) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET last_id = max(last_id, excluded.last_id)').run(name, lastId);
 }

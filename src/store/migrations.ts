@@ -319,6 +319,18 @@ CREATE TABLE signal_samples (
 CREATE INDEX messages_updated ON messages(updated_at);
 `;
 
+/**
+ * v8: readers of the message state history besides webhooks/hooks (which use `dispatched`),
+ * such as MQTT, each with its own cursor: the last `state_changes` id it handled. A new reader
+ * starts at the newest row, so switching MQTT on does not replay the whole history.
+ */
+const V8_STATE_READERS = `
+CREATE TABLE outbox_consumers (
+  name    TEXT    PRIMARY KEY,
+  last_id INTEGER NOT NULL
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: V1_INITIAL },
   { version: 2, name: 'idempotency keys', sql: V2_IDEMPOTENCY, after: backfillRawPduHashes },
@@ -327,6 +339,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'mm7 submissions', sql: V5_MM7 },
   { version: 6, name: 'outbound submissions, Message-ID keys', sql: V6_SUBMISSIONS },
   { version: 7, name: 'web: conversations, signal samples', sql: V7_WEB },
+  { version: 8, name: 'state history readers', sql: V8_STATE_READERS },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
