@@ -4,6 +4,7 @@
  * TLS, authentication, rejection). Flags override the file, so settings can be tried before
  * they are written down.
  */
+import { testMailMessage } from '../../mail/out/test-message.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../registry.js';
@@ -75,19 +76,12 @@ function applyFlags(base: Settings | undefined, flags: Flags): Settings {
 }
 
 function testMessage(now: Date): RelayMessage {
-  const text = `This is a test mail from mmsgw, sent ${now.toISOString()}.\nIf you can read it, relaying SMS and MMS to this mailbox works.`;
-  return {
+  return testMailMessage({
     id: `mail-test-${now.getTime()}`,
-    kind: 'sms',
-    direction: 'incoming',
-    boxNumber: 'mmsgw',
-    from: 'mmsgw',
-    to: [],
-    cc: [],
-    date: now,
     subject: 'mmsgw mail test',
-    parts: [{ contentType: 'text/plain', params: {}, charset: 'utf-8', body: Buffer.from(text, 'utf8') }],
-  };
+    text: `This is a test mail from mmsgw, sent ${now.toISOString()}.\nIf you can read it, relaying SMS and MMS to this mailbox works.`,
+    date: now,
+  });
 }
 
 export const command: CliCommand = {

@@ -32,7 +32,7 @@ describe('settings from the configuration', () => {
     });
     const s = mailOutFromConfig(config);
     assert.deepEqual(s.smtp, {
-      host: 'smtp.company.example', port: 465, secure: true, requireTLS: false,
+      host: 'smtp.company.example', port: 465, secure: true, requireTLS: false, pool: true, maxConnections: 2,
       auth: { type: 'oauth2', user: 'gw@company.example', clientId: 'c', clientSecret: 's', refreshToken: 'r' },
     });
     assert.equal(s.render.attachRawMms, true);
