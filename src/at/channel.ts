@@ -6,7 +6,6 @@ import { AtFramer, type Frame } from './framer.js';
 import { WireTrace } from './trace.js';
 import type { Transport } from './transport.js';
 import { PDU_URCS, REGISTRATION_PREFIXES, isRegistrationQueryResponse, toUrc, UrcTable, type Urc } from './urc.js';
-import { crashPoint } from '../util/crash-point.js';
 
 /**
  * The AT transaction layer: one command in flight, a FIFO behind it, a timeout and an
@@ -325,10 +324,10 @@ export class AtChannel extends EventEmitter {
       case 'prompt':
         if (cur && cur.command.prompt !== undefined && !cur.promptSent) {
           cur.promptSent = true;
-          const cmgs = cur.command.text.startsWith('AT+CMGS');
-          if (cmgs) crashPoint('cmgs-before-pdu');
+          const hooks = cur.command.promptHooks;
+          hooks?.beforeWrite?.();
           this.write(cur.command.prompt)
-            .then(() => { if (cmgs) crashPoint('cmgs-after-pdu'); })
+            .then(() => hooks?.written?.())
             .catch((e: unknown) => cur.finish(e instanceof AtError ? e : new AtError('AT_PORT_CLOSED', String(e))));
         } else {
           this.log.warn('unexpected "> " prompt; cancelling it with ESC');

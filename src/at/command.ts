@@ -25,6 +25,12 @@ export interface AtCommand<T> {
   /** Written after the `> ` prompt (3GPP 27.005 §3.5.1); end it with Ctrl-Z (0x1A). */
   readonly prompt?: Buffer | string;
   /**
+   * Called just before the prompt text is written and once it is written: the edges of the
+   * window in which the modem may have sent something nobody has recorded yet (the SMS
+   * submit's crash points hang here).
+   */
+  readonly promptHooks?: { readonly beforeWrite?: () => void; readonly written?: () => void };
+  /**
    * For a line whose prefix is also a notification (+CREG:), says whether this line answers
    * the command. Default: every line with a declared prefix does.
    */

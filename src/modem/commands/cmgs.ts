@@ -1,4 +1,5 @@
 import type { AtCommand } from '../../at/command.js';
+import { crashPoint } from '../../util/crash-point.js';
 import { MmsgwError } from '../../util/errors.js';
 import { intParam, paramsOf } from './params.js';
 import { TIMEOUTS } from './timeouts.js';
@@ -19,6 +20,8 @@ export function cmgs(pduHex: string, tpduLength: number): AtCommand<number> {
     text: `AT+CMGS=${tpduLength}`,
     prefixes: ['+CMGS:'],
     prompt: `${pduHex.toUpperCase()}\x1a`,
+    // The window between "the PDU may be out" and "+CMGS recorded" (docs/PIPELINE.md).
+    promptHooks: { beforeWrite: () => crashPoint('cmgs-before-pdu'), written: () => crashPoint('cmgs-after-pdu') },
     timeoutMs: TIMEOUTS.smsSend,
     parse: (r) => {
       const mr = intParam(paramsOf(r.lines, '+CMGS:'), 0);
