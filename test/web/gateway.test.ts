@@ -22,3 +22,33 @@ test('the gateway runs and relays when the web port is taken', { timeout: 60_000
     blocker.close();
   }
 });
+
+/**
+ * One listener carries the pages, the REST API, MM7 and /metrics. The exposition text is read
+ * by the strict parser of the Prometheus text format in test/fleet/exposition.ts.
+ */
+test('the running gateway serves /metrics on its web listener when metrics.enabled, and not otherwise', { timeout: 60_000 }, async () => {
+  const { parseExposition } = await import('../fleet/exposition.js');
+  for (const enabled of [true, false]) {
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    await withE2e({ configure: (c) => ({ ...c, web: { enabled: true, host: '127.0.0.1', port }, metrics: { enabled } }) }, async (env) => {
+      assert.ok(env.gateway.webUrl, 'the web interface runs');
+      const res = await fetch(`${env.gateway.webUrl}/metrics`);
+      if (!enabled) {
+        assert.equal(res.status, 404);
+        return;
+      }
+      assert.equal(res.status, 200);
+      const families = parseExposition(await res.text());
+      assert.ok(families.has('mmsgw_modem_up'), 'the modem gauge is exported');
+      // The REST API shares the listener and still asks for its token.
+      assert.equal((await fetch(`${env.gateway.webUrl}/api/v1/status`)).status, 401);
+    });
+  }
+});
