@@ -228,7 +228,7 @@ export class Gateway {
     });
     disk.start();
     gw.closers.push(() => disk.stop());
-    gw.mailIn = await startMailIn(config, ctx, areaLogger(log, 'mail-in'), modem?.status().imsi);
+    gw.mailIn = await startMailIn(config, ctx, areaLogger(log, 'mail-in'), modem?.status().imsi, () => metrics.imapError());
     // MQTT: events from the same outbox (own cursor), modem/health state, send commands.
     const mqtt = startMqtt(config, { store, send: createSendService(config, ctx), modemStatus: () => modem?.status(), log: areaLogger(log, 'mqtt'), onPublished: (k) => metrics.mqttPublish(k) });
     if (mqtt) {

@@ -118,7 +118,7 @@ export function mailInWarnings(config: Config): string[] {
 }
 
 /** Starts the IMAP poller and/or the SMTP listener the configuration enables. */
-export async function startMailIn(config: Config, ctx: PipelineContext, log: Logger, imsi?: string): Promise<MailIn> {
+export async function startMailIn(config: Config, ctx: PipelineContext, log: Logger, imsi?: string, onImapError?: () => void): Promise<MailIn> {
   const stops: (() => Promise<void>)[] = [];
   for (const w of mailInWarnings(config)) log.warn(w);
   const imapOn = config.mail.in.imap.enabled && config.mail.in.imap.host && config.mail.in.imap.user && config.mail.in.imap.password;
@@ -145,6 +145,7 @@ export async function startMailIn(config: Config, ctx: PipelineContext, log: Log
         pollIntervalMs: imap.pollSeconds * 1000,
         idle: imap.idle,
         maxMailBytes: config.mail.in.smtpListener.maxSize,
+        ...(onImapError ? { onError: onImapError } : {}),
       },
       new FileSeenStore(join(config.stateDir, 'imap-seen.json')),
       imapSink(opts, handler),

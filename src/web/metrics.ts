@@ -137,13 +137,19 @@ export class Metrics {
     this.recoveries = new Counter({ name: 'mmsgw_modem_recoveries_total', help: 'Times the modem recovery ladder started', registers: [r] });
     this.mailErrors = new Counter({
       name: 'mmsgw_mail_errors_total',
-      help: 'Failed mail attempts by protocol (smtp: relays to mailboxes and notices to senders)',
+      help: 'Failed mail attempts by protocol (smtp: relays to mailboxes and notices to senders; imap: connections, hand-offs and flagging of mail read from the box mailbox)',
       labelNames: ['protocol'],
       registers: [r],
     });
     this.mqttPublished = new Counter({ name: 'mmsgw_mqtt_published_total', help: 'MQTT messages the broker acknowledged, by topic kind', labelNames: ['topic'], registers: [r] });
     // Present from the first scrape, so rate() works from zero.
     this.mailErrors.inc({ protocol: 'smtp' }, 0);
+    this.mailErrors.inc({ protocol: 'imap' }, 0);
+  }
+
+  /** An IMAP intake failure (connect, hand-off, flagging) the intake recovers from by retrying. */
+  imapError(): void {
+    this.mailErrors.inc({ protocol: 'imap' });
   }
 
   /** Wraps job handlers so every attempt's duration is observed (and SMTP failures counted). */

@@ -52,3 +52,39 @@ test('the running gateway serves /metrics on its web listener when metrics.enabl
     });
   }
 });
+
+/**
+ * IMAP failures the intake retries by itself are counted, so an alert can fire on a mailbox
+ * the box cannot read. The IMAP server here is a loopback port nobody listens on.
+ */
+test('/metrics counts IMAP intake failures under mmsgw_mail_errors_total{protocol="imap"}', { timeout: 60_000 }, async () => {
+  const { parseExposition } = await import('../fleet/exposition.js');
+  const free = (): Promise<number> =>
+    new Promise<number>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+  const [webPort, imapPort] = [await free(), await free()];
+  await withE2e(
+    {
+      configure: (c) => ({
+        ...c,
+        web: { enabled: true, host: '127.0.0.1', port: webPort },
+        metrics: { enabled: true },
+        mail: { ...c.mail, in: { ...c.mail?.in, imap: { ...c.mail?.in?.imap, enabled: true, host: '127.0.0.1', port: imapPort, tls: false, user: 'box', password: 'secret' }, authorisation: { ...c.mail?.in?.authorisation, authservId: 'mx.example.net' } } },
+      }),
+    },
+    async (env) => {
+      const imapErrors = async (): Promise<number> => {
+        const families = parseExposition(await (await fetch(`${env.gateway.webUrl}/metrics`)).text());
+        return families.get('mmsgw_mail_errors_total')?.samples.find((s) => s.labels['protocol'] === 'imap')?.value ?? Number.NaN;
+      };
+      let seen = 0;
+      await waitUntil(async () => (seen = await imapErrors()) >= 1, 20_000, 'an IMAP connection failure counted');
+      assert.ok(seen >= 1);
+    },
+  );
+});

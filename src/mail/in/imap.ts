@@ -43,6 +43,12 @@ export interface ImapIntakeOptions {
   readonly backoffMaxMs?: number;
   /** Mails larger than this are fetched only partly (the first bytes, for the refusal reply). */
   readonly maxMailBytes?: number;
+  /**
+   * Told of every failure the intake recovers from by itself (for the `imap` error counter):
+   * `connect` (connection, login or mailbox selection), `handoff` (the mail could not be
+   * queued; it is retried), `mark` (it was queued but could not be flagged on the server).
+   */
+  readonly onError?: (kind: 'connect' | 'handoff' | 'mark') => void;
 }
 
 export interface FetchedMail {
@@ -130,7 +136,10 @@ export class ImapIntake {
           await this.#sleep(this.#opts.pollIntervalMs ?? DEFAULT_POLL_MS, client);
         }
       } catch (e) {
-        if (!this.#stopping) this.#log.warn({ err: errorMessage(e), retryInMs: delay }, 'IMAP connection failed');
+        if (!this.#stopping) {
+          this.#log.warn({ err: errorMessage(e), retryInMs: delay }, 'IMAP connection failed');
+          this.#opts.onError?.('connect');
+        }
       } finally {
         if (client.usable) await client.logout().catch(() => client.close());
         else client.close();
@@ -211,6 +220,7 @@ export class ImapIntake {
         await this.#sink({ ...mail, id });
       } catch (e) {
         this.#log.warn({ id, err: errorMessage(e) }, 'hand-off failed; the mail stays unprocessed and is retried');
+        this.#opts.onError?.('handoff');
         return false;
       }
       state = { uidValidity, lastUid: uid };
@@ -238,6 +248,7 @@ export class ImapIntake {
     } catch (e) {
       // Already handed off and recorded in the SeenStore: not processed again either way.
       this.#log.warn({ id, err: errorMessage(e) }, 'could not mark the mail processed on the server');
+      this.#opts.onError?.('mark');
     }
   }
 }
