@@ -53,6 +53,18 @@ describe('URCs inside replies', () => {
     });
   });
 
+  test('a URC waits while the TE is half-way through a command line, so it never cuts the echo', { timeout: 30_000 }, async () => {
+    await withSim('generic', async (sim, port) => {
+      port.reset();
+      await port.write('AT+CG');
+      await port.waitFor('AT+CG');
+      await sim.urc('+CREG: 1');
+      assert.equal(await port.quiet(150), 'AT+CG', 'nothing but the echo while the line is being typed');
+      await port.write('MI\r');
+      assert.equal(await port.waitFor('+CREG: 1\r\n'), 'AT+CGMI\r\r\nGeneric\r\n\r\nOK\r\n\r\n+CREG: 1\r\n');
+    });
+  });
+
   describe('generic with +CNMI <mode> 3', () => {
     let dir: string;
     let sim: ModemSimClient;

@@ -163,7 +163,10 @@ export class AtEngine {
         this.commandLine(this.lastLine);
       } else {
         this.line += String.fromCharCode(b);
-        if (this.line.length > MAX_LINE) this.line = '';
+        if (this.line.length > MAX_LINE) {
+          this.line = '';
+          this.flushUrcs();
+        }
       }
     }
     flushEcho();
@@ -186,7 +189,10 @@ export class AtEngine {
 
   private commandLine(text: string): void {
     const at = text.search(/at/i);
-    if (at < 0) return;
+    if (at < 0) {
+      this.flushUrcs();
+      return;
+    }
     const body = text.slice(at + 2);
     this.lastLine = text.slice(at);
     this.busy = true;
@@ -345,7 +351,10 @@ export class AtEngine {
       this.insideQueue.push(line);
       return;
     }
-    if (this.busy || this.body || this.bytes) {
+    // Held too while the TE is half-way through typing a command line: a TA that has begun
+    // to take a command does not cut its echo with a URC (seen on u-blox: the URC-free period
+    // starts before the echo; RIOT-OS/RIOT#20062).
+    if (this.busy || this.body || this.bytes || this.line !== '') {
       this.urcQueue.push(line);
       return;
     }
