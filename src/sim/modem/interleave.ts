@@ -116,9 +116,10 @@ export class Interleaver {
   }
 
   /**
-   * Puts URC frames into a reply: `blocks` are the framed information blocks (one per command
-   * of the line), `lines` each block's lines; returns the pieces in wire order. A place the
-   * reply lacks (no information text) falls back to before the final result code.
+   * Chooses where each URC goes in a reply whose information blocks (one per command of the
+   * line) hold `blockLines`: `{block, line}` puts it before that line of that block, and
+   * `{block: blockLines.length, line: 0}` before the final result code — also the fallback when
+   * the reply lacks the place drawn (no information text, a single line).
    */
   place(urcs: readonly string[], blockLines: readonly (readonly string[])[]): { block: number; line: number }[] {
     const places = this.places().filter((p) => p !== 'at-prompt');
