@@ -5,6 +5,10 @@ import { encodeSubmit } from '../../src/codec/sms/index.js';
 import { composeOutbound } from '../../src/compose/plan.js';
 import { measureSms } from '../../src/compose/sms-length.js';
 import { testImage } from './images.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dissect, fieldValues, httpPostPacket, pcap, tsharkVersion } from '../helpers/pcap.js';
 
 test('the SMS count of a plan is what codec/sms encodeSubmit produces', () => {
   const texts = ['hi', 'a'.repeat(160), 'a'.repeat(161), 'a'.repeat(152) + '€' + 'b'.repeat(152), '€'.repeat(81), 'ж'.repeat(70), 'ж'.repeat(71), 'ж'.repeat(66) + '😀' + 'ж'.repeat(66), 'x'.repeat(459), 'x'.repeat(460)];
@@ -42,4 +46,21 @@ test('an MMS plan encodes to an m-send-req within the carrier limit and decodes 
     assert.ok(plan.smil.includes(`src="${p.contentLocation}"`), `SMIL refers to ${p.contentLocation}`);
   }
   assert.equal(back.value.subject, 'Holiday');
+  // The same octets read by Wireshark's MMSE/WSP dissectors, which nobody here wrote.
+  if (tsharkVersion() !== undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'mmsgw-fit-'));
+    try {
+      const file = join(dir, 'send-req.pcap');
+      writeFileSync(file, pcap([httpPostPacket(bytes)]));
+      const [packet] = dissect(file);
+      assert.ok(packet);
+      assert.deepEqual(fieldValues(packet, 'mmse.subject'), ['Holiday']);
+      assert.deepEqual(fieldValues(packet, 'mmse.to').sort(), ['+491701234567/TYPE=PLMN', '+491709999999/TYPE=PLMN']);
+      const types = fieldValues(packet, 'wsp.header.content_type');
+      assert.equal(types[0], 'application/vnd.wap.multipart.related');
+      assert.deepEqual(types.slice(1).sort(), ['application/smil', ...plan.parts.map((p) => p.contentType)].sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 });

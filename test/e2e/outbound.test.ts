@@ -9,6 +9,11 @@ import { mmsAddress, mmsPdu, pushPdus, wapPushFor } from '../../src/sim/mmsc/ind
 import { septetsToText } from '../../src/codec/sms/gsm7.js';
 import { decodeText } from '../../src/mail/out/charset.js';
 import { boxAddress, mailsWith, parsed, sha256, sleep, waitUntil, withE2e, type E2eEnv } from '../helpers/e2e.js';
+import { parse as nodePduParse } from 'node-pdu';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dissect, fieldValues, httpPostPacket, pcap, tsharkVersion } from '../helpers/pcap.js';
 
 /**
  * Email → SMS/MMS end to end: a mail client (nodemailer) talks SMTP to the box's listener;
@@ -39,14 +44,20 @@ async function send(env: E2eEnv, m: Mail.Options): Promise<{ ok: true } | { ok: 
 }
 
 /** SMS-SUBMITs the modem simulator sent to `number`. */
-async function smsTo(env: E2eEnv, number: string): Promise<(SmsSubmit & { mr: number })[]> {
-  const out: (SmsSubmit & { mr: number })[] = [];
+async function smsTo(env: E2eEnv, number: string): Promise<(SmsSubmit & { mr: number; pdu: string })[]> {
+  const out: (SmsSubmit & { mr: number; pdu: string })[] = [];
   for (const s of await env.modemSim.sent()) {
     const d = decodeSmsPdu(s.pdu);
     assert.ok(d.ok, `the modem saw an undecodable PDU: ${s.pdu}`);
-    if (d.value.type === 'submit' && d.value.destination.number === number) out.push({ ...d.value, mr: s.mr });
+    if (d.value.type === 'submit' && d.value.destination.number === number) out.push({ ...d.value, mr: s.mr, pdu: s.pdu });
   }
   return out;
+}
+
+/** node-pdu (nobody here wrote it) reads the SMS-SUBMIT the modem saw: destination, TP-DCS, text. */
+function nodePdu(hex: string): { phone: string; dcs: number; text: string } {
+  const p = nodePduParse(hex) as unknown as { address: { phone: string }; dataCodingScheme: { getValue(): number }; data: { getText(): string } };
+  return { phone: p.address.phone, dcs: p.dataCodingScheme.getValue(), text: p.data.getText() };
 }
 
 function partText(p: MmsPart): string {
@@ -63,6 +74,7 @@ test('email → SMS / MMS, delivery reports back to the sender', { timeout: 60_0
       assert.ok(sms);
       assert.equal(sms.text, text);
       assert.equal(sms.dcs.alphabet, 'gsm7', 'GSM 7-bit with the extension table');
+      assert.deepEqual(nodePdu(sms.pdu), { phone: to.slice(1), dcs: 0x00, text }, 'node-pdu reads the same PDU alike');
       assert.equal((await smsTo(env, to)).length, 1, 'one part, sent once');
       assert.equal(sms.statusReportRequest, true);
       const now = new Date();
@@ -80,6 +92,7 @@ test('email → SMS / MMS, delivery reports back to the sender', { timeout: 60_0
       const [sms] = await waitUntil(async () => { const x = await smsTo(env, to); return x.length > 0 ? x : undefined; }, 15_000, 'the SMS-SUBMIT');
       assert.equal(sms?.text, text);
       assert.equal(sms?.dcs.alphabet, 'ucs2');
+      assert.deepEqual(nodePdu(sms?.pdu ?? ''), { phone: to.slice(1), dcs: 0x08, text }, 'node-pdu reads the same PDU alike');
     });
 
     await t.test('long text and an image to two numbers → one group m-send-req; its delivery reports reach the sender', async () => {
@@ -105,6 +118,24 @@ test('email → SMS / MMS, delivery reports back to the sender', { timeout: 60_0
       assert.equal(images[0]!.contentType, 'image/gif');
       assert.equal(sha256(images[0]!.body), sha256(GIF), 'a small GIF is sent unchanged');
       assert.ok(req.pdu.parts.some((p) => p.contentType === 'application/smil'), 'a SMIL presentation');
+      if (tsharkVersion() !== undefined) {
+        // The octets the MMSC received, read by Wireshark's MMSE/WSP dissectors (nobody here wrote them).
+        const dir = mkdtempSync(join(tmpdir(), 'mmsgw-out-tshark-'));
+        try {
+          const file = join(dir, 'send-req.pcap');
+          writeFileSync(file, pcap([httpPostPacket(req.raw)]));
+          const [packet] = dissect(file);
+          assert.ok(packet, 'tshark dissected the m-send-req');
+          assert.deepEqual(fieldValues(packet, 'mmse.message_type'), ['0x80'], 'm-send-req (OMA-TS-MMS_ENC §7.3.30)');
+          assert.deepEqual(fieldValues(packet, 'mmse.to').sort(), to.map((n) => `${n}/TYPE=PLMN`), 'both recipients');
+          assert.deepEqual(fieldValues(packet, 'mmse.subject'), [`${marker} pic`]);
+          const types = fieldValues(packet, 'wsp.header.content_type');
+          assert.equal(types[0], 'application/vnd.wap.multipart.related');
+          assert.deepEqual(types.slice(1).sort(), ['application/smil', 'image/gif', 'text/plain']);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
       assert.equal(await smsTo(env, to[0]!).then((x) => x.length), 0, 'no SMS for an MMS');
       for (const n of to) await env.mmscSim.deliveryReport(req.messageId, n, 'retrieved');
       await waitUntil(() => env.sink.mails.filter((m) => m.envelopeTo.includes(SENDER)).length >= noticesBefore + 2, 15_000, 'a notice per recipient');

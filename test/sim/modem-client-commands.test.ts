@@ -16,6 +16,8 @@ async function modem(profile: string, banner = false): Promise<ModemSim> {
   const p = PROFILES[profile];
   assert.ok(p);
   sim = new ModemSim({ profile: p, baudRate: 0 });
+  // Exact replies here; status lines inside replies are test/sim/modem-interleave.test.ts's.
+  sim.interleaver.configure({ rate: 0 });
   out = '';
   sim.attach((b) => {
     out += b.toString('latin1');

@@ -21,6 +21,7 @@ async function atPrompt(profile: string): Promise<ModemSim> {
   const p = PROFILES[profile];
   assert.ok(p);
   sim = new ModemSim({ profile: p, baudRate: 0 });
+  sim.interleaver.configure({ rate: 0 }); // exact replies; URCs inside replies: modem-interleave.test.ts
   sim.attach((b) => {
     out += b.toString('latin1');
   });

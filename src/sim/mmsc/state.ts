@@ -87,7 +87,8 @@ export class MmscState {
    */
   async submitRaw(input: RawSubmitInput): Promise<SimMessage> {
     const n = ++this.seq;
-    const token = randomBytes(8).toString('hex');
+    const token = input.token ?? randomBytes(8).toString('hex');
+    if (this.messages.has(token)) throw new Error(`token ${token} is taken`);
     const contentLocation = `${this.base()}/mms/r/${token}`;
     const notification = mmsPdu({ messageType: 'm-notification-ind', transactionId: input.transactionId, contentLocation });
     const msg: SimMessage = {
@@ -97,7 +98,7 @@ export class MmscState {
     };
     this.messages.set(token, msg);
     const ref = ++this.pushRef;
-    msg.pushPdus = await this.deliverPush(pushPdus(input.push(contentLocation), this.opts.pushFrom ?? '+10000000000', ref));
+    if (input.push) msg.pushPdus = await this.deliverPush(pushPdus(input.push(contentLocation), this.opts.pushFrom ?? '+10000000000', ref));
     return msg;
   }
 

@@ -47,8 +47,14 @@ export interface RawSubmitInput {
   transactionId: string;
   /** The m-retrieve-conf octets served at the Content-Location. */
   retrieveConf: Uint8Array;
-  /** The complete WAP Push (WAP-230-WSP §8.2.4.1) for the Content-Location assigned. */
-  push: (contentLocation: string) => Uint8Array;
+  /**
+   * The complete WAP Push (WAP-230-WSP §8.2.4.1) for the Content-Location assigned. Absent: the
+   * simulator pushes nothing (the notification reaches the modem another way, e.g. as SMS-DELIVER
+   * PDUs from test/fixtures/inbound/*.sms.hex naming `token`'s location).
+   */
+  push?: (contentLocation: string) => Uint8Array;
+  /** The last path segment of the Content-Location (`/mms/r/<token>`), when a fixture names it. */
+  token?: string;
   from?: string;
   expirySeconds?: number;
   framing?: 'content-length' | 'chunked';

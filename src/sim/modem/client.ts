@@ -167,13 +167,14 @@ export class ModemSimClient extends EventEmitter {
   }
 
   /** The network delivers an SMS-DELIVER (hex with SMSC); +CNMI decides +CMTI or +CMT. */
-  deliverSms(sms: string | { pdu: string; class?: 0 | 1 | 2 | 3 }): Promise<DeliverOutcome> {
+  /** `during` ('+CMGL', '+CMGS'): delivered while the next such command runs (its indication inside or after the reply). */
+  deliverSms(sms: string | { pdu: string; class?: 0 | 1 | 2 | 3; during?: string }): Promise<DeliverOutcome> {
     return this.call('deliverSms', typeof sms === 'string' ? { pdu: sms } : { ...sms });
   }
 
   /** The network delivers an SMS-STATUS-REPORT; +CNMI <ds> decides +CDS or +CDSI. */
-  deliverStatusReport(pdu: string): Promise<DeliverOutcome> {
-    return this.call('deliverStatusReport', { pdu });
+  deliverStatusReport(pdu: string, options: { during?: string } = {}): Promise<DeliverOutcome> {
+    return this.call('deliverStatusReport', { pdu, ...options });
   }
 
   setRegistration(r: { stat?: number; lac?: number; ci?: number; act?: number }): Promise<void> {
@@ -261,7 +262,14 @@ export class ModemSimClient extends EventEmitter {
   }
 
   /** Network timers (+CNMA timeout, SMSC redelivery interval, AT+CMGS round trip) and the line's baud rate. */
-  configure(t: { ackTimeoutMs?: number; redeliveryMs?: number; submitMs?: number; baudRate?: number }): Promise<Record<string, number>> {
+  configure(t: {
+    ackTimeoutMs?: number;
+    redeliveryMs?: number;
+    submitMs?: number;
+    baudRate?: number;
+    /** URCs inside replies (src/sim/modem/interleave.ts): seed, rate of the firmware's own lines, indications inside, extra places. */
+    interleave?: { seed?: number; rate?: number; indications?: boolean; at?: ('before-text' | 'between-lines' | 'before-final' | 'at-prompt')[] };
+  }): Promise<Record<string, unknown>> {
     return this.call('configure', t);
   }
 

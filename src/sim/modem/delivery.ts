@@ -17,6 +17,8 @@ export type SmsKind = 'sms' | 'status-report';
 export type DeliverOutcome =
   | { readonly status: 'stored'; readonly mem: MemName; readonly index: number }
   | { readonly status: 'routed' }
+  /** Delivered while the next command with the given prefix runs (`deliverSms({ during })`). */
+  | { readonly status: 'scheduled' }
   | { readonly status: 'queued'; readonly reason: 'memory-full' | 'awaiting-ack' | 'sim-not-ready' };
 
 export interface DeliveryHost {

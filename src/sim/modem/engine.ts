@@ -9,6 +9,7 @@
 import { CME_ERRORS, CMS_ERRORS } from '../../at/error-codes.js';
 import { errorMessage } from '../../util/errors.js';
 import { logger } from '../../util/log.js';
+import { Interleaver } from './interleave.js';
 import { parseCommandLine } from './parser.js';
 import type { Wire } from './wire.js';
 import type { SmsNetwork } from './delivery.js';
@@ -73,8 +74,16 @@ export class AtEngine {
   splitNext = 0;
   readonly mergeNext: { urc: string; position: 'before' | 'after' }[] = [];
   readonly urcInside: string[] = [];
+  /** Work the network does while the next command with this prefix runs (after its handler). */
+  readonly duringNext: { prefix: string; fn: () => void }[] = [];
+  /** Indications that go inside the reply being prepared (see ./interleave.ts). */
+  private insideQueue: string[] = [];
+  private currentCmd: AtCommand | undefined;
+  readonly interleaver: Interleaver;
 
-  constructor(private readonly host: EngineHost) {}
+  constructor(private readonly host: EngineHost) {
+    this.interleaver = new Interleaver(host.profile.interleave, host.state);
+  }
 
   /** Whether the TA-TE link is reserved: a command runs or a prompt waits for its body. */
   reserved(): boolean {
@@ -92,6 +101,7 @@ export class AtEngine {
     this.busy = false;
     this.pendingInput = [];
     this.urcQueue = [];
+    this.insideQueue = [];
     this.currentFailure = undefined;
     const body = this.body;
     this.body = undefined;
@@ -153,7 +163,10 @@ export class AtEngine {
         this.commandLine(this.lastLine);
       } else {
         this.line += String.fromCharCode(b);
-        if (this.line.length > MAX_LINE) this.line = '';
+        if (this.line.length > MAX_LINE) {
+          this.line = '';
+          this.flushUrcs();
+        }
       }
     }
     flushEcho();
@@ -176,7 +189,10 @@ export class AtEngine {
 
   private commandLine(text: string): void {
     const at = text.search(/at/i);
-    if (at < 0) return;
+    if (at < 0) {
+      this.flushUrcs();
+      return;
+    }
     const body = text.slice(at + 2);
     this.lastLine = text.slice(at);
     this.busy = true;
@@ -214,7 +230,10 @@ export class AtEngine {
       this.currentFailure = failure?.final;
       const handler = table[cmd.name];
       if (handler === undefined) return { blocks, final: { kind: 'error' }, after };
+      this.currentCmd = cmd;
       const reply = await handler(this.context(), cmd);
+      this.runDuring(cmd);
+      this.currentCmd = undefined;
       const leftover = this.currentFailure;
       this.currentFailure = undefined;
       if (leftover !== undefined) return { blocks, final: leftover, after };
@@ -223,6 +242,16 @@ export class AtEngine {
       if (reply.final.kind !== 'ok') return { blocks, final: reply.final, after };
     }
     return { blocks, final: { kind: 'ok' }, after };
+  }
+
+  private runDuring(cmd: AtCommand): void {
+    const text = cmd.text.toUpperCase();
+    for (let i = 0; i < this.duringNext.length; i++) {
+      const d = this.duringNext[i];
+      if (d === undefined || !text.startsWith(d.prefix)) continue;
+      this.duringNext.splice(i--, 1);
+      d.fn();
+    }
   }
 
   private takeInjected(cmd: AtCommand): InjectedFailure | undefined {
@@ -239,7 +268,14 @@ export class AtEngine {
       profile: host.profile,
       network: host.network,
       writeRaw: (data) => {
-        if (!this.silent()) host.wire.write(data);
+        if (this.silent()) return;
+        // A firmware that forwards indications at once writes them before the SMS prompt.
+        const prompt = typeof data === 'string' && data.endsWith('> ');
+        if (prompt && this.currentCmd) this.runDuring(this.currentCmd);
+        if (prompt && this.interleaver.atPrompt()) {
+          for (const line of this.insideQueue.splice(0)) host.wire.write(this.frameUrc(line));
+        }
+        host.wire.write(data);
       },
       readUntilCtrlZ: (timeoutMs) => this.readBody(timeoutMs),
       readBytes: (n, timeoutMs) => this.readBytes(n, timeoutMs),
@@ -305,7 +341,20 @@ export class AtEngine {
   /** Queues or writes an unsolicited result line (lines of a multi-line URC joined by CRLF). */
   urc(line: string): void {
     if (this.silent()) return;
-    if (this.busy || this.body || this.bytes) {
+    const indication = this.interleaver.takesIndication(line);
+    if (this.body && indication && this.interleaver.atPrompt()) {
+      // Written while the TE types the PDU after '> ' (27.005 §3.4.1 <mode> 3, or the firmware's habit).
+      this.host.wire.write(this.frameUrc(line));
+      return;
+    }
+    if (this.busy && !this.body && !this.bytes && indication) {
+      this.insideQueue.push(line);
+      return;
+    }
+    // Held too while the TE is half-way through typing a command line: a TA that has begun
+    // to take a command does not cut its echo with a URC (seen on u-blox: the URC-free period
+    // starts before the echo; RIOT-OS/RIOT#20062).
+    if (this.busy || this.body || this.bytes || this.line !== '') {
       this.urcQueue.push(line);
       return;
     }
@@ -345,9 +394,27 @@ export class AtEngine {
   private writeReply(blocks: string[][], final: FinalResult): void {
     if (this.silent()) return;
     const s = this.host.state.settings;
-    const parts = blocks.map((b) => (s.verbose ? `\r\n${b.join('\r\n')}\r\n` : `${b.join('\r\n')}\r\n`));
-    const inside = this.urcInside.shift();
-    if (inside !== undefined) parts.splice(Math.min(1, parts.length), 0, this.frameUrc(inside));
+    const frameBlock = (b: readonly string[]): string => (s.verbose ? `\r\n${b.join('\r\n')}\r\n` : `${b.join('\r\n')}\r\n`);
+    const inside = this.insideQueue.splice(0);
+    const own = this.interleaver.spontaneous();
+    if (own !== undefined) inside.push(own);
+    const spots = this.interleaver.place(inside, blocks);
+    const at = (block: number, line: number): string[] => inside.filter((_, i) => spots[i]?.block === block && spots[i]?.line === line).map((u) => this.frameUrc(u));
+    const parts: string[] = [];
+    blocks.forEach((b, j) => {
+      let start = 0;
+      for (let line = 0; line < b.length; line++) {
+        const urcs = at(j, line);
+        if (urcs.length === 0) continue;
+        if (line > start) parts.push(frameBlock(b.slice(start, line)));
+        parts.push(...urcs);
+        start = line;
+      }
+      parts.push(frameBlock(b.slice(start)));
+    });
+    const fault = this.urcInside.shift();
+    if (fault !== undefined) parts.splice(Math.min(1, parts.length), 0, this.frameUrc(fault));
+    parts.push(...at(blocks.length, 0));
     const text = s.quiet ? undefined : this.finalText(final);
     if (text !== undefined) parts.push(s.verbose || final.kind === 'cme' || final.kind === 'cms' || final.kind === 'text' ? this.frameFinal(text) : `${text}\r`);
     let out = parts.join('');

@@ -7,6 +7,7 @@ import { MmsgwError } from '../../util/errors.js';
 import type { ControlMethods } from './control.js';
 import type { ModemSim } from './sim.js';
 import type { FinalResult } from './types.js';
+import { INTERLEAVE_POSITIONS, type InterleaveAt, type InterleaveSettings } from './interleave.js';
 
 /** What the server side offers besides the modem itself: the line and the process. */
 export interface LineControl {
@@ -51,6 +52,23 @@ function hex(p: Params, key: string): string | undefined {
   return v?.toUpperCase();
 }
 
+/** `configure({ interleave: { seed?, rate?, indications?, at? } })` (see ./interleave.ts). */
+function interleaveParams(p: Params): Partial<InterleaveSettings> {
+  const seed = int(p, 'seed', 0, 0xffffffff);
+  const rate = p['rate'];
+  if (rate !== undefined && (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))) throw bad('interleave.rate: a number 0–1');
+  const indications = p['indications'];
+  if (indications !== undefined && typeof indications !== 'boolean') throw bad('interleave.indications: true or false');
+  const at = p['at'];
+  if (at !== undefined && (!Array.isArray(at) || !at.every((a) => INTERLEAVE_POSITIONS.includes(a as InterleaveAt)))) throw bad(`interleave.at: a list of ${INTERLEAVE_POSITIONS.join(', ')}`);
+  return {
+    ...(seed === undefined ? {} : { seed }),
+    ...(rate === undefined ? {} : { rate }),
+    ...(indications === undefined ? {} : { indications }),
+    ...(at === undefined ? {} : { at: at as InterleaveAt[] }),
+  };
+}
+
 function oneOf<T extends string>(p: Params, key: string, values: readonly T[]): T | undefined {
   const v = p[key];
   if (v === undefined) return undefined;
@@ -85,9 +103,12 @@ export function controlMethods(sim: ModemSim, line: LineControl): ControlMethods
     }),
     deliverSms: (params) => {
       const p = obj(params);
-      return sim.deliverSms(required(hex(p, 'pdu'), 'pdu'), int(p, 'class', 0, 3));
+      return sim.deliverSms(required(hex(p, 'pdu'), 'pdu'), int(p, 'class', 0, 3), str(p, 'during'));
     },
-    deliverStatusReport: (params) => sim.deliverStatusReport(required(hex(obj(params), 'pdu'), 'pdu')),
+    deliverStatusReport: (params) => {
+      const p = obj(params);
+      return sim.deliverStatusReport(required(hex(p, 'pdu'), 'pdu'), str(p, 'during'));
+    },
     setRegistration: (params) => {
       const p = obj(params);
       sim.setRegistration({ stat: int(p, 'stat', 0, 11), lac: int(p, 'lac', 0, 0xffff), ci: int(p, 'ci', 0, 0xfffffff), act: int(p, 'act', 0, 13) });
@@ -143,7 +164,9 @@ export function controlMethods(sim: ModemSim, line: LineControl): ControlMethods
       t.submitMs = int(p, 'submitMs', 0, 600_000) ?? t.submitMs;
       const baud = int(p, 'baudRate', 0, 4_000_000);
       if (baud !== undefined) sim.wire.setBaud(baud);
-      return { ...t, baudRate: sim.wire.baudRate };
+      const interleave = p['interleave'] === undefined ? undefined : interleaveParams(obj(p['interleave']));
+      const il = interleave === undefined ? sim.interleaver.settings : sim.interleaver.configure(interleave);
+      return { ...t, baudRate: sim.wire.baudRate, interleave: { ...il } };
     },
     stop: () => {
       // Answer first, then go: the reply must reach the client before the socket closes.

@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { AtEngine, type EngineHost } from './engine.js';
+import type { Interleaver } from './interleave.js';
 import { SmsNetwork, type DeliverOutcome } from './delivery.js';
 import { buildTable } from './handlers.js';
 import { dropContexts } from './commands/pdp.js';
@@ -234,12 +235,25 @@ export class ModemSim extends EventEmitter {
     this.registrationChanged();
   }
 
-  deliverSms(pdu: string, cls?: number): DeliverOutcome {
-    return this.network.deliver('sms', pdu, cls);
+  /**
+   * The network delivers an SMS now, or (`during`, a command prefix such as '+CMGL') while the
+   * next command with that prefix runs, after its answer is made: a listing that does not show
+   * the message, with the indication arriving while the reply is on its way.
+   */
+  deliverSms(pdu: string, cls?: number, during?: string): DeliverOutcome {
+    if (during === undefined) return this.network.deliver('sms', pdu, cls);
+    this.engine.duringNext.push({ prefix: during.toUpperCase().replace(/^AT/, ''), fn: () => void this.network.deliver('sms', pdu, cls) });
+    return { status: 'scheduled' };
   }
 
-  deliverStatusReport(pdu: string): DeliverOutcome {
-    return this.network.deliver('status-report', pdu);
+  deliverStatusReport(pdu: string, during?: string): DeliverOutcome {
+    if (during === undefined) return this.network.deliver('status-report', pdu);
+    this.engine.duringNext.push({ prefix: during.toUpperCase().replace(/^AT/, ''), fn: () => void this.network.deliver('status-report', pdu) });
+    return { status: 'scheduled' };
+  }
+
+  get interleaver(): Interleaver {
+    return this.engine.interleaver;
   }
 
   /** Random bytes (or the given ones) written straight onto the line. */

@@ -7,6 +7,7 @@
  */
 import type { ModemState } from './state.js';
 import type { SmsNetwork } from './delivery.js';
+import type { InterleaveSpec } from './interleave.js';
 
 /** V.250 §5.3: exec `AT+X`, set `AT+X=…`, read `AT+X?`, test `AT+X=?`. */
 export type CommandKind = 'exec' | 'set' | 'read' | 'test';
@@ -155,4 +156,10 @@ export interface ModemProfile {
   readonly simBusyMs?: number;
   /** How many PDP contexts +CGDCONT accepts (cids 1..n). */
   readonly maxContexts: number;
+  /**
+   * Where the firmware writes URCs inside a reply (between echo and result, between lines,
+   * before the final result, at the SMS prompt), which, how often — with the source it was
+   * seen in. Without it, URCs wait for the end of the reply (except with +CNMI <mode> 3).
+   */
+  readonly interleave?: InterleaveSpec;
 }

@@ -1,20 +1,43 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyDeliver, decodeSmsPdu, encodeDeliver, encodeStatusReport } from '../../../src/codec/sms/index.js';
+import { classifyDeliver, decodeSmsPdu } from '../../../src/codec/sms/index.js';
 import type { SmsDeliver } from '../../../src/codec/sms/index.js';
-import { decodeEncoded } from './helpers.js';
 
-const FROM = '+4917000';
+/**
+ * The classifier on SMS-DELIVERs assembled here by hand (3GPP 23.040 §9.2.2.1), not by our
+ * encoder, so that an encoder and decoder sharing a bug (the port IE, TP-UDHI) cannot hide it.
+ */
 const MMS_NOTIFICATION = [0x8c, 0x82, 0x98, 0x41, 0x00, 0x8d, 0x92];
 
+function hex(octets: readonly number[]): string {
+  return octets.map((o) => o.toString(16).padStart(2, '0')).join('').toUpperCase();
+}
+
+/** 8-bit SMS-DELIVER from +4917000 carrying `data`, with the application port IE when `port` is given. */
 function binary(data: number[], port?: { dst: number; src?: number }): SmsDeliver {
-  const [p] = encodeDeliver({ from: FROM, data: Uint8Array.from(data), ...(port ? { port } : {}) });
-  return decodeEncoded<SmsDeliver>(p!, 'deliver');
+  // UDHL 6, IEI 0x05 (16-bit application ports), length 4, destination, originator (§9.2.3.24.4)
+  const udh = port ? [0x06, 0x05, 0x04, port.dst >> 8, port.dst & 0xff, (port.src ?? 0) >> 8, (port.src ?? 0) & 0xff] : [];
+  const ud = [...udh, ...data];
+  const pdu = [
+    0x00, // no SMSC address (27.005 PDU mode, length 0)
+    port ? 0x44 : 0x04, // TP-MTI 00 SMS-DELIVER, TP-MMS, TP-UDHI when there is a header (§9.2.3.1, §9.2.3.23)
+    0x07, 0x91, 0x94, 0x71, 0x00, 0xf0, // TP-OA: 7 digits, international, +4917000 in swapped semi-octets (§9.1.2.5)
+    0x00, // TP-PID (§9.2.3.9)
+    0x04, // TP-DCS: 8-bit data (23.038 §4)
+    0x62, 0x21, 0x70, 0x01, 0x51, 0x03, 0x40, // TP-SCTS 26-12-07 10:15:30 +01:00 (§9.2.3.11)
+    ud.length, // TP-UDL in octets (§9.2.3.16)
+    ...ud,
+  ];
+  const r = decodeSmsPdu(hex(pdu));
+  assert.ok(r.ok && r.value.type === 'deliver', r.ok ? r.value.type : r.error.message);
+  return r.value as SmsDeliver;
 }
 
 test('plain text', () => {
-  const [p] = encodeDeliver({ from: FROM, text: 'hi there' });
-  assert.deepEqual(classifyDeliver(decodeEncoded<SmsDeliver>(p!, 'deliver')), { kind: 'text', text: 'hi there' });
+  // 3GPP 23.040 example: SMSC +31624000000, from +31641600986, GSM 7-bit "How are you?"
+  const r = decodeSmsPdu('07911326040000F0040B911346610089F60000208062917314800CC8F71D14969741F977FD07');
+  assert.ok(r.ok);
+  assert.deepEqual(classifyDeliver(r.value), { kind: 'text', text: 'How are you?' });
 });
 
 test('WAP Push with an MMS notification on port 2948 (and 2949 secure)', () => {
@@ -70,8 +93,9 @@ test('other binary: other ports, implausible header length, wrong PDU type, 0x06
 });
 
 test('status reports', () => {
-  const hex = encodeStatusReport({ messageReference: 1, recipient: '+4912', scts: new Date(0), dischargeTime: new Date(0), status: 0 }).hex;
-  const r = decodeSmsPdu(hex);
-  assert.ok(r.ok);
+  // SMS-STATUS-REPORT by hand (§9.2.2.3): no SMSC, first octet 0x06 (TP-MTI 10, TP-SRQ), TP-MR 3,
+  // TP-RA +123456789 (09 91 21436587F9), TP-SCTS, TP-DT, TP-ST 0x00 (received by the SME).
+  const r = decodeSmsPdu('000603099121436587F9208062917314802080629173248000');
+  assert.ok(r.ok, r.ok ? '' : r.error.message);
   assert.deepEqual(classifyDeliver(r.value), { kind: 'status-report' });
 });

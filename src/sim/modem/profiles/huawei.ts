@@ -49,4 +49,16 @@ export const huawei: ModemProfile = {
   handlers: { '^CURC': curc },
   simBusyMs: 1500,
   maxContexts: 11,
+  // Huawei sticks print their status lines whenever they come up, also inside a reply: an E171
+  // answered AT+CMGR with ['^RSSI:3', '+CMGR: …', 'OK'] (babca/python-gsmmodem issue #47), and
+  // E1752/E3372 logs show ^RSSI arriving every few seconds regardless of commands in flight
+  // (gammu issues #111, #138). ^CURC=0 stops them. SMS indications follow +CNMI (held with
+  // <mode> 2). firmware-notes/huawei.md.
+  interleave: {
+    at: ['before-text', 'between-lines', 'before-final'],
+    indications: false,
+    rate: 0.25,
+    lines: (state) => (curcOn(state) ? [`^RSSI:${state.signal.rssi}`, '^BOOT:20952309,0,0,0,72'] : []),
+    note: 'status lines (^RSSI, ^BOOT) inside replies until AT^CURC=0: babca/python-gsmmodem#47 (E171), gammu/gammu#111, #138 (E3372, E1752)',
+  },
 };
