@@ -206,12 +206,14 @@ export class Modem extends EventEmitter {
 
   async close(): Promise<void> {
     this.closing = true;
-    this.port.stop();
+    const reopening = this.port.stop();
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.reinitTimer) clearTimeout(this.reinitTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.inbox?.stop();
     await this.channel.close();
+    // A reopen in flight ends without leaving the port open (the next opener would find it locked).
+    await reopening;
     this.update({ state: 'closed' });
     this.statusFile?.close();
   }

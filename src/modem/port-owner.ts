@@ -105,9 +105,26 @@ export class PortOwner {
     clearTimeout(timer);
   }
 
-  stop(): void {
+  /** No more opens; resolves once a reopen in progress has given up (and left nothing open). */
+  stop(): Promise<void> {
     this.stopped = true;
     this.waiter?.close();
+    this.cutSleep?.();
+    return this.loop ?? Promise.resolve();
+  }
+
+  private cutSleep: (() => void) | undefined;
+
+  /** A back-off that stop() cuts short. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.cutSleep = done;
+    }).finally(() => (this.cutSleep = undefined));
   }
 
   private async reopenTransport(): Promise<void> {
@@ -115,14 +132,24 @@ export class PortOwner {
     const node = await this.locate();
     if (node !== undefined) {
       try {
-        this.o.channel.attach(await this.o.open(node));
-        await this.learn(node);
+        if (await this.attach(node)) await this.learn(node);
         return;
       } catch (e) {
         this.o.log.warn({ err: e }, 'the port did not reopen; looking for it');
       }
     }
     await this.run();
+  }
+
+  /** Opens the node and hands it to the channel, unless the owner was stopped meanwhile (then false, nothing left open). */
+  private async attach(node: string): Promise<boolean> {
+    const transport = await this.o.open(node);
+    if (this.stopped) {
+      await transport.close().catch(() => undefined);
+      return false;
+    }
+    this.o.channel.attach(transport);
+    return true;
   }
 
   private async closeOwn(): Promise<void> {
@@ -192,18 +219,18 @@ export class PortOwner {
       try {
         if (backoff > 0) {
           // The device is there but would not initialise (SIM missing, still booting).
-          await new Promise((r) => setTimeout(r, backoff));
+          await this.sleep(backoff);
           if (this.stopped) return;
         }
         const node = await this.locate();
         if (node === undefined) {
-          if (this.o.path.startsWith('tcp://')) await new Promise((r) => setTimeout(r, safety));
+          if (this.o.path.startsWith('tcp://')) await this.sleep(safety);
           else await waiter.next(safety);
           continue;
         }
         let opened = false;
         try {
-          this.o.channel.attach(await this.o.open(node));
+          if (!(await this.attach(node))) return;
           opened = true;
           await this.learn(node);
           await this.o.afterOpen();
