@@ -118,3 +118,37 @@ test('a modem configured by its by-id link is waited for by directory events, an
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the recovery ladder's usb-rebind: the hung modem re-enumerates under a new number and is used again", { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mmsgw-rebind-'));
+  let sim: ModemSimClient | undefined;
+  let modem: Modem | undefined;
+  const writes: string[] = [];
+  try {
+    sim = await startModemSim({ profile: 'simcom', baudRate: 0, usbDir: dir, usbPath: '1-1.3' });
+    const usb = sim.usb!;
+    modem = await Modem.open({
+      port: usb.tty!,
+      sysfsRoot: usb.sysfsRoot,
+      statusIntervalMs: 0,
+      reopenPollMs: NO_POLL_MS,
+      disableAutosuspend: false,
+      // The kernel's side of drivers/usb/unbind: the device goes and enumerates again.
+      sysfsWrite: async (path, data) => {
+        writes.push(`${path.slice(usb.sysfsRoot.length)}=${data}`);
+        if (path.endsWith('/unbind')) await sim!.usbReset(500);
+      },
+      recovery: { timeoutsBeforeRecovery: 99, steps: ['usb-rebind'], settleMs: 2_000, probes: 10, probeIntervalMs: 500, probeTimeoutMs: 500 },
+    });
+    await sim.hang('forever');
+    assert.equal(await modem.recover(), 'usb-rebind');
+    assert.deepEqual(writes.slice(0, 2), ['/bus/usb/drivers/usb/unbind=1-1.3', '/bus/usb/drivers/usb/bind=1-1.3'], 'the device found from the tty, through the simulator\'s sysfs');
+    await until(() => modem!.status().state === 'ready', 20_000, 'ready after the rebind');
+    assert.equal(modem.status().device, join(dir, 'dev', 'ttyUSB7'), 'five interfaces held (0–4) → 5–9, the AT one (if02) is ttyUSB7');
+    await modem.refreshStatus();
+  } finally {
+    await modem?.close();
+    await sim?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
