@@ -19,7 +19,7 @@ import { RecoveryLadder, runCommand, type CommandRunner, type RecoveryOptions, t
 import { snapshot } from './refresh.js';
 import { SmsInbox, type SmsHandler } from './sms-inbox.js';
 import { errorFields, overallRegistration, type ModemState, type ModemStatus } from './status.js';
-import { disableAutosuspend, findUsbDevice, rebindUsb, type SysfsWriter, type UsbDevice } from './usb.js';
+import { disableAutosuspend, findUsbDevice, rebindUsb, type SysfsWriter } from './usb.js';
 
 export interface ModemOptions extends InitOptions {
   /** /dev/ttyUSB2, /dev/mmsgw-modem (the udev name), or tcp://host:port. */
@@ -34,7 +34,10 @@ export interface ModemOptions extends InitOptions {
   readonly waitForPort?: boolean;
   /** Status poll (and storage sweep) interval; 0 turns it off. Default 60 s. */
   readonly statusIntervalMs?: number;
-  /** How often a vanished port is looked for. Default 1 s. */
+  /**
+   * A vanished port is waited for by directory events (inotify); this is the safety re-check
+   * in case one was lost. Default 30 s.
+   */
   readonly reopenPollMs?: number;
   /** First retry after an SMS handler failure. Default 5 s. */
   readonly smsRetryMs?: number;
@@ -67,7 +70,6 @@ export class Modem extends EventEmitter {
   private init: InitResult | undefined;
   private inbox: SmsInbox | undefined;
   private handler: SmsHandler | undefined;
-  private usb: UsbDevice | undefined;
   private closing = false;
   /** The single owner of opening and closing the port (see ./port-owner.ts). */
   private readonly port: PortOwner;
@@ -93,9 +95,10 @@ export class Modem extends EventEmitter {
       channel: this.channel,
       path: options.port,
       log: this.log,
-      open: () => this.openTransport(),
+      open: (node) => this.openTransport(node),
       afterOpen: () => this.afterOpen(),
       ...(options.reopenPollMs === undefined ? {} : { pollMs: options.reopenPollMs }),
+      ...(options.sysfsRoot === undefined ? {} : { sysfsRoot: options.sysfsRoot }),
     });
     this.channel.onUrc('*', (u) => this.onUrc(u));
     this.channel.on('close', (e: Error | undefined) => this.onPortClosed(e));
@@ -203,29 +206,31 @@ export class Modem extends EventEmitter {
 
   async close(): Promise<void> {
     this.closing = true;
-    this.port.stop();
+    const reopening = this.port.stop();
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.reinitTimer) clearTimeout(this.reinitTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.inbox?.stop();
     await this.channel.close();
+    // A reopen in flight ends without leaving the port open (the next opener would find it locked).
+    await reopening;
     this.update({ state: 'closed' });
     this.statusFile?.close();
   }
 
-  private openTransport() {
+  private openTransport(node: string) {
     const factory = this.o.transportFactory ?? openTransport;
-    return factory(this.o.port, { ...(this.o.baudRate ? { baudRate: this.o.baudRate } : {}), ...(this.o.rtscts ? { rtscts: this.o.rtscts } : {}) });
+    return factory(node, { ...(this.o.baudRate ? { baudRate: this.o.baudRate } : {}), ...(this.o.rtscts ? { rtscts: this.o.rtscts } : {}) });
   }
 
-  /** After every open: find the USB device (autosuspend off) and run the init sequence. */
+  /** After every open: autosuspend off on the USB device the port owner found, then the init sequence. */
   private async afterOpen(): Promise<void> {
-    if (!this.o.port.startsWith('tcp://')) {
-      this.usb = await findUsbDevice(this.o.port, this.o.sysfsRoot);
-      if (this.usb && this.o.disableAutosuspend !== false) {
-        await disableAutosuspend(this.usb, this.o.sysfsWrite).catch((e: unknown) => this.log.warn({ err: e }, 'cannot turn USB autosuspend off'));
-      }
+    const usb = this.port.usb?.device;
+    if (usb && this.o.disableAutosuspend !== false) {
+      await disableAutosuspend(usb, this.o.sysfsWrite).catch((e: unknown) => this.log.warn({ err: e }, 'cannot turn USB autosuspend off'));
     }
+    // The node it is on now (another ttyUSB number after a re-enumeration).
+    this.update({ device: this.port.current });
     await this.reinit();
   }
 
@@ -239,7 +244,7 @@ export class Modem extends EventEmitter {
     this.update({ state: 'initializing' });
     this.inbox?.stop();
     try {
-      const r = await initialize(this.channel, { ...this.o, pinGuard: this.pinGuard }, this.log, this.usb);
+      const r = await initialize(this.channel, { ...this.o, pinGuard: this.pinGuard }, this.log, this.port.usb?.device);
       this.init = r;
       this.profile = r.profile;
       this.inbox = new SmsInbox({
@@ -362,7 +367,7 @@ export class Modem extends EventEmitter {
       // Through the port's one owner: joins the reopen loop when an unplug already started it.
       reopen: () => this.port.cycle(),
       usbRebind: async () => {
-        const dev = r.usbDevice ? { name: r.usbDevice, sysPath: '', vendorId: '', productId: '' } : (this.usb ?? (await findUsbDevice(this.o.port, this.o.sysfsRoot)));
+        const dev = r.usbDevice ? { name: r.usbDevice, sysPath: '', vendorId: '', productId: '' } : (this.port.usb?.device ?? (await findUsbDevice(this.port.current, this.o.sysfsRoot)));
         if (!dev) throw new MmsgwError('MODEM_RECOVERY_FAILED', `${this.o.port} is not a USB device; cannot rebind`);
         await rebindUsb(dev, { ...(this.o.sysfsRoot ? { sysfsRoot: this.o.sysfsRoot } : {}), ...(this.o.sysfsWrite ? { write: this.o.sysfsWrite } : {}) });
       },

@@ -8,6 +8,8 @@ export type ModemState = 'opening' | 'initializing' | 'ready' | 'recovering' | '
 /** Everything the gateway knows about the modem, as `modem.status()` returns it. */
 export interface ModemStatus {
   readonly port: string;
+  /** The node the port was last opened on, when it differs from `port` or may: a udev link's tty, or the ttyUSB number a re-enumerated modem came back as. */
+  readonly device?: string;
   readonly state: ModemState;
   readonly identity?: ModemIdentity;
   readonly imsi?: string;

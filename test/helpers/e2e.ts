@@ -32,6 +32,12 @@ export interface E2eOptions {
   readonly sinkRefuse?: () => { code: number; message: string } | undefined;
   /** A PIN the simulated SIM asks for at power-up. */
   readonly pin?: string;
+  /**
+   * The modem simulator shows itself as a USB modem under `<dir>/usb` (ttyUSBn, by-id link,
+   * sysfs; src/sim/modem/usb-tree.ts), the gateway's port is its plain ttyUSB node, and the
+   * gateway reads that sysfs tree (MMSGW_SYSFS_ROOT, for this test process).
+   */
+  readonly usb?: boolean;
   /** Start the gateway right away (default true). */
   readonly startGateway?: boolean;
 }
@@ -65,8 +71,16 @@ export async function startE2e(o: E2eOptions = {}): Promise<E2eEnv> {
   try {
     const sink = await new MailSink(o.sinkRefuse ? { refuse: o.sinkRefuse } : {}).start();
     cleanups.push(() => sink.stop());
-    const modemSim = await startModemSim({ profile: 'generic', baudRate: o.baudRate ?? 0, link: join(dir, 'modem.pty'), ...(o.storage ? { storage: o.storage } : {}), ...(o.pin !== undefined ? { pin: o.pin } : {}) });
+    const modemSim = await startModemSim({ profile: 'generic', baudRate: o.baudRate ?? 0, ...(o.usb ? { usbDir: join(dir, 'usb') } : { link: join(dir, 'modem.pty') }), ...(o.storage ? { storage: o.storage } : {}), ...(o.pin !== undefined ? { pin: o.pin } : {}) });
     cleanups.push(() => modemSim.stop());
+    if (modemSim.usb) {
+      const was = process.env.MMSGW_SYSFS_ROOT;
+      process.env.MMSGW_SYSFS_ROOT = modemSim.usb.sysfsRoot;
+      cleanups.push(() => {
+        if (was === undefined) delete process.env.MMSGW_SYSFS_ROOT;
+        else process.env.MMSGW_SYSFS_ROOT = was;
+      });
+    }
     const mmscSim = await startMmscSim({ modemSim, pushFrom: '+15550109999', ...(o.reportDelayMs !== undefined ? { reportDelayMs: o.reportDelayMs } : {}) });
     cleanups.push(() => mmscSim.stop());
     const smtpInPort = await freePort();
@@ -75,7 +89,7 @@ export async function startE2e(o: E2eOptions = {}): Promise<E2eEnv> {
       ...base,
       stateDir: join(dir, 'state'),
       logLevel: 'warn',
-      modem: { ...base.modem, port: modemSim.path, profile: 'generic' },
+      modem: { ...base.modem, port: modemSim.usb?.tty ?? modemSim.path, profile: 'generic' },
       mmsc: { ...base.mmsc, url: mmscSim.url, proxy: `127.0.0.1:${mmscSim.proxyPort}`, backoff: { initialSeconds: 1, maxSeconds: 2 } },
       mail: {
         ...base.mail,

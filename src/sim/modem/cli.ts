@@ -23,6 +23,10 @@ export const SIM_USAGE = [
   '  --iccid ICCID    the SIM\'s ICCID                                  (default 89001012012345678901)',
   '  --spn NAME       the SIM\'s service provider name (EF_SPN)         (default: none)',
   '  --apns A,B       APNs the network accepts; others fail (+CME ERROR: 533) (default: any)',
+  '  --usb-dir DIR     appear as a USB modem: DIR/dev (ttyUSBn, serial/by-id/…) and DIR/sys (sysfs);',
+  '                   the by-id link is the path to open; usb-reset renumbers the ttys',
+  '  --usb-serial S   the USB serial number (default random)',
+  '  --usb-path P     the USB bus path, e.g. 1-1.2 (default the first free 1-1.k)',
   '  --exit-with-stdin  stop when stdin closes (how a parent process runs it)',
 ].join('\n');
 
@@ -44,6 +48,9 @@ export function parseSimArgs(argv: string[]): SimCliArgs {
       iccid: { type: 'string' },
       spn: { type: 'string' },
       apns: { type: 'string' },
+      'usb-dir': { type: 'string' },
+      'usb-serial': { type: 'string' },
+      'usb-path': { type: 'string' },
       'exit-with-stdin': { type: 'boolean' },
     },
     strict: true,
@@ -63,8 +70,12 @@ export function parseSimArgs(argv: string[]): SimCliArgs {
     ...(values.iccid !== undefined ? { iccid: values.iccid } : {}),
     ...(values.spn !== undefined ? { spn: values.spn } : {}),
   };
+  if (values['usb-path'] !== undefined && !/^\d+-\d+(\.\d+)*$/.test(values['usb-path'])) throw new MmsgwError('SIM_BAD_ARGS', `--usb-path must be a USB port path like 1-1.2, not '${values['usb-path']}'`);
+  if (values['usb-serial'] !== undefined && !/^[\w.-]{1,64}$/.test(values['usb-serial'])) throw new MmsgwError('SIM_BAD_ARGS', `--usb-serial must be letters, digits, '.', '_' or '-', not '${values['usb-serial']}'`);
+  if (values['usb-dir'] === undefined && (values['usb-serial'] !== undefined || values['usb-path'] !== undefined)) throw new MmsgwError('SIM_BAD_ARGS', '--usb-serial and --usb-path need --usb-dir');
   return {
     card,
+    ...(values['usb-dir'] !== undefined ? { usb: { dir: values['usb-dir'], ...(values['usb-serial'] !== undefined ? { serial: values['usb-serial'] } : {}), ...(values['usb-path'] !== undefined ? { usbPath: values['usb-path'] } : {}) } } : {}),
     ...(values.apns !== undefined ? { apns: values.apns.split(',').map((a) => a.trim()).filter(Boolean) } : {}),
     profile: values.profile,
     link: values.link,
@@ -87,7 +98,7 @@ export async function runSimUntilStopped(args: SimCliArgs, out: (line: string) =
     process.stdin.on('error', onSignal);
     process.stdin.resume();
   }
-  out(`${READY_MARK}${JSON.stringify({ path: server.path(), pty: server.ptyPath(), control: server.controlPath, profile: server.sim.profile.name, pid: process.pid })}`);
+  out(`${READY_MARK}${JSON.stringify({ path: server.path(), pty: server.ptyPath(), control: server.controlPath, profile: server.sim.profile.name, pid: process.pid, ...(server.usb ? { usb: server.usb.state() } : {}) })}`);
   await server.stopped;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);

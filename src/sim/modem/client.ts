@@ -21,9 +21,10 @@ import type { DeliverOutcome, SmsKind } from './delivery.js';
 import type { PreloadedSms } from './server.js';
 import type { SentSms, SimState } from './state.js';
 import type { StorageEntry } from './storage.js';
+import type { SimUsbState } from './usb-tree.js';
 import type { SignalReport } from './types.js';
 
-export type { DeliverOutcome, PreloadedSms, SentSms, StorageEntry };
+export type { DeliverOutcome, PreloadedSms, SentSms, SimUsbState, StorageEntry };
 
 export interface StartModemSimOptions {
   /** generic | huawei | quectel | simcom | sierra | zte (default generic). */
@@ -42,6 +43,15 @@ export interface StartModemSimOptions {
   readonly spn?: string;
   /** APNs the network accepts (--apns). */
   readonly apns?: readonly string[];
+  /**
+   * Appear as a USB modem under this directory (`dev/ttyUSBn`, `dev/serial/by-id/…`, `sys/…`;
+   * several simulators may share one): `path` is then the by-id link, and `usbReset()` brings
+   * the device back under other ttyUSB numbers.
+   */
+  readonly usbDir?: string;
+  readonly usbSerial?: string;
+  /** USB bus path (kernel device name), e.g. "1-1.2". */
+  readonly usbPath?: string;
   /** How long to wait for the simulator process to come up (default 30 s: a loaded Pi is slow). */
   readonly startTimeoutMs?: number;
 }
@@ -67,6 +77,7 @@ export class ModemSimClient extends EventEmitter {
   private buffer = '';
   private closed = false;
   private currentPath: string;
+  private usbState: SimUsbState | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -75,16 +86,22 @@ export class ModemSimClient extends EventEmitter {
     private readonly link: string | undefined,
     readonly controlPath: string,
     private readonly child?: ChildProcess,
+    usb?: SimUsbState,
   ) {
     super();
     this.currentPath = path;
+    this.usbState = usb;
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => this.data(chunk));
     socket.on('error', () => undefined);
     socket.on('close', () => this.closedConnection());
     socket.unref();
-    this.on('plugged', (d: { path: string }) => {
+    this.on('plugged', (d: { path: string; tty?: string }) => {
       this.currentPath = this.link ?? d.path;
+      if (this.usbState) this.usbState = { ...this.usbState, tty: d.tty };
+    });
+    this.on('unplugged', () => {
+      if (this.usbState) this.usbState = { ...this.usbState, tty: undefined };
     });
   }
 
@@ -93,10 +110,16 @@ export class ModemSimClient extends EventEmitter {
     return this.currentPath;
   }
 
+  /** The simulated USB device (usbDir): its dev and sys directories, by-id link and current ttyUSB node. */
+  get usb(): SimUsbState | undefined {
+    return this.usbState;
+  }
+
   /** Asks the simulator where its line is now (for a client attached to a running one). */
   async refreshPath(): Promise<string> {
-    const status = await this.call<{ path: string }>('status');
-    this.currentPath = this.link ?? status.path;
+    const status = await this.call<{ path: string; usb?: SimUsbState }>('status');
+    this.usbState = status.usb;
+    this.currentPath = this.link ?? status.usb?.byId ?? status.path;
     return this.currentPath;
   }
 
@@ -251,6 +274,15 @@ export class ModemSimClient extends EventEmitter {
     return this.call('unplug', { ms });
   }
 
+  /**
+   * A USB reset: the device vanishes now and re-enumerates after ms (default: the profile's
+   * boot time); with usbDir, under new ttyUSB numbers (event 'plugged' with `tty`). Resolves
+   * with the AT port's node before the reset.
+   */
+  usbReset(ms?: number): Promise<{ tty?: string }> {
+    return this.call('usbReset', ms === undefined ? {} : { ms });
+  }
+
   /** Fills the receive memory: with copies of a PDU, or (without one) with unusable space. */
   storageFull(opts: { fillWith?: string } = {}): Promise<void> {
     return this.call('storageFull', opts);
@@ -324,13 +356,16 @@ export async function startModemSim(opts: StartModemSimOptions = {}): Promise<Mo
   if (opts.spn !== undefined) args.push('--spn', opts.spn);
   if (opts.apns !== undefined) args.push('--apns', opts.apns.join(','));
   if (opts.storage !== undefined) args.push('--storage-json', JSON.stringify(opts.storage));
+  if (opts.usbDir !== undefined) args.push('--usb-dir', opts.usbDir);
+  if (opts.usbSerial !== undefined) args.push('--usb-serial', opts.usbSerial);
+  if (opts.usbPath !== undefined) args.push('--usb-path', opts.usbPath);
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (d: string) => {
     stderr = (stderr + d).slice(-4000);
   });
-  const ready = await new Promise<{ path: string; control: string }>((resolve, reject) => {
+  const ready = await new Promise<{ path: string; control: string; usb?: SimUsbState }>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => fail(new MmsgwError('SIM_START_TIMEOUT', `modem simulator not ready within ${opts.startTimeoutMs ?? 30_000} ms: ${stderr}`)), opts.startTimeoutMs ?? 30_000);
     const fail = (e: Error): void => {
@@ -347,7 +382,7 @@ export async function startModemSim(opts: StartModemSimOptions = {}): Promise<Mo
       if (nl < 0) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
-      resolve(JSON.parse(out.slice(at + READY_MARK.length, nl)) as { path: string; control: string });
+      resolve(JSON.parse(out.slice(at + READY_MARK.length, nl)) as { path: string; control: string; usb?: SimUsbState });
     });
   });
   // Keep draining stdout (its logs) so the child never blocks on a full pipe; with a log level
@@ -361,7 +396,7 @@ export async function startModemSim(opts: StartModemSimOptions = {}): Promise<Mo
     child.kill('SIGKILL');
     throw new MmsgwError('SIM_CONNECT_FAILED', `cannot reach the simulator's control socket ${ready.control}`, { cause: e });
   }
-  const client = new ModemSimClient(socket, ready.path, opts.link, ready.control, child);
+  const client = new ModemSimClient(socket, ready.path, opts.link ?? ready.usb?.byId, ready.control, child, ready.usb);
   child.once('exit', (code, signal) => client.emit('exit', { code, signal }));
   // A test that forgets stop() must not hang its runner: the child dies with our stdin pipe.
   child.unref();

@@ -6,12 +6,15 @@
 import { MmsgwError } from '../../util/errors.js';
 import type { ControlMethods } from './control.js';
 import type { ModemSim } from './sim.js';
+import type { SimUsbState } from './usb-tree.js';
 import type { FinalResult } from './types.js';
 import { INTERLEAVE_POSITIONS, type InterleaveAt, type InterleaveSettings } from './interleave.js';
 
 /** What the server side offers besides the modem itself: the line and the process. */
 export interface LineControl {
   path(): string;
+  /** The simulated USB device (nodes, by-id link, sysfs), when there is one. */
+  usb(): SimUsbState | undefined;
   unplug(ms: number): Promise<{ path: string }>;
   stop(): Promise<void>;
 }
@@ -94,6 +97,7 @@ export function controlMethods(sim: ModemSim, line: LineControl): ControlMethods
   return {
     status: () => ({
       path: line.path(),
+      ...(line.usb() ? { usb: line.usb() } : {}),
       profile: sim.profile.name,
       sim: sim.state.sim.state,
       registration: { ...sim.state.network },
@@ -154,6 +158,13 @@ export function controlMethods(sim: ModemSim, line: LineControl): ControlMethods
     },
     reboot: (params) => sim.reboot(int(obj(params), 'delayMs', 0, 600_000)),
     unplug: (params) => line.unplug(required(int(obj(params), 'ms', 0, 600_000), 'ms')),
+    // A USB reset (firmware crash, the recovery ladder's rebind): the device vanishes and
+    // re-enumerates after `ms` (default the profile's boot time), its ttys renumbered.
+    usbReset: async (params) => {
+      const was = line.usb()?.tty;
+      await line.unplug(int(obj(params), 'ms', 0, 600_000) ?? sim.profile.bootMs);
+      return was ? { tty: was } : {};
+    },
     storageFull: (params) => sim.storageFull(hex(obj(params), 'fillWith')),
     storageFreed: () => sim.storageFreed(),
     configure: (params) => {

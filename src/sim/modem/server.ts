@@ -14,6 +14,7 @@ import { controlMethods, type LineControl } from './methods.js';
 import { profileByName, PROFILES } from './profiles/index.js';
 import { openPty, pointLink, removeLink, type PtyLine } from './pty.js';
 import { ModemSim } from './sim.js';
+import { SimUsbTree, type SimUsbOptions } from './usb-tree.js';
 import type { CardIdentity } from './state.js';
 import type { SmsStat } from './storage.js';
 import type { MemName } from './types.js';
@@ -51,12 +52,16 @@ export interface SimServerOptions {
   readonly card?: CardIdentity;
   /** APNs the network accepts; others fail activation with +CME ERROR: 533. */
   readonly apns?: readonly string[];
+  /** Show the modem as a USB device: ttyUSBn nodes, a by-id link and sysfs under `usb.dir` (./usb-tree.ts). */
+  readonly usb?: SimUsbOptions;
 }
 
 export interface SimServer {
   readonly sim: ModemSim;
   readonly controlPath: string;
-  /** The path the gateway opens: the link when there is one, else the pty. */
+  /** The USB device tree, when `usb` was asked for. */
+  readonly usb: SimUsbTree | undefined;
+  /** The path the gateway opens: the link when there is one, else the by-id link (usb), else the pty. */
   path(): string;
   /** The current slave device, /dev/pts/N. */
   ptyPath(): string;
@@ -84,6 +89,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     controlPath = join(tempDir, 'control.sock');
   }
 
+  const usb = opts.usb ? new SimUsbTree(profile.name, opts.usb) : undefined;
   let line: PtyLine | undefined;
   let current = '';
   let replug: NodeJS.Timeout | undefined;
@@ -99,15 +105,15 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
       if (wireLog.isLevelEnabled('debug')) wireLog.debug({ dir: 'out', data: escaped(bytes) }, 'wire');
       if (pty.backlog() < MAX_BACKLOG) pty.write(bytes);
     });
-    if (opts.link !== undefined) {
-      try {
-        pointLink(opts.link, pty.path);
-      } catch (e) {
-        sim.detach();
-        pty.close();
-        line = undefined;
-        throw e;
-      }
+    try {
+      usb?.plug(pty.path);
+      if (opts.link !== undefined) pointLink(opts.link, pty.path);
+    } catch (e) {
+      usb?.unplug();
+      sim.detach();
+      pty.close();
+      line = undefined;
+      throw e;
     }
   };
 
@@ -121,6 +127,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
       line?.close();
       line = undefined;
       if (opts.link !== undefined) removeLink(opts.link);
+      usb?.remove();
       await control.close();
       if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
       resolveStopped();
@@ -130,6 +137,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
 
   const lineControl: LineControl = {
     path: () => current,
+    usb: () => usb?.state(),
     unplug: (ms) => {
       const was = current;
       if (replug) clearTimeout(replug);
@@ -138,7 +146,9 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
       line?.close();
       line = undefined;
       if (opts.link !== undefined) removeLink(opts.link);
-      sim.emitEvent('unplugged', { path: was });
+      const tty = usb?.tty;
+      usb?.unplug();
+      sim.emitEvent('unplugged', { path: was, ...(tty ? { tty } : {}) });
       replug = setTimeout(() => {
         replug = undefined;
         try {
@@ -147,7 +157,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
           log.error({ err: errorMessage(e) }, 'cannot plug the modem back in');
           return;
         }
-        sim.emitEvent('plugged', { path: lineControl.path() });
+        sim.emitEvent('plugged', { path: lineControl.path(), ...(usb?.tty ? { tty: usb.tty } : {}) });
         sim.boot();
       }, ms);
       return Promise.resolve({ path: was });
@@ -170,12 +180,13 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     sim.stop();
     line?.close();
     if (opts.link !== undefined) removeLink(opts.link);
+    usb?.remove();
     if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
     throw e;
   }
   sim.on('event', (event: string, data: unknown) => control.broadcast(event, data));
   // The modem has been powered for a while when the gateway first opens it: no banner.
   sim.boot(0, false);
-  log.info({ path: current, link: opts.link, control: controlPath, profile: profile.name }, 'modem simulator running');
-  return { sim, controlPath, path: () => opts.link ?? current, ptyPath: () => current, stop, stopped };
+  log.info({ path: current, link: opts.link, usb: usb?.state(), control: controlPath, profile: profile.name }, 'modem simulator running');
+  return { sim, controlPath, usb, path: () => opts.link ?? usb?.byId ?? current, ptyPath: () => current, stop, stopped };
 }

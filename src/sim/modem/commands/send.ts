@@ -14,10 +14,6 @@ export const PROMPT = '\r\n> ';
 /** How many submissions `sent()` remembers; a long-running simulator must not grow without end. */
 const MAX_SENT_RECORDS = 10_000;
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** 3GPP 23.040 §9.2.3.1: TP-MTI 01 is SMS-SUBMIT. */
 function isSubmit(bytes: Buffer): boolean {
   const fo = bytes[1 + (bytes[0] ?? 0)];
@@ -41,7 +37,10 @@ const cmgs: CommandHandler = async (ctx, cmd): Promise<Reply> => {
   const bytes = pduBytes(pdu);
   if (bytes === undefined || tpduLength(pdu) !== length || !isSubmit(bytes)) return cms(304);
   if (!registered(ctx.state)) return cms(331);
-  await delay(ctx.network.timers.submitMs);
+  ctx.emit('submitting', { pdu, tpduLength: length });
+  // The network's round trip. A reset or unplug meanwhile (ctx.schedule's timers die with the
+  // power) loses the submission: it never reaches `sent`, and the command never answers.
+  await new Promise<void>((resolve) => ctx.schedule(ctx.network.timers.submitMs, resolve));
   ctx.state.mr = (ctx.state.mr + 1) & 0xff;
   const record = { pdu, tpduLength: length, mr: ctx.state.mr, at: new Date().toISOString() };
   ctx.state.sent.push(record);
