@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.js';
 import { CARRIERS, resolveCarrier } from '../mmsc/carriers/index.js';
-import { carrierDatabase, lookupCarrier, type CarrierDatabase, type CarrierMatch, type SimIdentity } from '../mmsc/carriers/lookup.js';
+import { lookupCarrier, type CarrierDatabase, type CarrierMatch, type SimIdentity } from '../mmsc/carriers/lookup.js';
 
 /** A setting and where its value came from, for the log, `doctor` and `config check`. */
 export interface Sourced {
@@ -32,7 +32,7 @@ export function mmsSettings(config: Config, sim: SimIdentity, db?: CarrierDataba
   const m = config.mmsc;
   const curated = sim.imsi || sim.plmn ? resolveCarrier(sim.imsi ?? sim.plmn) : undefined;
   const profile = curated && CARRIERS.some((c) => c.name === curated.name) ? curated : undefined;
-  const match = (b.apn === null || m.url === null) && !profile ? lookupCarrier(sim, db ?? carrierDatabase()) : undefined;
+  const match = (b.apn === null || m.url === null) && !profile ? (db ? lookupCarrier(sim, db) : lookupCarrier(sim)) : undefined;
   const dbSource = match ? `${match.source}: '${match.entry.name}' for ${match.plmn} (${match.reason})` : undefined;
   const fromCarrier = (v: string | undefined, dbValue: string | undefined): Sourced =>
     profile && v !== undefined ? { value: v, source: `carrier profile '${profile.name}'` } : dbSource && dbValue !== undefined ? { value: dbValue, source: dbSource } : NOT_SET;

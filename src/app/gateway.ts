@@ -23,8 +23,7 @@ import { createNotifier } from './notifier.js';
 import { openModem } from './modem.js';
 import { startMailIn, type MailIn } from './mail-in.js';
 import { hooksHandlers, startHooks } from './hooks.js';
-import { apiWebPlugin } from './api.js';
-import { startWeb, type WebWiring } from './web.js';
+import type { WebWiring } from './web.js';
 import type { WebPlugin } from '../web/server.js';
 import { watchDatabase } from './db-wake.js';
 import type { Mm7Wiring } from './mm7.js';
@@ -34,11 +33,10 @@ import type { Mm7Wiring } from './mm7.js';
  * file-system event or a clock jump. Work normally starts on enqueue or on a database change.
  */
 const IDLE_SAFETY_MS = 30_000;
-import { Metrics, metricsPlugin } from '../web/metrics.js';
-import { TokensRepo } from '../web/api/tokens.js';
+import type { Metrics } from '../web/metrics.js';
 import type { MqttBridge } from '../mqtt/bridge.js';
-import { startMqtt } from './mqtt.js';
-import { createSendService } from './send.js';
+import { MQTT_CONSUMER } from '../mqtt/consumer.js';
+import { unregisterConsumer } from '../hooks/index.js';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -174,14 +172,18 @@ export class Gateway {
     // MM7 (its SOAP/XML stack and the compose layer behind it) is loaded only when enabled.
     const mm7 = config.mm7.enabled ? (await import('./mm7.js')).createMm7(config, ctx, id, areaLogger(log, 'mm7')) : undefined;
     wake.followups = mm7?.followups;
-    const metrics = new Metrics({ store, modemStatus: () => modem?.status() });
-    const handlers = metrics.instrument({ ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers });
+    // Optional interfaces (metrics, web, MQTT) and their libraries are loaded only when enabled:
+    // a box that does not use them does not carry them (test/app/lazy-modules.test.ts).
+    // Metrics are served on the web listener only: without it they would be counted for no one.
+    const metrics = config.metrics.enabled && config.web.enabled ? new (await import('../web/metrics.js')).Metrics({ store, modemStatus: () => modem?.status() }) : undefined;
+    const allHandlers = { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers };
+    const handlers = metrics ? metrics.instrument(allHandlers) : allHandlers;
     const worker = new JobWorker({ queue: store.jobs, handlers, log: areaLogger(log, 'jobs'), now, storeFailure: (e) => disk.observe(e), maxIdleMs: IDLE_SAFETY_MS });
     wake.worker = worker;
     const gw = new Gateway(config, log, store, ctx, worker);
     gw.mm7 = mm7;
     gw.metrics = metrics;
-    if (modem) {
+    if (modem && metrics) {
       const onStatus = (st: ReturnType<Modem['status']>): void => metrics.modemStatusChanged(st);
       modem.on('status', onStatus);
       gw.closers.push(() => void modem.off('status', onStatus));
@@ -230,7 +232,8 @@ export class Gateway {
     gw.closers.push(() => disk.stop());
     gw.mailIn = await startMailIn(config, ctx, areaLogger(log, 'mail-in'), modem?.status().imsi, () => metrics.imapError());
     // MQTT: events from the same outbox (own cursor), modem/health state, send commands.
-    const mqtt = startMqtt(config, { store, send: createSendService(config, ctx), modemStatus: () => modem?.status(), log: areaLogger(log, 'mqtt'), onPublished: (k) => metrics.mqttPublish(k) });
+    const mqtt = config.mqtt.enabled ? await startMqttLazily(config, ctx, () => modem?.status(), areaLogger(log, 'mqtt'), metrics) : undefined;
+    if (!config.mqtt.enabled) unregisterConsumer(store.db, MQTT_CONSUMER);
     if (mqtt) {
       gw.mqtt = mqtt;
       const onDone = (): void => void mqtt.drain();
@@ -249,9 +252,8 @@ export class Gateway {
         // The gateway's own interfaces on the same listener (REST API, MM7), then any the caller adds.
         const wiring = { store, ctx, modemStatus: () => modem?.status() };
         const extra = typeof options.webPlugins === 'function' ? options.webPlugins(wiring) : (options.webPlugins ?? []);
-        const metricsWeb = config.metrics.enabled
-          ? { prefix: '', plugin: async (app: Parameters<typeof metricsPlugin>[0]) => app.register(metricsPlugin, { metrics, tokens: new TokensRepo(store.db), ...(config.metrics.token ? { token: config.metrics.token } : {}) }) }
-          : undefined;
+        const [{ startWeb }, { apiWebPlugin }] = await Promise.all([import('./web.js'), import('./api.js')]);
+        const metricsWeb = metrics ? await metricsWebPlugin(config, store, metrics) : undefined;
         const plugins = [apiWebPlugin(config, wiring), mm7?.webPlugin, metricsWeb, ...extra].filter((p): p is WebPlugin => p !== undefined);
         gw.web = await startWeb(config, { ctx, modem, log: areaLogger(log, 'web'), plugins });
       } catch (e) {
@@ -294,4 +296,16 @@ export class Gateway {
     this.store.close();
     this.log.info('gateway stopped');
   }
+}
+
+/** `/metrics` on the web listener (src/web/metrics.ts), loaded with the web interface. */
+async function metricsWebPlugin(config: Config, store: Store, metrics: Metrics): Promise<WebPlugin> {
+  const [{ metricsPlugin }, { TokensRepo }] = await Promise.all([import('../web/metrics.js'), import('../web/api/tokens.js')]);
+  return { prefix: '', plugin: async (app: Parameters<typeof metricsPlugin>[0]) => app.register(metricsPlugin, { metrics, tokens: new TokensRepo(store.db), ...(config.metrics.token ? { token: config.metrics.token } : {}) }) };
+}
+
+/** The MQTT bridge (src/mqtt) with the send service behind its commands, loaded only when `mqtt.enabled`. */
+async function startMqttLazily(config: Config, ctx: PipelineContext, modemStatus: () => ReturnType<Modem['status']> | undefined, log: Logger, metrics: Metrics | undefined): Promise<MqttBridge | undefined> {
+  const [{ startMqtt }, { createSendService }] = await Promise.all([import('./mqtt.js'), import('./send.js')]);
+  return startMqtt(config, { store: ctx.store, send: createSendService(config, ctx), modemStatus, log, onPublished: (k) => metrics?.mqttPublish(k) });
 }

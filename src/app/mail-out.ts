@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.js';
-import { MailRelay, messageIdFor } from '../mail/out/index.js';
+import { messageIdFor } from '../mail/out/addresses.js';
+import { MailRelay } from '../mail/out/relay.js';
 import { mailOutFromConfig } from '../mail/out/from-config.js';
 import type { Mailer } from '../pipeline/relay.js';
 

@@ -1,16 +1,20 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../config/index.js';
-import { transportOptions } from '../mail/out/index.js';
+import { transportOptions } from '../mail/out/smtp.js';
 import type { ReplyMail } from '../mail/in/reply.js';
 import type { Notifier } from '../pipeline/notify.js';
 import { smtpFromConfig } from '../mail/out/from-config.js';
 
 /** Automatic mails (refusals, delivery notices) through the same SMTP server as relays. */
 export function createNotifier(config: Config): Notifier & { close(): void } {
-  const transport = nodemailer.createTransport(transportOptions(smtpFromConfig(config.mail.out)));
+  // nodemailer is loaded with the first notice: an idle box does not carry it.
+  let transport: Promise<Transporter> | undefined;
+  let made: Transporter | undefined;
+  const open = (): Promise<Transporter> =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) => (made = nodemailer.createTransport(transportOptions(smtpFromConfig(config.mail.out))))));
   return {
     async send(mail: ReplyMail): Promise<void> {
-      await transport.sendMail({
+      await (await open()).sendMail({
         envelope: { from: mail.envelope.from, to: mail.envelope.to },
         from: mail.from,
         to: mail.to,
@@ -21,6 +25,6 @@ export function createNotifier(config: Config): Notifier & { close(): void } {
         headers: { ...mail.headers },
       });
     },
-    close: () => transport.close(),
+    close: () => made?.close(),
   };
 }

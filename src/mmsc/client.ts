@@ -63,6 +63,8 @@ export interface RetrieveResult {
   /** The raw m-retrieve-conf, as received. */
   file: string;
   bytes: number;
+  /** The file's bytes as read to decode them: `pdu`'s part bodies are views into it. */
+  body: Uint8Array;
   pdu: MmsPdu;
   attempts: AttemptRecord[];
 }
@@ -167,8 +169,8 @@ export class Mm1Client {
         continue;
       }
       try {
-        const pdu = await this.checkRetrieve(res, url);
-        return { file: res.file as string, bytes: res.bytes, pdu, attempts };
+        const { pdu, body } = await this.checkRetrieve(res, url);
+        return { file: res.file as string, bytes: res.bytes, body, pdu, attempts };
       } catch (e) {
         const keep = o.keepUndecodable === true && res.file !== undefined && e instanceof Mm1Error && (e.code === 'MM1_DECODE' || e.code === 'MM1_UNEXPECTED_PDU');
         if (!keep) await discard(res);
@@ -238,7 +240,7 @@ export class Mm1Client {
     }
   }
 
-  private async checkRetrieve(res: HttpResponse, url: string): Promise<MmsPdu> {
+  private async checkRetrieve(res: HttpResponse, url: string): Promise<{ pdu: MmsPdu; body: Uint8Array }> {
     // The Content-Location is valid until X-Mms-Expiry (OMA-TS-MMS_ENC §7.3.20); an MMSC that
     // no longer holds the message answers 404 (410), so the message is gone for good.
     if (res.status === 404 || res.status === 410) {
@@ -255,7 +257,7 @@ export class Mm1Client {
     if (rs !== undefined && rs !== 'ok') {
       throw new Mm1Error('MM1_RETRIEVE_STATUS', `MMSC answered ${rs}${pdu.retrieveText ? ` (${pdu.retrieveText})` : ''}`, mmsStatusTransient(rs), { details: { retrieveStatus: rs, retrieveText: pdu.retrieveText } });
     }
-    return pdu;
+    return { pdu, body: bytes };
   }
 
   private checkStatus(res: HttpResponse, url: string): void {

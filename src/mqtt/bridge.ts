@@ -21,8 +21,9 @@ import type { Logger } from '../util/log.js';
 import { discoveryMessages } from './discovery.js';
 import { commandOf, type CommandResult } from './command.js';
 import { OFFLINE, ONLINE, topics, type Topics } from './topics.js';
+import { MQTT_CONSUMER } from './consumer.js';
 
-export const MQTT_CONSUMER = 'mqtt';
+export { MQTT_CONSUMER };
 const BATCH = 100;
 
 export interface MqttBridgeOptions {

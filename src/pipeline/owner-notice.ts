@@ -1,4 +1,4 @@
-import { routeMessage } from '../mail/out/index.js';
+import { routeMessage } from '../mail/out/routing.js';
 import { PermanentJobError } from './errors.js';
 import type { PipelineContext } from './context.js';
 import type { Notifier } from './notify.js';

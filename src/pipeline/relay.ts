@@ -1,7 +1,8 @@
-import type { MailOutErrorCode, RelayMessage, RelayOutcome, RelayPart, RoutingConfig } from '../mail/out/index.js';
-import { routeMessage } from '../mail/out/index.js';
+import type { MailOutErrorCode, RelayMessage, RelayOutcome, RelayPart, RoutingConfig } from '../mail/out/types.js';
+import { routeMessage } from '../mail/out/routing.js';
 import type { EventRow, MessageRow } from '../store/index.js';
 import { crashPoint } from '../util/crash-point.js';
+import { relayPartBody, relayRawBody } from './body-files.js';
 import { MmsgwError } from '../util/errors.js';
 import type { PipelineContext } from './context.js';
 import { PermanentJobError } from './errors.js';
@@ -98,14 +99,14 @@ export async function relayMessageOf(ctx: PipelineContext, deps: RelayDeps, row:
       contentId: p.contentId?.replace(/^<|>$/g, '') ?? undefined,
       contentLocation: p.contentLocation ?? undefined,
       charset: p.charset ?? undefined,
-      body: await store.content.partBody(p),
+      body: await relayPartBody(store, p),
     });
   }
   const smil = parts.findIndex((p) => p.contentType === 'application/smil');
-  let rawMms: Uint8Array | undefined;
+  let rawMms: RelayMessage['rawMms'];
   if (deps.attachRawMms && row.kind === 'mms') {
     const raw = store.content.rawPdusOf(row.id).find((r) => r.kind === 'mms-retrieve-conf');
-    if (raw) rawMms = await store.content.rawPduBody(raw);
+    if (raw) rawMms = await relayRawBody(store, raw);
   }
   const missing = row.incomplete ? missingSegments(ctx, row.id) : undefined;
   const box = row.box ?? ctx.ownNumber ?? '';

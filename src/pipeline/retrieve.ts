@@ -139,15 +139,13 @@ async function fetchAndStore(
     if (typeof file === 'string') return keepUndecodable(ctx, msgId, file, undefined, errorMessage(e));
     throw e;
   }
+  // The body was written to a file as it arrived; the client read it once and decoded it (the
+  // part bodies are views into that one buffer), so it is neither read nor decoded again here.
   // The raw bytes are stored before anything else is made of them.
-  const bytes = await readFile(result.file);
+  const bytes = result.body;
+  const pdu = result.pdu;
   try {
     const raw = await store.saveRawPdu({ kind: 'mms-retrieve-conf', body: bytes, msgId, receivedAt: ctx.now(), source: 'mmsc' });
-    // The client decoded the body once to check it; decode our own read of the file so the
-    // raw bytes and the part views share one buffer.
-    const decoded = decodeMms(bytes);
-    if (!decoded.ok) return { kind: 'undecodable', bytes, rawPduId: raw.id, error: decoded.error, reason: decoded.error.message };
-    const pdu = decoded.value;
     const parts = await store.content.prepareBodies(pdu.parts.map(toNewPart));
     store.tx(() => {
       store.content.replaceParts(msgId, parts);

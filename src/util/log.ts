@@ -1,6 +1,7 @@
 import { fstatSync, writeSync } from 'node:fs';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type { prettyFactory as PrettyFactory } from 'pino-pretty';
 
 /**
  * Logging. One root pino logger, created once and never replaced; each module takes a child
@@ -126,7 +127,13 @@ function lineDestination(journal: boolean): DestinationStream {
   };
 }
 
+/**
+ * pino-pretty (and its ~30 modules) is loaded only for a terminal: a service under systemd or
+ * behind a pipe writes JSON lines and never needs it. It is CommonJS, so `require` loads it
+ * synchronously when the first logger is made.
+ */
 function prettyDestination(): DestinationStream {
+  const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as { prettyFactory: typeof PrettyFactory };
   const colorize = process.stderr.isTTY === true && process.env['NO_COLOR'] === undefined;
   const format = prettyFactory({
     colorize,

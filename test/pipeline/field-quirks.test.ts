@@ -34,7 +34,7 @@ function mmsc(body: Buffer, tmpDir: string) {
       writeFileSync(file, body);
       const pdu = decodeMms(body);
       if (!pdu.ok) throw pdu.error;
-      return { file, bytes: body.length, pdu: pdu.value, attempts: [] };
+      return { file, bytes: body.length, body, pdu: pdu.value, attempts: [] };
     },
     async notifyResp(txid, status) {
       responses.push([txid, status]);

@@ -13,6 +13,7 @@
  */
 import he from 'he';
 import { convert, type FormatCallback } from 'html-to-text';
+import { bodyBytes } from './body-file.js';
 import { decodeText, cleanBodyText } from './charset.js';
 import { safeMediaType } from './filename.js';
 import type { Slide } from './smil.js';
@@ -37,7 +38,7 @@ export function isTextPart(part: RelayPart): boolean {
 }
 
 export function partText(part: RelayPart): string {
-  return cleanBodyText(decodeText(part.body, part.charset ?? part.params['charset'])).trim();
+  return cleanBodyText(decodeText(bodyBytes(part.body), part.charset ?? part.params['charset'])).trim();
 }
 
 /** What the renderer knows about each non-text part it attaches. */

@@ -1,9 +1,12 @@
 /**
  * Relaying one message to one mailbox over SMTP, with a typed outcome.
  *
- * The message is rendered to bytes first and handed to nodemailer as `raw` with an explicit
+ * The message is rendered (./render.ts) and handed to nodemailer as `raw` with an explicit
  * envelope, so nothing is added or regenerated on the way: every attempt for the same
- * (message, mailbox) sends the same bytes with the same Message-ID.
+ * (message, mailbox) sends the same bytes with the same Message-ID. The relay renders it as a
+ * stream: bodies kept in files are read and base64-encoded while the message is sent, so a
+ * large MMS is never whole in memory. nodemailer and the renderer (html-to-text, he) are
+ * loaded with the first mail, not at start.
  *
  * Duplicates: SMTP has no two-phase commit. If the server takes the final "." and accepts
  * the message but the connection drops before its 250 reply arrives, this side sees a
@@ -16,7 +19,7 @@ import type { Transporter } from 'nodemailer';
 import { errorMessage } from '../../util/errors.js';
 import { logger, type Logger } from '../../util/log.js';
 import { messageIdFor } from './addresses.js';
-import { renderMail, type RenderedMail } from './render.js';
+import type { RenderedMail, StreamedMail } from './render.js';
 import { classifySmtpError, createSmtpTransport } from './smtp.js';
 import type { RelayMessage, RelayOutcome, RenderConfig, SmtpConfig } from './types.js';
 
@@ -27,7 +30,7 @@ export interface MailRelayOptions {
 }
 
 /** The envelope sender: configured, else the login when it is an address, else the From. */
-export function envelopeSender(smtp: SmtpConfig, rendered: RenderedMail): string {
+export function envelopeSender(smtp: SmtpConfig, rendered: Pick<RenderedMail, 'from'>): string {
   if (smtp.envelopeFrom !== undefined) return smtp.envelopeFrom;
   const user = smtp.auth?.user;
   if (user !== undefined && /^[^@\s]+@[^@\s]+$/.test(user)) return user;
@@ -35,7 +38,9 @@ export function envelopeSender(smtp: SmtpConfig, rendered: RenderedMail): string
 }
 
 export class MailRelay {
-  readonly #transport: Transporter;
+  #transport: Promise<Transporter> | undefined;
+  #made: Transporter | undefined;
+  #closed = false;
   readonly #smtp: SmtpConfig;
   readonly #render: RenderConfig;
   readonly #log: Logger;
@@ -44,22 +49,36 @@ export class MailRelay {
     this.#smtp = options.smtp;
     this.#render = options.render;
     this.#log = options.log ?? logger('mail-out');
-    this.#transport = createSmtpTransport(options.smtp);
-    this.#transport.on('token', (token: { user?: string; expires?: number }) => {
-      this.#log.info({ user: token.user, expires: token.expires }, 'OAuth2 access token renewed');
-    });
+  }
+
+  /** The nodemailer transport, made on first use (a failed load is retried next time). */
+  #transporter(): Promise<Transporter> {
+    this.#transport ??= createSmtpTransport(this.#smtp).then(
+      (t) => {
+        t.on('token', (token: { user?: string; expires?: number }) => {
+          this.#log.info({ user: token.user, expires: token.expires }, 'OAuth2 access token renewed');
+        });
+        if (this.#closed) t.close();
+        return (this.#made = t);
+      },
+      (e: unknown) => {
+        this.#transport = undefined;
+        throw e;
+      },
+    );
+    return this.#transport;
   }
 
   /** Renders without sending: what `relay` would send to `mailbox`. */
-  render(msg: RelayMessage, mailbox: string): Promise<RenderedMail> {
-    return renderMail(msg, mailbox, this.#render);
+  async render(msg: RelayMessage, mailbox: string): Promise<RenderedMail> {
+    return (await import('./render.js')).renderMail(msg, mailbox, this.#render);
   }
 
   /** Sends `msg` to `mailbox`. Never throws: every failure is a `transient` or `permanent` outcome. */
   async relay(msg: RelayMessage, mailbox: string): Promise<RelayOutcome> {
-    let rendered: RenderedMail;
+    let rendered: StreamedMail;
     try {
-      rendered = await this.render(msg, mailbox);
+      rendered = (await import('./render.js')).renderMailStream(msg, mailbox, this.#render);
     } catch (e) {
       const messageId = messageIdFor(msg, this.#render);
       this.#log.error({ id: msg.id, err: errorMessage(e) }, 'rendering failed');
@@ -69,10 +88,10 @@ export class MailRelay {
   }
 
   /** Sends already rendered bytes to `mailbox` (envelope recipient only; headers unchanged). */
-  async send(rendered: RenderedMail, mailbox: string): Promise<RelayOutcome> {
+  async send(rendered: RenderedMail | StreamedMail, mailbox: string): Promise<RelayOutcome> {
     const { messageId } = rendered;
     try {
-      const info = (await this.#transport.sendMail({
+      const info = (await (await this.#transporter()).sendMail({
         raw: rendered.raw,
         envelope: { from: envelopeSender(this.#smtp, rendered), to: [mailbox] },
       })) as { response?: unknown; rejected?: unknown };
@@ -94,11 +113,12 @@ export class MailRelay {
 
   /** Connects, negotiates TLS and authenticates without sending anything. Throws on failure. */
   async verify(): Promise<void> {
-    await this.#transport.verify();
+    await (await this.#transporter()).verify();
   }
 
   /** Closes pooled connections. */
   close(): void {
-    this.#transport.close();
+    this.#closed = true;
+    this.#made?.close();
   }
 }

@@ -14,6 +14,8 @@
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Attachment } from 'nodemailer';
+import type { Readable } from 'node:stream';
+import { bodyContent, bodySize, isBodyFile } from './body-file.js';
 import { MmsgwError } from '../../util/errors.js';
 import { formatReadableTime } from '../../util/time.js';
 import {
@@ -52,7 +54,7 @@ function summaryOf(msg: RelayMessage, config: RenderConfig): string {
   let size = 0;
   msg.parts.forEach((p, k) => {
     if (k === msg.smilPartIndex) return;
-    size += p.body.byteLength;
+    size += bodySize(p.body);
     const top = safeMediaType(p.contentType).split('/')[0] ?? '';
     const what = isTextPart(p) ? 'text' : top === 'image' ? 'picture' : top === 'audio' ? 'audio clip' : top === 'video' ? 'video clip' : top === 'application' && /smil/.test(p.contentType) ? '' : 'file';
     if (what !== '' && what !== 'text') counts.set(what, (counts.get(what) ?? 0) + 1);
@@ -62,15 +64,13 @@ function summaryOf(msg: RelayMessage, config: RenderConfig): string {
   return `${msg.kind.toUpperCase()} ${who}${detail}`;
 }
 
-function bytes(u: Uint8Array): Buffer {
-  return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-}
-
 function boundarySeed(msg: RelayMessage, mailbox: string): string {
   const h = createHash('sha256');
   for (const s of [msg.id, msg.boxNumber, mailbox, msg.from, msg.subject ?? '', ...msg.to, ...msg.cc]) h.update(s).update('\0');
-  for (const p of msg.parts) h.update(p.contentType).update('\0').update(p.body).update('\0');
-  if (msg.rawMms) h.update(msg.rawMms);
+  // A body in a file is represented by its sha256 (checked against the file before sending),
+  // so the boundary still depends on every body without reading the file here.
+  for (const p of msg.parts) h.update(p.contentType).update('\0').update(isBodyFile(p.body) ? `sha256:${p.body.sha256}` : p.body).update('\0');
+  if (msg.rawMms) h.update(isBodyFile(msg.rawMms) ? `sha256:${msg.rawMms.sha256}` : msg.rawMms);
   return h.digest('hex').slice(0, 24);
 }
 
@@ -147,9 +147,9 @@ function buildAttachments(msg: RelayMessage, config: RenderConfig, seed: string)
     for (let n = 1; used.has(fileName.toLowerCase()); n++) fileName = n === 1 ? `${k + 1}-${base}` : `${k + 1}-${n}-${base}`;
     used.add(fileName.toLowerCase());
     const cid = INLINE_IMAGE_TYPES.has(mediaType) && msg.kind === 'mms' ? `part${k + 1}.${seed.slice(0, 12)}@${domain}` : undefined;
-    refs.set(k, { fileName, mediaType, cid, size: part.body.byteLength });
+    refs.set(k, { fileName, mediaType, cid, size: bodySize(part.body) });
     list.push({
-      content: bytes(part.body),
+      content: bodyContent(part.body),
       contentType: mediaType,
       filename: fileName,
       contentTransferEncoding: 'base64',
@@ -158,7 +158,7 @@ function buildAttachments(msg: RelayMessage, config: RenderConfig, seed: string)
   });
   if (config.attachRawMms === true && msg.rawMms !== undefined) {
     list.push({
-      content: bytes(msg.rawMms),
+      content: bodyContent(msg.rawMms),
       contentType: 'application/vnd.wap.mms-message',
       filename: `${sanitizeFileName(msg.id) || 'message'}.mms`,
       contentTransferEncoding: 'base64',
@@ -202,8 +202,29 @@ function bodyHeader(msg: RelayMessage, config: RenderConfig): BodyHeader {
   };
 }
 
+/** What `renderMailStream` gives: the message as a stream, read once while it is sent. */
+export interface StreamedMail extends Omit<RenderedMail, 'raw'> {
+  /** The complete message, CRLF line ends; bodies in files are read and base64-encoded as it flows. */
+  readonly raw: Readable;
+}
+
 /** Renders `msg` for delivery to `mailbox`. Throws MAIL_RENDER only for unusable input. */
 export async function renderMail(msg: RelayMessage, mailbox: string, config: RenderConfig): Promise<RenderedMail> {
+  const { composer, ...meta } = composeMail(msg, mailbox, config);
+  return { ...meta, raw: await composer.compile().build() };
+}
+
+/**
+ * The same bytes as `renderMail`, as a stream: attachments whose bodies are files are read in
+ * chunks and base64-encoded on the way into the SMTP connection, so the message is never whole
+ * in memory. A stream is read once; render again for another attempt.
+ */
+export function renderMailStream(msg: RelayMessage, mailbox: string, config: RenderConfig): StreamedMail {
+  const { composer, ...meta } = composeMail(msg, mailbox, config);
+  return { ...meta, raw: composer.compile().createReadStream() };
+}
+
+function composeMail(msg: RelayMessage, mailbox: string, config: RenderConfig): Omit<RenderedMail, 'raw'> & { composer: MailComposer } {
   if (Number.isNaN(msg.date.getTime())) {
     throw new MmsgwError('MAIL_RENDER', `message ${msg.id}: invalid date`, { details: { id: msg.id } });
   }
@@ -276,6 +297,5 @@ export async function renderMail(msg: RelayMessage, mailbox: string, config: Ren
     disableFileAccess: true,
     disableUrlAccess: true,
   });
-  const raw = await composer.compile().build();
-  return { messageId, subject, from, raw, summary: summaryOf(msg, config) };
+  return { messageId, subject, from, composer, summary: summaryOf(msg, config) };
 }

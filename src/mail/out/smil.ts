@@ -9,6 +9,7 @@
  * to no part are dropped. A presentation that yields nothing falls back to part order, and
  * parts the SMIL never mentions are appended, so no content disappears from the rendering.
  */
+import { bodyBytes, bodySize } from './body-file.js';
 import type { RelayPart } from './types.js';
 
 /** A slide lists the parts it shows, by index into the message's parts. */
@@ -156,8 +157,8 @@ export function slidesFromSmil(smil: string, parts: readonly RelayPart[], smilIn
 export function layoutSlides(parts: readonly RelayPart[], smilIndex: number | undefined): Slide[] {
   const smilPart = smilIndex === undefined ? undefined : parts[smilIndex];
   let slides: Slide[] = [];
-  if (smilPart !== undefined && smilPart.body.length <= MAX_SMIL_BYTES) {
-    slides = slidesFromSmil(new TextDecoder('utf-8').decode(smilPart.body), parts, smilIndex);
+  if (smilPart !== undefined && bodySize(smilPart.body) <= MAX_SMIL_BYTES) {
+    slides = slidesFromSmil(new TextDecoder('utf-8').decode(bodyBytes(smilPart.body)), parts, smilIndex);
   }
   const shown = new Set(slides.flatMap((s) => s.parts));
   const rest: number[] = [];

@@ -8,7 +8,6 @@
  * code MAIL_AUTH: they are a problem of the gateway's credentials, not of the message, and the
  * message must wait until the credentials are fixed rather than be given up.
  */
-import nodemailer from 'nodemailer';
 import type { NodemailerError, SMTPTransportOptions, Transporter } from 'nodemailer';
 import type { MailOutErrorCode, SmtpConfig } from './types.js';
 
@@ -71,7 +70,9 @@ export function transportOptions(config: SmtpConfig): SMTPTransportOptions {
   return options;
 }
 
-export function createSmtpTransport(config: SmtpConfig): Transporter {
+/** The nodemailer transport; nodemailer itself is loaded on the first call (not at start). */
+export async function createSmtpTransport(config: SmtpConfig): Promise<Transporter> {
+  const { default: nodemailer } = await import('nodemailer');
   const options = transportOptions(config);
   if (config.pool === true) {
     return nodemailer.createTransport({ ...options, pool: true, maxConnections: config.maxConnections ?? 1 });

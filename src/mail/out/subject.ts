@@ -9,10 +9,14 @@ import { cleanHeaderText } from './addresses.js';
 export const DEFAULT_SUBJECT_MAX = 78;
 const ELLIPSIS = '\u2026';
 
+/** One segmenter for every subject: ICU objects live outside the V8 heap (see src/util/time.ts). */
+let segmenter: Intl.Segmenter | undefined;
+
 /** The first `limit` grapheme clusters of `s` (the segmenter is lazy, so a long text costs nothing more). */
 function graphemes(s: string, limit: number): string[] {
   const out: string[] = [];
-  for (const g of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)) {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  for (const g of segmenter.segment(s)) {
     if (out.length >= limit) break;
     out.push(g.segment);
   }

@@ -25,7 +25,19 @@ export interface RelayPart {
    * (WAP-230-WSP Table 42 / IANA character sets registry). Absent means us-ascii/utf-8.
    */
   readonly charset?: string | undefined;
-  readonly body: Uint8Array;
+  /**
+   * The bytes, or for a large media part the file that holds them (a store blob), which the
+   * relay streams into the mail without loading it. Text and SMIL parts are always bytes: they
+   * are read to lay out the message.
+   */
+  readonly body: Uint8Array | BodyFile;
+}
+
+/** A body kept in a file, verified against its sha256 before it is streamed (src/pipeline/relay.ts). */
+export interface BodyFile {
+  readonly path: string;
+  readonly size: number;
+  readonly sha256: string;
 }
 
 /** Parts of a concatenated SMS that never arrived (3GPP 23.040 §9.2.3.24.1), 1-based. */
@@ -64,7 +76,7 @@ export interface RelayMessage {
   /** Set for an SMS whose concatenation never completed. */
   readonly incomplete?: IncompleteInfo | undefined;
   /** The raw m-retrieve-conf PDU, attached when `attachRawMms` is on. */
-  readonly rawMms?: Uint8Array | undefined;
+  readonly rawMms?: Uint8Array | BodyFile | undefined;
   /**
    * Conversation identity for threading. When absent it is derived from the box number and the
    * sorted participant set (see `conversationKey` in ./addresses.ts).

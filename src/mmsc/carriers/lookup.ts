@@ -3,6 +3,7 @@ import { logger } from '../../util/log.js';
 import { errorMessage } from '../../util/errors.js';
 import { fromRow, parseServiceProviders, SYSTEM_DATABASE, type MbpiEntry } from './mbpi.js';
 import { SNAPSHOT, SNAPSHOT_SOURCE } from './mbpi-snapshot.js';
+import { selectProviders } from './mbpi-select.js';
 
 const log = logger('carriers');
 
@@ -18,14 +19,16 @@ let cached: { key: string; db: CarrierDatabase } | undefined;
 /**
  * The system's serviceproviders.xml when it is there and readable (it is kept current by the
  * distribution), else the snapshot shipped with mmsgw. `MMSGW_CARRIER_DB` names another file
- * ("none" forces the snapshot).
+ * ("none" forces the snapshot). With `plmns`, only the system file's providers serving one of
+ * those network codes are parsed (mbpi-select.ts): what a lookup for them needs, at a fraction
+ * of the memory.
  */
-export function carrierDatabase(env: Readonly<Record<string, string | undefined>> = process.env): CarrierDatabase {
+export function carrierDatabase(env: Readonly<Record<string, string | undefined>> = process.env, plmns?: readonly string[]): CarrierDatabase {
   const path = env.MMSGW_CARRIER_DB ?? SYSTEM_DATABASE;
   let key = `snapshot`;
   if (path !== 'none') {
     try {
-      key = `${path}:${statSync(path).mtimeMs}`;
+      key = `${path}:${statSync(path).mtimeMs}${plmns ? `:${plmns.join(',')}` : ''}`;
     } catch {
       key = 'snapshot';
     }
@@ -34,7 +37,8 @@ export function carrierDatabase(env: Readonly<Record<string, string | undefined>
   let db: CarrierDatabase | undefined;
   if (key !== 'snapshot') {
     try {
-      db = { source: path, entries: parseServiceProviders(readFileSync(path, 'utf8')) };
+      const xml = readFileSync(path, 'utf8');
+      db = { source: path, entries: parseServiceProviders(plmns ? selectProviders(xml, plmns) : xml) };
     } catch (e) {
       log.warn({ path, err: errorMessage(e) }, 'cannot read the carrier database; using the snapshot shipped with mmsgw');
     }
@@ -92,7 +96,7 @@ function spnScore(spn: string | undefined, name: string): number {
  * then among the providers sharing it the one whose name matches the SPN, else the one marked
  * primary, else the first. Undefined when the database has no MMS APN for the network.
  */
-export function lookupCarrier(id: SimIdentity, db: CarrierDatabase = carrierDatabase()): CarrierMatch | undefined {
+export function lookupCarrier(id: SimIdentity, db: CarrierDatabase = carrierDatabase(process.env, plmnsOf(id))): CarrierMatch | undefined {
   for (const plmn of plmnsOf(id)) {
     const found = db.entries.filter((e) => e.plmns.includes(plmn));
     if (found.length === 0) continue;

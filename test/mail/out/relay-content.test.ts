@@ -98,7 +98,7 @@ describe('relayed content', () => {
     const at1 = html.indexOf(`cid:${img1.cid}`);
     const atGruesse = html.indexOf('Grüße');
     assert.ok(at2 >= 0 && at2 < atKonnichiwa && atKonnichiwa < at1 && at1 < atGruesse, 'HTML follows the SMIL slides');
-    const raw = byHash.get(sha256(msg.rawMms ?? new Uint8Array()));
+    const raw = byHash.get(sha256((msg.rawMms as Uint8Array | undefined) ?? new Uint8Array()));
     assert.equal(raw?.contentType, 'application/vnd.wap.mms-message');
     assert.equal(raw?.filename, 'mms-1001.mms');
     assert.ok(!mp.attachments.some((a) => a.contentType === 'application/smil'), 'SMIL is layout, not an attachment');
@@ -106,7 +106,7 @@ describe('relayed content', () => {
     const py = await parseWithPython(got.raw);
     assert.deepEqual(py.defects, []);
     const hashes = py.parts.map((p) => p.sha256);
-    for (const body of [IMAGE1, IMAGE2, msg.rawMms ?? new Uint8Array()]) assert.ok(hashes.includes(sha256(body)), 'python sees the same bytes');
+    for (const body of [IMAGE1, IMAGE2, (msg.rawMms as Uint8Array | undefined) ?? new Uint8Array()]) assert.ok(hashes.includes(sha256(body)), 'python sees the same bytes');
     const plain = py.parts.find((p) => p.content_type === 'text/plain');
     assert.equal(plain?.charset, 'utf-8');
     assert.ok(plain?.text?.includes('こんにちは') && plain.text.includes('Grüße aus Köln'));

@@ -1,0 +1,89 @@
+/**
+ * What the gateway process loads at start (issue 17, footprint): with the web interface, MQTT,
+ * mail intake and MM7 off, none of their libraries are loaded, nor nodemailer and the mail
+ * renderer (loaded with the first mail) nor pino-pretty (a terminal only). The gateway runs as
+ * `mmsgw run` in its own process against the modem simulator in another; a loader hook
+ * (test/helpers/module-trace.mjs) lists every module the gateway's process loaded.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+const root = new URL('../..', import.meta.url).pathname;
+const bin = join(root, 'bin/mmsgw.mjs');
+
+/** Packages and source areas a box with only the modem and mail out configured must not load at start. */
+const NOT_AT_START = [
+  '/node_modules/fastify/', '/node_modules/mqtt/', '/node_modules/prom-client/', '/node_modules/nodemailer/',
+  '/node_modules/html-to-text/', '/node_modules/pino-pretty/', '/node_modules/imapflow/', '/node_modules/smtp-server/',
+  '/node_modules/mailparser/', '/src/web/', '/src/sim/', '/src/mm7/', '/src/mail/in/',
+];
+
+function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms: ${buf.slice(-2000)}`)), timeoutMs);
+    child[stream]?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      if (pattern.test(buf)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited (${String(code)}) before ${String(pattern)}: ${buf.slice(-2000)}`));
+    });
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+test('the gateway loads no web, MQTT, mail-intake, MM7, nodemailer, renderer or pino-pretty module at start when they are not in use', { timeout: 240_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mmsgw-lazy-'));
+  const link = join(dir, 'modem.pty');
+  const trace = join(dir, 'modules.txt');
+  // The sources (MMSGW_DEV=1), so the test sees this checkout rather than a possibly stale dist/.
+  const env = { ...process.env, MMSGW_DEV: '1', MMSGW_LOG_LEVEL: 'info', MMSGW_LOG_FORMAT: 'json' };
+  const sim = spawn(process.execPath, [bin, 'sim', '--link', link, '--baud', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let gateway: ChildProcess | undefined;
+  try {
+    await waitFor(sim, 'stdout', /control: \S+/, 120_000);
+    const config = join(dir, 'mmsgw.yaml');
+    writeFileSync(config, stringify({
+      stateDir: join(dir, 'state'),
+      box: { ownNumber: '+15550100001' },
+      modem: { port: link, profile: 'generic', smsStorage: 'ME' },
+      bearer: { kind: 'system' },
+      mail: { out: { smtp: { host: '127.0.0.1', port: 1, secure: false, starttls: false }, fromDomain: 'sms.test', defaultMailbox: 'inbox@company.test' } },
+      web: { enabled: false },
+    }));
+    const traced = { ...env, MMSGW_MODULE_TRACE: trace, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${join(root, 'test/helpers/module-trace.mjs')}`.trim() };
+    gateway = spawn(process.execPath, [bin, 'run', '--config', config], { env: traced, stdio: ['ignore', 'pipe', 'pipe'] });
+    gateway.stdout?.resume();
+    await waitFor(gateway, 'stderr', /gateway running/, 180_000);
+    assert.ok(existsSync(trace), 'the module trace was written');
+    const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+    assert.ok(loaded.some((u) => u.includes('/src/app/gateway.')), 'the trace saw the gateway load');
+    const early = NOT_AT_START.map((p) => [p, loaded.filter((u) => u.includes(p))] as const).filter(([, hits]) => hits.length > 0);
+    assert.deepEqual(early.map(([p, hits]) => `${p} (${hits.length}, e.g. ${hits[0]})`), [], 'modules loaded at start that a box with these settings does not use');
+  } finally {
+    if (gateway) await stop(gateway);
+    await stop(sim);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
