@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../util/log.js';
+import { crashPoint } from '../util/crash-point.js';
 import { errorMessage } from '../util/errors.js';
 import { isPermanent } from './errors.js';
 import { DEFAULT_BACKOFF, nextRetryAt, type BackoffPolicy } from './backoff.js';
@@ -68,6 +69,12 @@ export interface WorkerOptions {
  */
 export const DEFAULT_CONCURRENCY = 6;
 
+/**
+ * How long a finished job's outcome waits for other running jobs to finish, so that their
+ * outcomes and the claims that refill their slots share one commit (one fsync).
+ */
+const GATHER_MS = 5;
+
 /** A finished job waiting for the next group commit of outcomes. */
 interface Pending {
   readonly outcome: JobOutcome;
@@ -102,6 +109,7 @@ export class JobWorker extends EventEmitter {
   /** Outcomes not yet committed (see `settle`). */
   private pending: Pending[] = [];
   private pumpQueued = false;
+  private gatherTimer: NodeJS.Timeout | undefined;
   /** Last time the loop made progress, for the systemd watchdog. */
   lastTick = Date.now();
 
@@ -163,6 +171,8 @@ export class JobWorker extends EventEmitter {
 
   private pump(): void {
     this.lastTick = Date.now();
+    if (this.gatherTimer) clearTimeout(this.gatherTimer);
+    this.gatherTimer = undefined;
     const batch = this.pending;
     this.pending = [];
     // Jobs whose outcome is in this batch leave their slot once it is committed.
@@ -171,6 +181,7 @@ export class JobWorker extends EventEmitter {
     let claimed: ClaimedJob[] = [];
     let errors = new Map<number, unknown>();
     let committed = batch.length === 0;
+    if (batch.length > 0) crashPoint('jobs-settle');
     if (batch.length > 0 || limit > 0) {
       try {
         ({ claimed, errors } = this.queue.settle(
@@ -225,7 +236,13 @@ export class JobWorker extends EventEmitter {
   private settle(outcome: JobOutcome, after: () => void | Promise<void> = () => undefined): Promise<void> {
     return new Promise<void>((settled) => {
       this.pending.push({ outcome, after, settled });
-      this.schedule();
+      // Other jobs still running: give them GATHER_MS to finish too, so one commit records
+      // several outcomes and refills several slots. A lone job is recorded at once.
+      if (this.stopped || this.running - this.pending.length <= 0) this.schedule();
+      else this.gatherTimer ??= setTimeout(() => {
+        this.gatherTimer = undefined;
+        this.schedule();
+      }, GATHER_MS);
     });
   }
 
