@@ -147,7 +147,18 @@ export class JobWorker extends EventEmitter {
   /** Something was enqueued: look for work now instead of at the next timer. */
   poke(): void {
     if (this.stopped) return;
-    this.schedule();
+    // Busy already: the new job joins the next gathered round instead of a commit of its own.
+    if (this.running > 0) this.gather();
+    else this.schedule();
+  }
+
+  /** A pump within GATHER_MS (one pending at most), so that what happens meanwhile shares its commit. */
+  private gather(): void {
+    if (this.pumpQueued) return;
+    this.gatherTimer ??= setTimeout(() => {
+      this.gatherTimer = undefined;
+      this.schedule();
+    }, GATHER_MS);
   }
 
   /** One pump per event-loop turn, however many jobs finished or pokes arrived in it. */
@@ -239,10 +250,7 @@ export class JobWorker extends EventEmitter {
       // Other jobs still running: give them GATHER_MS to finish too, so one commit records
       // several outcomes and refills several slots. A lone job is recorded at once.
       if (this.stopped || this.running - this.pending.length <= 0) this.schedule();
-      else this.gatherTimer ??= setTimeout(() => {
-        this.gatherTimer = undefined;
-        this.schedule();
-      }, GATHER_MS);
+      else this.gather();
     });
   }
 
