@@ -2,115 +2,137 @@
  * End-to-end benchmark on the embedded demo (simulated modem on a real pty, simulated MMSC,
  * SMTP sink, real gateway), built on `mmsgw demo --messages N --json`.
  *
- *   node --import tsx bench/e2e.ts [--messages 20] [--burst 1000]
+ *   node --import tsx bench/e2e.ts [--messages 20] [--burst 300,1000] [--before DIR]
  *
- * 1. Latency at 115200 baud: from handing the WAP Push / SMS to the modem simulator to the
- *    SMTP sink's acceptance, compared in the same run with the floor set by the serial line
- *    (the bytes the gateway must read at 10 bits per byte) plus the HTTP transfer of the
- *    m-retrieve-conf measured against the same MMSC.
- * 2. Throughput for a burst of N messages with the line unthrottled, and peak RSS.
+ * 1. Latency at 115200 baud: from handing the SMS / WAP Push to the modem simulator to the
+ *    SMTP sink's acceptance, one message at a time, compared in the same run with the floor
+ *    set by the serial line (the bytes the gateway must read at 10 bits per byte) plus the HTTP
+ *    transfer of the m-retrieve-conf measured against the same MMSC.
+ * 2. Throughput for a burst of N MMS + N SMS + N mails with the line unthrottled.
+ *
+ * `--before DIR`: an earlier revision exported beside the checkout (docs/PERFORMANCE.md) runs
+ * the same figures in the same run, one after the other, and each row shows now / before.
+ * The machine's load average is printed: on a shared box, only the ratios mean something.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { encodeDeliver } from '../src/codec/sms/index.js';
-import { randomHandsetParts } from '../src/sim/mmsc/index.js';
-import { startDemo } from '../src/demo/environment.js';
-import { rootLogger } from '../src/util/log.js';
+import { latencyRun, type Latency } from './e2e-latency.js';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '20' }, burst: { type: 'string', default: '300,1000' } } });
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '20' },
+    burst: { type: 'string', default: '300,1000' },
+    before: { type: 'string' },
+    'latency-only': { type: 'boolean', default: false },
+  },
+});
 const N = Number(values.messages);
 /** Burst sizes, e.g. `--burst 300,1000`; 0 skips the burst runs. */
 const BURSTS = values.burst.split(',').map(Number).filter((n) => n > 0);
 const root = new URL('..', import.meta.url).pathname;
 
-/** Bytes the gateway reads for one stored SMS: "+CMTI" URC, "+CMGR: …" header, the PDU as hex, "OK", CRLFs, plus the commands it writes. */
-function lineBytesForPdu(pduHex: string): number {
-  const urc = '\r\n+CMTI: "ME",12\r\n'.length;
-  const cmgr = 'AT+CMGR=12\r'.length + '\r\n+CMGR: 0,,159\r\n'.length + pduHex.length + '\r\n\r\nOK\r\n'.length;
-  const cmgd = 'AT+CMGD=12\r'.length + '\r\nOK\r\n'.length;
-  return urc + cmgr + cmgd;
-}
-
-async function httpGetMs(url: string): Promise<number> {
-  const t = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    http.get(url, (res) => {
-      res.resume();
-      res.on('end', () => resolve());
-    }).on('error', reject);
-  });
-  return performance.now() - t;
-}
-
-async function latencyRun(): Promise<void> {
-  rootLogger({ level: 'silent' });
+if (values['latency-only']) {
+  // The child of a `--before` run: one JSON line with this tree's latency figures.
   const dir = mkdtempSync(join(tmpdir(), 'mmsgw-bench-e2e-'));
-  const env = await startDemo({ stateDir: dir, baudRate: 115200 });
-  const rows: { kind: string; ms: number; floorMs: number }[] = [];
   try {
-    for (let i = 0; i < N; i++) {
-      // SMS: one part, the floor is the line time of its PDU.
-      const [pdu] = encodeDeliver({ from: '+15550300001', text: `[bench-sms-${i}] latency probe` });
-      const before = env.sink.mails.length;
-      const t0 = performance.now();
-      await env.modemSim.deliverSms(pdu!.hex);
-      await env.sink.waitFor(before + 1, 30_000);
-      rows.push({ kind: 'sms', ms: performance.now() - t0, floorMs: (lineBytesForPdu(pdu!.hex) * 10 * 1000) / 115200 });
-
-      // MMS: the push segments on the line, then the HTTP GET of the message.
-      const before2 = env.sink.mails.length;
-      const t1 = performance.now();
-      const txid = await env.mmscSim.submitFromHandset({ from: '+15550200001', to: '+15550100001', subject: `[bench-mms-${i}]`, parts: randomHandsetParts({ parts: 4, totalBytes: 30_000, seed: i }) });
-      await env.sink.waitFor(before2 + 1, 30_000);
-      const ms = performance.now() - t1;
-      const m = env.mmscSim.message(txid)!;
-      const serialMs = m.pushPdus.reduce((a, p) => a + (lineBytesForPdu(p) * 10 * 1000) / 115200, 0);
-      const httpMs = await httpGetMs(m.contentLocation);
-      rows.push({ kind: 'mms', ms, floorMs: serialMs + httpMs });
-    }
+    console.log(JSON.stringify(await latencyRun(dir, N)));
   } finally {
-    await env.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  for (const kind of ['sms', 'mms']) {
-    const r = rows.filter((x) => x.kind === kind);
-    const ms = r.map((x) => x.ms).sort((a, b) => a - b);
-    const floor = r.reduce((a, x) => a + x.floorMs, 0) / r.length;
-    const p50 = ms[Math.floor(ms.length / 2)] ?? 0;
-    console.log(`${kind.toUpperCase()} latency at 115200 baud (n=${r.length}): p50 ${p50.toFixed(0)} ms, max ${(ms[ms.length - 1] ?? 0).toFixed(0)} ms; floor ${floor.toFixed(0)} ms; ratio p50/floor ${(p50 / floor).toFixed(2)}`);
+  process.exit(0);
+}
+
+/** The latency figures of the tree at `tree` (this checkout in-process; another in a child). */
+async function latencyOf(tree: string): Promise<Latency | undefined> {
+  if (tree === root) {
+    const dir = mkdtempSync(join(tmpdir(), 'mmsgw-bench-e2e-'));
+    try {
+      return await latencyRun(dir, N);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  // The probe runs against the other tree's sources (its src/demo, its gateway).
+  for (const f of ['e2e.ts', 'e2e-latency.ts']) copyFileSync(join(root, 'bench', f), join(tree, 'bench', f));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(tree, 'bench/e2e.ts'), '--latency-only', '--messages', String(N)], {
+    cwd: tree,
+    env: { ...process.env, MMSGW_LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+  });
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Latency;
+  } catch {
+    console.log(`latency of ${tree}: no result (exit ${r.status}); stderr tail: ${r.stderr.slice(-500)}`);
+    return undefined;
   }
 }
 
-/** Messages/s of one burst, or undefined when the run produced no summary. */
-function burstRun(burst: number): number | undefined {
+interface Burst {
+  readonly rate: number;
+  readonly line: string;
+}
+
+/** Messages/s of one burst (MMS in + SMS in + mails out, over the demo's elapsed time), or undefined. */
+function burstRun(tree: string, burst: number): Burst | undefined {
   const t = performance.now();
-  const r = spawnSync(process.execPath, [join(root, 'bin/mmsgw.mjs'), 'demo', '--messages', String(burst), '--json', '--baud', '0', '--timeout', '900'], {
+  const r = spawnSync(process.execPath, [join(tree, 'bin/mmsgw.mjs'), 'demo', '--messages', String(burst), '--json', '--baud', '0', '--timeout', '1800'], {
+    cwd: tree,
     env: { ...process.env, MMSGW_DEV: '1', MMSGW_LOG_LEVEL: 'warn' },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  const line = r.stdout.trim().split('\n').pop() ?? '{}';
-  const s = JSON.parse(line) as Partial<{ elapsedMs: number; peakRssMb: number; lost: number; duplicates: number; mmsIn: { relayed: number }; smsIn: { relayed: number }; emailOut: { submitted: number } }>;
+  const last = r.stdout.trim().split('\n').pop() ?? '{}';
+  let s: Partial<{ elapsedMs: number; lost: number; duplicates: number; mmsIn: { relayed: number }; smsIn: { relayed: number }; emailOut: { submitted: number } }>;
+  try {
+    s = JSON.parse(last) as typeof s;
+  } catch {
+    s = {};
+  }
   if (s.elapsedMs === undefined || !s.mmsIn || !s.smsIn || !s.emailOut) {
-    console.log(`burst of ${burst}: no summary (exit ${r.status}); stderr tail: ${r.stderr.slice(-500)}`);
+    console.log(`burst of ${burst} (${tree}): no summary (exit ${r.status}); stderr tail: ${r.stderr.slice(-500)}`);
     return undefined;
   }
   const total = s.mmsIn.relayed + s.smsIn.relayed + s.emailOut.submitted;
   const rate = (total * 1000) / s.elapsedMs;
-  console.log(`burst of ${burst} MMS + ${burst} SMS + ${burst} mails, line unthrottled: ${total} done in ${(s.elapsedMs / 1000).toFixed(1)} s → ${rate.toFixed(1)} messages/s (goal ≥ 50); lost ${s.lost}, duplicates ${s.duplicates}; peak RSS of the demo process ${s.peakRssMb} MB (wall ${((performance.now() - t) / 1000).toFixed(0)} s, exit ${r.status})`);
-  return rate;
+  return { rate, line: `${total} done in ${(s.elapsedMs / 1000).toFixed(1)} s, lost ${s.lost}, duplicates ${s.duplicates} (wall ${((performance.now() - t) / 1000).toFixed(0)} s, exit ${r.status})` };
 }
 
-if (N > 0) await latencyRun();
+const fmt = (x: number | undefined, digits = 2): string => (x === undefined ? '—' : x.toFixed(digits));
+const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || b === 0 ? '' : ` (now/before ${(a / b).toFixed(2)})`);
+const before = values.before;
+console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (2 cores shared; compare ratios, not absolute figures)`);
+
+if (N > 0) {
+  const now = await latencyOf(root);
+  const was = before ? await latencyOf(before) : undefined;
+  for (const kind of ['sms', 'mms'] as const) {
+    const a = now?.[kind];
+    const b = was?.[kind];
+    const goal = kind === 'sms' ? 3 : 2;
+    console.log(
+      `${kind.toUpperCase()} at 115200 baud, n=${N}: p50 ${fmt(a?.p50Ms, 0)} ms, floor ${fmt(a?.floorMs, 0)} ms → p50/floor ${fmt(a?.ratio)} (goal ≤ ${goal})` +
+        (b ? `; before: p50 ${fmt(b.p50Ms, 0)} ms → ${fmt(b.ratio)}${ratio(a?.p50Ms, b.p50Ms)}` : ''),
+    );
+  }
+}
+
 const rates = new Map<number, number | undefined>();
-for (const b of BURSTS) rates.set(b, burstRun(b));
+for (const n of BURSTS) {
+  const a = burstRun(root, n);
+  const b = before ? burstRun(before, n) : undefined;
+  rates.set(n, a?.rate);
+  console.log(
+    `burst of ${n} MMS + ${n} SMS + ${n} mails, line unthrottled: ${fmt(a?.rate, 1)} messages/s (goal ≥ 50)${a ? `; ${a.line}` : ''}` +
+      (before ? `\n  before: ${fmt(b?.rate, 1)} messages/s${b ? `; ${b.line}` : ''}${ratio(a?.rate, b?.rate)}` : ''),
+  );
+}
 const small = rates.get(300);
 const large = rates.get(1000);
 if (small !== undefined && large !== undefined) {
   console.log(`cost per message flat in the backlog: rate at 1000 / rate at 300 = ${(large / small).toFixed(2)} (goal ≥ 0.80)`);
 }
+console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/index.js';
-import { drainOutbox, hookHandlers, hookJobs, type HookEvent, type HookOptions } from '../hooks/index.js';
+import { drainOutbox, hookHandlers, hookJobs, hookWants, type HookEvent, type HookOptions } from '../hooks/index.js';
 import type { Modem } from '../modem/index.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import type { JobHandler, JobWorker } from '../pipeline/worker.js';
@@ -13,6 +13,12 @@ import { errorMessage } from '../util/errors.js';
 
 /** How often the outbox is looked at when no job finished in between. */
 const OUTBOX_POLL_MS = 250;
+/**
+ * Shortest time between two outbox passes that wrote: under a burst, every commit wakes the
+ * outbox, and a pass per commit would double the commits (each an fsync). Bounds the events'
+ * added delay.
+ */
+const OUTBOX_MIN_GAP_MS = 100;
 
 export function hookOptions(config: Config): HookOptions {
   const w = config.webhooks;
@@ -46,12 +52,20 @@ export interface Hooks {
  * every database change instead (db-wake.ts); the default suits a caller without that watch.
  */
 export function startHooks(config: Config, ctx: PipelineContext, worker: JobWorker, modem?: ModemLike, pollMs = OUTBOX_POLL_MS): Hooks {
-  const jobsFor = hookJobs(hookOptions(config), ctx.now);
+  const options = hookOptions(config);
+  const jobsFor = hookJobs(options, ctx.now);
+  const wants = hookWants(options);
   let busy: Promise<void> | undefined;
   let again = false;
   let stopped = false;
+  let lastWrite = 0;
   const pass = async (): Promise<void> => {
-    while (!stopped && (await drainOutbox(ctx.store, jobsFor, ctx.now())) > 0) worker.poke();
+    const gap = lastWrite + OUTBOX_MIN_GAP_MS - Date.now();
+    if (gap > 0) await new Promise((r) => setTimeout(r, gap));
+    while (!stopped && (await drainOutbox(ctx.store, jobsFor, ctx.now(), wants)) > 0) {
+      lastWrite = Date.now();
+      worker.poke();
+    }
   };
   const drain = (): Promise<void> => {
     if (busy) {

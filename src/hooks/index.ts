@@ -9,7 +9,7 @@ import { PermanentJobError } from '../pipeline/errors.js';
 import type { BackoffPolicy } from '../pipeline/backoff.js';
 import type { ClaimedJob, JobHandler } from '../pipeline/worker.js';
 import type { NewJob } from '../store/index.js';
-import type { HookEvent } from './events.js';
+import type { EventType, HookEvent } from './events.js';
 import { runScript } from './script.js';
 import { deliver, type WebhookTarget } from './webhook.js';
 
@@ -59,6 +59,11 @@ export function hookJobs(o: HookOptions, now: () => number): (e: HookEvent) => N
     }
     return jobs;
   };
+}
+
+/** Whether any configured hook listens to events of `type` (the outbox skips the others' message reads). */
+export function hookWants(o: HookOptions): (type: EventType) => boolean {
+  return (type) => o.targets.some((t) => t.events.includes(type)) || (o.onReceive !== undefined && type === 'message.received');
 }
 
 export function hookHandlers(o: HookOptions): Record<string, JobHandler> {

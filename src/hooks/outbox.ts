@@ -7,7 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { NewJob, Store } from '../store/index.js';
-import { eventOf, type HookEvent, type OutboxRow } from './events.js';
+import { eventOf, eventTypeOf, type EventType, type HookEvent, type OutboxRow } from './events.js';
 
 interface OutboxRecord {
   id: number;
@@ -41,12 +41,18 @@ export function pendingOutbox(db: Database.Database, limit = BATCH, afterId?: nu
 /**
  * One pass: up to BATCH pending rows become events, `jobsFor(event)` says which jobs each
  * needs, and jobs plus the rows' dispatched marks commit together. Returns the number of rows handled.
+ * `wants(type)`, when given, says whether any hook listens to events of that type: a row no
+ * hook listens to is only marked, without reading its message (and its blob files).
  */
-export async function drainOutbox(store: Store, jobsFor: (e: HookEvent) => NewJob[], now: number): Promise<number> {
+export async function drainOutbox(store: Store, jobsFor: (e: HookEvent) => NewJob[], now: number, wants?: (type: EventType) => boolean): Promise<number> {
   const rows = pendingOutbox(store.db);
   if (rows.length === 0) return 0;
+  const wanted = (r: OutboxRow): boolean => {
+    const type = eventTypeOf(r);
+    return type !== undefined && (wants === undefined || wants(type));
+  };
   // Message data is read (blob files included) before the transaction, which must be synchronous.
-  const events = await Promise.all(rows.map((r) => eventOf(store, r)));
+  const events = await Promise.all(rows.map(async (r) => (wanted(r) ? eventOf(store, r) : undefined)));
   const done = store.db.prepare('UPDATE state_changes SET dispatched = 1 WHERE id = ?');
   store.tx(() => {
     rows.forEach((r, i) => {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../util/log.js';
+import { crashPoint } from '../util/crash-point.js';
 import { errorMessage } from '../util/errors.js';
 import { isPermanent } from './errors.js';
 import { DEFAULT_BACKOFF, nextRetryAt, type BackoffPolicy } from './backoff.js';
@@ -14,12 +15,20 @@ export interface ClaimedJob {
   readonly attempts: number;
 }
 
+/** What became of a job the worker ran (recorded by `JobQueue.settle`). */
+export type JobOutcome =
+  | { readonly id: number; readonly outcome: 'done' }
+  | { readonly id: number; readonly outcome: 'retry'; readonly retryAt: number; readonly error: string }
+  | { readonly id: number; readonly outcome: 'dead'; readonly error: string };
+
 /** The store's side of the job contract (implemented by src/store). */
 export interface JobQueue {
-  claim(now: number): ClaimedJob | undefined;
-  complete(id: number): void;
-  fail(id: number, retryAt: number, error: string): void;
-  dead(id: number, reason: string): void;
+  /**
+   * Records `outcomes` and claims up to `limit` due jobs in ONE commit (group commit: one
+   * fsync for several jobs' transitions). `errors` maps an outcome's index to why it could
+   * not be applied; the others stand.
+   */
+  settle(outcomes: readonly JobOutcome[], limit: number, now: number): { claimed: ClaimedJob[]; errors: Map<number, unknown> };
   /** Earliest run time of a queued job, to sleep until then. */
   nextRunAt(): number | undefined;
 }
@@ -38,7 +47,10 @@ export interface WorkerOptions {
   readonly queue: JobQueue;
   readonly handlers: Readonly<Record<string, JobHandler>>;
   readonly log: Logger;
-  /** Jobs run at once. Modem access is serialised below by the AT channel anyway. */
+  /**
+   * Jobs run at once (default DEFAULT_CONCURRENCY). Modem access is serialised below by the AT
+   * channel anyway; the SMTP pool bounds the relays' connections.
+   */
   readonly concurrency?: number;
   /** Longest sleep between polls (also bounds clock-jump effects). */
   readonly maxIdleMs?: number;
@@ -52,9 +64,33 @@ export interface WorkerOptions {
 }
 
 /**
- * Runs durable jobs: claims the next due job, runs its handler, and records the outcome
- * (done, retry at, or dead with the reason). A job left `running` by a crash is re-queued
- * by the store on open, so every step must be idempotent.
+ * Jobs in flight by default. Most jobs wait on I/O (SMTP, the MMSC, the modem), so a few at
+ * once keep every one of them busy; more only holds more messages in memory.
+ */
+export const DEFAULT_CONCURRENCY = 6;
+
+/**
+ * How long a finished job's outcome waits for other running jobs to finish, so that their
+ * outcomes and the claims that refill their slots share one commit (one fsync).
+ */
+const GATHER_MS = 5;
+
+/** A finished job waiting for the next group commit of outcomes. */
+interface Pending {
+  readonly outcome: JobOutcome;
+  /** Runs once the outcome is committed (events, logs, dead-letter hooks). */
+  readonly after: () => void | Promise<void>;
+  readonly settled: () => void;
+}
+
+/**
+ * Runs durable jobs: claims due jobs, runs their handlers, and records each outcome (done,
+ * retry at, or dead with the reason). Outcomes and claims are group-committed: every round
+ * of the loop writes the outcomes of the jobs that finished since the last round and claims
+ * as many jobs as there are free slots, in one transaction. An outcome is only a job-table
+ * mark after the handler's own (durable) work; a crash before it is committed re-runs the
+ * job, exactly as a crash between the handler and a per-job commit would. A job left
+ * `running` by a crash is re-queued by the store on open, so every step must be idempotent.
  */
 export class JobWorker extends EventEmitter {
   private readonly queue: JobQueue;
@@ -70,6 +106,10 @@ export class JobWorker extends EventEmitter {
   private paused = false;
   private readonly storeFailure: (e: unknown) => boolean;
   private readonly inflight = new Set<Promise<void>>();
+  /** Outcomes not yet committed (see `settle`). */
+  private pending: Pending[] = [];
+  private pumpQueued = false;
+  private gatherTimer: NodeJS.Timeout | undefined;
   /** Last time the loop made progress, for the systemd watchdog. */
   lastTick = Date.now();
 
@@ -78,7 +118,7 @@ export class JobWorker extends EventEmitter {
     this.queue = options.queue;
     this.handlers = options.handlers;
     this.log = options.log;
-    this.concurrency = options.concurrency ?? 2;
+    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.maxIdleMs = options.maxIdleMs ?? 1_000;
     this.now = options.now ?? Date.now;
     this.storeFailure = options.storeFailure ?? (() => false);
@@ -107,9 +147,30 @@ export class JobWorker extends EventEmitter {
   /** Something was enqueued: look for work now instead of at the next timer. */
   poke(): void {
     if (this.stopped) return;
+    // Busy already: the new job joins the next gathered round instead of a commit of its own.
+    if (this.running > 0) this.gather();
+    else this.schedule();
+  }
+
+  /** A pump within GATHER_MS (one pending at most), so that what happens meanwhile shares its commit. */
+  private gather(): void {
+    if (this.pumpQueued) return;
+    this.gatherTimer ??= setTimeout(() => {
+      this.gatherTimer = undefined;
+      this.schedule();
+    }, GATHER_MS);
+  }
+
+  /** One pump per event-loop turn, however many jobs finished or pokes arrived in it. */
+  private schedule(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    setImmediate(() => this.pump());
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    setImmediate(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
   }
 
   async stop(): Promise<void> {
@@ -121,23 +182,49 @@ export class JobWorker extends EventEmitter {
 
   private pump(): void {
     this.lastTick = Date.now();
-    while (!this.stopped && !this.paused && this.running < this.concurrency) {
-      let job: ClaimedJob | undefined;
+    if (this.gatherTimer) clearTimeout(this.gatherTimer);
+    this.gatherTimer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    // Jobs whose outcome is in this batch leave their slot once it is committed.
+    const busy = this.running - batch.length;
+    const limit = this.stopped || this.paused ? 0 : this.concurrency - busy;
+    let claimed: ClaimedJob[] = [];
+    let errors = new Map<number, unknown>();
+    let committed = batch.length === 0;
+    if (batch.length > 0) crashPoint('jobs-settle');
+    if (batch.length > 0 || limit > 0) {
       try {
-        job = this.queue.claim(this.now());
+        ({ claimed, errors } = this.queue.settle(
+          batch.map((p) => p.outcome),
+          limit,
+          this.now(),
+        ));
+        committed = true;
       } catch (e) {
-        if (!this.onStoreFailure(e)) throw e;
-        break;
+        // Nothing of the batch was written: its jobs stay `running` (re-queued on resume or restart).
+        if (!this.onStoreFailure(e)) this.log.error({ err: errorMessage(e) }, 'cannot record job outcomes');
       }
-      if (!job) break;
-      this.running++;
-      const p = this.execute(job).finally(() => {
-        this.running--;
-        this.inflight.delete(p);
-        if (!this.stopped) setImmediate(() => this.pump());
-      });
-      this.inflight.add(p);
     }
+    for (const [i, p] of batch.entries()) {
+      const err = committed ? errors.get(i) : 'not committed';
+      if (err !== undefined) {
+        // Logged (or the worker paused) once for the whole batch when nothing was committed.
+        if (!committed) {
+          p.settled();
+          continue;
+        }
+        if (!this.onStoreFailure(err)) this.log.error({ job: p.outcome.id, err: errorMessage(err) }, 'cannot record a job outcome');
+        p.settled();
+        continue;
+      }
+      void Promise.resolve()
+        .then(p.after)
+        .catch((e: unknown) => this.log.error({ job: p.outcome.id, err: errorMessage(e) }, 'job outcome follow-up failed'))
+        .finally(p.settled);
+    }
+    this.running -= batch.length;
+    for (const job of claimed) this.start1(job);
     if (this.stopped || this.running >= this.concurrency) return;
     let next: number | undefined;
     try {
@@ -150,13 +237,28 @@ export class JobWorker extends EventEmitter {
     this.timer = setTimeout(() => this.pump(), wait);
   }
 
+  private start1(job: ClaimedJob): void {
+    this.running++;
+    const p = this.execute(job).finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
+
+  /** Hands a finished job's outcome to the next group commit; resolves once it is committed and followed up. */
+  private settle(outcome: JobOutcome, after: () => void | Promise<void> = () => undefined): Promise<void> {
+    return new Promise<void>((settled) => {
+      this.pending.push({ outcome, after, settled });
+      // Other jobs still running: give them GATHER_MS to finish too, so one commit records
+      // several outcomes and refills several slots. A lone job is recorded at once.
+      if (this.stopped || this.running - this.pending.length <= 0) this.schedule();
+      else this.gather();
+    });
+  }
+
   private async execute(job: ClaimedJob): Promise<void> {
     const handler = this.handlers[job.kind];
     if (!handler) {
-      await this.record(() => {
-        this.queue.dead(job.id, `no handler for job kind '${job.kind}'`);
-        this.emit('dead', job, `no handler for job kind '${job.kind}'`);
-      });
+      const reason = `no handler for job kind '${job.kind}'`;
+      await this.settle({ id: job.id, outcome: 'dead', error: reason }, () => void this.emit('dead', job, reason));
       return;
     }
     const started = Date.now();
@@ -166,27 +268,16 @@ export class JobWorker extends EventEmitter {
       if (this.onStoreFailure(e)) {
         // Not the job's fault: it runs again once space returns (a write that fails here
         // leaves it `running`; the gateway re-queues those on resume).
-        await this.record(() => this.queue.fail(job.id, this.now(), `paused: ${errorMessage(e)}`));
+        await this.settle({ id: job.id, outcome: 'retry', retryAt: this.now(), error: `paused: ${errorMessage(e)}` });
         return;
       }
-      await this.record(() => this.failed(job, handler, e));
+      await this.failed(job, handler, e);
       return;
     }
-    await this.record(() => {
-      this.queue.complete(job.id);
+    await this.settle({ id: job.id, outcome: 'done' }, () => {
       this.log.debug({ job: job.key, ms: Date.now() - started }, 'job done');
       this.emit('done', job);
     });
-  }
-
-  /** Runs a queue write; a disk-full error pauses the worker, anything else is logged. */
-  private record(fn: () => void | Promise<void>): Promise<void> {
-    return Promise.resolve()
-      .then(fn)
-      .catch((e: unknown) => {
-        if (this.onStoreFailure(e)) return;
-        this.log.error({ err: errorMessage(e) }, 'cannot record a job outcome');
-      });
   }
 
   private onStoreFailure(e: unknown): boolean {
@@ -199,7 +290,7 @@ export class JobWorker extends EventEmitter {
     const reason = errorMessage(e);
     if (this.stopped) {
       // Shutting down: leave it for the next start, without counting the attempt as failed.
-      this.queue.fail(job.id, this.now(), `interrupted: ${reason}`);
+      await this.settle({ id: job.id, outcome: 'retry', retryAt: this.now(), error: `interrupted: ${reason}` });
       return;
     }
     const attempts = job.attempts;
@@ -207,18 +298,20 @@ export class JobWorker extends EventEmitter {
       ? undefined
       : nextRetryAt(attempts, this.now(), handler.backoff ?? DEFAULT_BACKOFF, handler.deadline?.(job));
     if (retryAt === undefined) {
-      this.queue.dead(job.id, reason);
-      this.log.warn({ job: job.key, attempts, err: reason }, 'job dead-lettered');
-      try {
-        await handler.onDead?.(job, reason);
-      } catch (err) {
-        this.log.error({ job: job.key, err: errorMessage(err) }, 'dead-letter hook failed');
-      }
-      this.emit('dead', job, reason);
+      await this.settle({ id: job.id, outcome: 'dead', error: reason }, async () => {
+        this.log.warn({ job: job.key, attempts, err: reason }, 'job dead-lettered');
+        try {
+          await handler.onDead?.(job, reason);
+        } catch (err) {
+          this.log.error({ job: job.key, err: errorMessage(err) }, 'dead-letter hook failed');
+        }
+        this.emit('dead', job, reason);
+      });
     } else {
-      this.queue.fail(job.id, retryAt, reason);
-      this.log.info({ job: job.key, attempts, retryInMs: retryAt - this.now(), err: reason }, 'job will be retried');
-      this.emit('retry', job, reason);
+      await this.settle({ id: job.id, outcome: 'retry', retryAt, error: reason }, () => {
+        this.log.info({ job: job.key, attempts, retryInMs: retryAt - this.now(), err: reason }, 'job will be retried');
+        this.emit('retry', job, reason);
+      });
     }
   }
 }

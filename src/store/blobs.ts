@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { mkdir, open, readFile, rename, unlink, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { crashPoint } from '../util/crash-point.js';
 import { MmsgwError } from '../util/errors.js';
 import { mkdirPrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private.js';
 import type { BlobRef } from './types.js';
@@ -44,38 +45,67 @@ export class BlobStore {
    * young until the row that references it is committed); a damaged copy is replaced.
    */
   async put(bytes: Uint8Array): Promise<BlobRef> {
-    const sha256 = BlobStore.sha256(bytes);
-    const rel = BlobStore.relPath(sha256);
-    const final = join(this.stateDir, rel);
-    const ref: BlobRef = { sha256, size: bytes.byteLength, path: rel };
-    if (await this.intact(final, sha256)) {
-      const now = new Date();
-      await utimes(final, now, now);
-      return ref;
-    }
-    const dir = dirname(final);
-    const tmp = join(this.tmpDir, `${sha256}.${randomBytes(4).toString('hex')}.tmp`);
+    const [ref] = await this.putMany([bytes]);
+    if (!ref) throw new MmsgwError('STORE_BLOB_WRITE', 'no blob written');
+    return ref;
+  }
+
+  /**
+   * `put` for several bodies at once (the parts of one message): the files are written and
+   * fsynced concurrently, then renamed, then each directory that gained an entry is fsynced
+   * once. Resolves when every blob is durable; a failure removes what it left in `tmp/`.
+   */
+  async putMany(bodies: readonly Uint8Array[]): Promise<BlobRef[]> {
+    const refs = bodies.map((bytes): BlobRef => {
+      const sha256 = BlobStore.sha256(bytes);
+      return { sha256, size: bytes.byteLength, path: BlobStore.relPath(sha256) };
+    });
+    const fresh = new Map<string, Uint8Array>();
+    await Promise.all(
+      refs.map(async (ref, i) => {
+        const final = join(this.stateDir, ref.path);
+        if (fresh.has(ref.sha256)) return;
+        if (await this.intact(final, ref.sha256)) {
+          const now = new Date();
+          await utimes(final, now, now);
+          return;
+        }
+        fresh.set(ref.sha256, bodies[i] as Uint8Array);
+      }),
+    );
+    if (fresh.size === 0) return refs;
+    const written: { tmp: string; final: string; rel: string }[] = [];
     try {
-      const created = await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-      const fh = await open(tmp, 'wx', PRIVATE_FILE_MODE);
-      try {
-        await fh.writeFile(bytes);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, final);
-      await fsyncDir(dir);
-      // New fan-out directories must be durable too: their entries live in the parents.
-      if (created !== undefined) {
-        await fsyncDir(dirname(dir));
-        await fsyncDir(this.root);
-      }
+      const dirs = new Set<string>();
+      await Promise.all(
+        [...fresh].map(async ([sha256, bytes]) => {
+          const rel = BlobStore.relPath(sha256);
+          const final = join(this.stateDir, rel);
+          const dir = dirname(final);
+          const tmp = join(this.tmpDir, `${sha256}.${randomBytes(4).toString('hex')}.tmp`);
+          const created = await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+          // New fan-out directories must be durable too: their entries live in the parents.
+          if (created !== undefined) dirs.add(dirname(dir)).add(this.root);
+          dirs.add(dir);
+          const fh = await open(tmp, 'wx', PRIVATE_FILE_MODE);
+          written.push({ tmp, final, rel });
+          try {
+            await fh.writeFile(bytes);
+            await fh.sync();
+          } finally {
+            await fh.close();
+          }
+        }),
+      );
+      for (const w of written) await rename(w.tmp, w.final);
+      await Promise.all([...dirs].map((d) => fsyncDir(d)));
+      crashPoint('blobs-written');
     } catch (e) {
-      await unlink(tmp).catch(() => undefined);
+      await Promise.all(written.map((w) => unlink(w.tmp).catch(() => undefined)));
+      const rel = written[0]?.rel ?? refs[0]?.path ?? '?';
       throw new MmsgwError('STORE_BLOB_WRITE', `cannot write blob ${rel}: ${(e as Error).message}`, { cause: e });
     }
-    return ref;
+    return refs;
   }
 
   private async intact(path: string, sha256: string): Promise<boolean> {

@@ -11,7 +11,7 @@ export { openStore, Store, type StoreOptions, type StoreStats } from './store.js
 export { MessagesRepo, type MessageIdentity } from './messages.js';
 export { ContentRepo, INLINE_MAX_BYTES } from './content.js';
 export { IntakeRepo, SMS_DUPLICATE_WINDOW_MS } from './intake.js';
-export { JobsRepo } from './jobs.js';
+export { JobsRepo, type JobOutcome } from './jobs.js';
 export { SubmissionsRepo } from './submissions.js';
 export { RelaysRepo, ReportsRepo, EventsRepo } from './delivery.js';
 export { BlobStore } from './blobs.js';

@@ -49,6 +49,10 @@ export const CRASH_POINTS = [
   // Mail in: before the mail is queued; queued, not yet answered 250.
   'mailin-before-queue',
   'mailin-after-queue',
+  // Group commit: jobs finished (their own steps committed), outcomes not yet committed;
+  // blob files of a batch durable, the rows that reference them not yet committed.
+  'jobs-settle',
+  'blobs-written',
 ] as const;
 
 export type CrashPointName = (typeof CRASH_POINTS)[number];

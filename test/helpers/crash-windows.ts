@@ -10,6 +10,7 @@
  * dies at the point → start it again (the once-file now exists, so it runs unarmed) → wait
  * until no job is left to run → count copies of the marker and the sends flagged uncertain.
  */
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -41,6 +42,8 @@ export interface CrashWindow {
   readonly flow: Flow;
   /** `outbound.uncertain` for this run. */
   readonly uncertain?: 'resend' | 'hold';
+  /** MMS in: add a 20 KB image part, so the message's parts are blob files (docs/STORAGE.md). */
+  readonly largeMms?: boolean;
 }
 
 /** Every window of issue 10's list, in the order a message meets them. */
@@ -296,13 +299,18 @@ function listUncertainCli(b: Bench): number {
   return (JSON.parse(r.stdout) as unknown[]).length;
 }
 
-async function trigger(b: Bench, flow: Flow, marker: string, i: number, messageId: string): Promise<void> {
+async function trigger(b: Bench, flow: Flow, marker: string, i: number, messageId: string, largeMms = false): Promise<void> {
   switch (flow) {
     case 'sms-in':
       for (const p of encodeDeliver({ from: `+1555030${String(i).padStart(4, '0')}`, text: `${marker} hello`, reference: i & 0xff })) await b.modemSim.deliverSms(p.hex);
       return;
     case 'mms-in':
-      await b.mmscSim.submitFromHandset({ from: `+1555020${String(i).padStart(4, '0')}`, to: OWN, subject: marker, parts: [{ contentType: 'text/plain', text: `${marker} picture` }] });
+      await b.mmscSim.submitFromHandset({
+        from: `+1555020${String(i).padStart(4, '0')}`,
+        to: OWN,
+        subject: marker,
+        parts: [{ contentType: 'text/plain', text: `${marker} picture` }, ...(largeMms ? [{ contentType: 'image/jpeg', body: randomBytes(20_000), name: 'pic.jpg' }] : [])],
+      });
       return;
     case 'sms-out':
     case 'mail-in':
@@ -352,7 +360,7 @@ export async function runWindow(w: CrashWindow, kills: number, onKill?: (i: numb
       const messageId = `<kill-${w.point}-${i}-${Date.now()}@mmsgw.localhost>`;
       const gw = b.current as Gw;
       rmSync(b.once, { force: true });
-      await trigger(b, w.flow, marker, i, messageId);
+      await trigger(b, w.flow, marker, i, messageId, w.largeMms);
       const how = await within(gw.exited, 60_000);
       if (how !== 'SIGKILL') throw new Error(`${w.name}: kill ${i} — the gateway did not reach ${w.point} (${String(how)}; log: ${b.log})`);
       onKill?.(i);

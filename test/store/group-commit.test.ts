@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { JobWorker, type JobOutcome } from '../../src/pipeline/worker.js';
+import { BlobStore } from '../../src/store/index.js';
+import { silentLogger } from '../../src/util/log.js';
+import { tempDir, tempStore } from './helpers.js';
+
+test('settle records outcomes and claims due jobs oldest first in one transaction; a bad outcome does not undo the others', () => {
+  const t = tempStore();
+  try {
+    const { jobs } = t.store;
+    const ids = [1, 2, 3, 4, 5].map((i) => jobs.enqueue({ kind: 'k', key: `k:${i}`, payload: { i }, runAt: 1000 + i }, 1000).job.id);
+    const [a, b, c] = [jobs.claim(2000), jobs.claim(2000), jobs.claim(2000)].map((j) => j!.id);
+    const outcomes: JobOutcome[] = [
+      { id: a!, outcome: 'done' },
+      { id: 9999, outcome: 'done' }, // no such job: reported, the others stand
+      { id: b!, outcome: 'retry', retryAt: 5000, error: 'later' },
+      { id: c!, outcome: 'dead', error: 'gone' },
+    ];
+    const { claimed, errors } = jobs.settle(outcomes, 5, 2000);
+    assert.deepEqual([...errors.keys()], [1]);
+    assert.equal(jobs.get(a!)?.state, 'done');
+    assert.equal(jobs.get(b!)?.state, 'queued');
+    assert.equal(jobs.get(b!)?.runAt, 5000);
+    assert.equal(jobs.get(c!)?.state, 'dead');
+    // Due now: jobs 4 and 5 (job 2 is due again only at 5000), oldest run_at first, each counted as an attempt.
+    assert.deepEqual(claimed.map((j) => j.id), [ids[3], ids[4]]);
+    assert.deepEqual(claimed.map((j) => [j.state, j.attempts]), [['running', 1], ['running', 1]]);
+    assert.deepEqual(claimed.map((j) => j.payload), [{ i: 4 }, { i: 5 }]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('the worker records the outcomes of jobs that finish together in fewer commits than jobs', async () => {
+  const t = tempStore();
+  try {
+    const { jobs } = t.store;
+    for (let i = 0; i < 12; i++) jobs.enqueue({ kind: 'k', key: `k:${i}` });
+    let commits = 0;
+    const queue = {
+      settle: (o: readonly JobOutcome[], limit: number, now: number) => {
+        commits++;
+        return jobs.settle(o, limit, now);
+      },
+      nextRunAt: () => jobs.nextRunAt(),
+    };
+    let ran = 0;
+    const worker = new JobWorker({
+      queue,
+      concurrency: 6,
+      log: silentLogger,
+      handlers: { k: { run: async () => void (ran++, await new Promise((r) => setTimeout(r, 2))) } },
+    });
+    const done = new Promise<void>((resolve) => worker.on('done', () => ran === 12 && jobs.counts().done === 12 && resolve()));
+    worker.start();
+    await done;
+    await worker.stop();
+    assert.equal(jobs.counts().done, 12);
+    // Per-job commits would be 24 (a claim and an outcome each); grouped: a claim round of 6,
+    // then rounds that record several outcomes and refill several slots at once.
+    assert.ok(commits <= 8, `${commits} commits for 12 jobs`);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('putMany writes several blobs at once, each complete under its address, and leaves no temp file', async () => {
+  const t = tempDir();
+  try {
+    const blobs = new BlobStore(t.dir);
+    const bodies = [Buffer.alloc(20_000, 1), Buffer.alloc(30_000, 2), Buffer.alloc(20_000, 1)];
+    const refs = await blobs.putMany(bodies);
+    assert.equal(refs.length, 3);
+    assert.equal(refs[0]?.path, refs[2]?.path, 'identical bodies share one file');
+    for (const [i, ref] of refs.entries()) assert.deepEqual(readFileSync(join(t.dir, ref.path)), bodies[i]);
+    assert.deepEqual(readdirSync(join(t.dir, 'blobs', 'tmp')), []);
+    // Written again: already there and intact, only touched.
+    assert.deepEqual(await blobs.putMany(bodies.slice(0, 2)), refs.slice(0, 2));
+  } finally {
+    t.cleanup();
+  }
+});
