@@ -21,8 +21,8 @@ export interface DemoOptions {
   readonly baudRate?: number;
   readonly profile?: string;
   readonly log?: Logger;
-  /** Delay before the MMSC pushes delivery reports for sent messages (default 200 ms). */
-  readonly reportDelayMs?: number;
+  /** Delay before the MMSC pushes delivery reports for sent messages (default 200 ms; null: no reports). */
+  readonly reportDelayMs?: number | null;
   /** Delay before the network answers a sent SMS with a status report (default 200 ms; null: no reports). */
   readonly smsReportDelayMs?: number | null;
   /** Port of the web interface (default 8080, or a free port when 8080 is taken). */

@@ -21,10 +21,10 @@ export interface SimulatorsOptions {
   /** Modem simulator line speed (default 115200; 0 = unthrottled). */
   readonly baudRate?: number;
   readonly profile?: string;
-  /** Delay before the MMSC pushes delivery reports for sent MMS (default 200 ms). */
-  readonly reportDelayMs?: number;
-  /** Delay before the network answers an SMS-SUBMIT with a status report; none: no reports. */
-  readonly smsReportDelayMs?: number;
+  /** Delay before the MMSC pushes delivery reports for sent MMS (default 200 ms; null: no reports). */
+  readonly reportDelayMs?: number | null;
+  /** Delay before the network answers an SMS-SUBMIT with a status report; none or null: no reports. */
+  readonly smsReportDelayMs?: number | null;
   /** The demo VASP's account at the box. */
   readonly vasp: { readonly vaspId: string; readonly user: string; readonly password: string };
 }
@@ -95,11 +95,11 @@ export async function startSimulators(o: SimulatorsOptions): Promise<Simulators>
     closers.push(() => mailControl.close());
     const modemSim = await startModemSimulator(o.stateDir, { ...(o.baudRate !== undefined ? { baudRate: o.baudRate } : {}), ...(o.profile !== undefined ? { profile: o.profile } : {}) });
     closers.push(() => modemSim.stop());
-    if (o.smsReportDelayMs !== undefined) {
+    if (o.smsReportDelayMs !== undefined && o.smsReportDelayMs !== null) {
       const stopReports = answerStatusReports(modemSim, o.smsReportDelayMs);
       closers.push(async () => stopReports());
     }
-    const mmscSim = await startMmscSim({ modemSim, reportDelayMs: o.reportDelayMs ?? 200, pushFrom: PUSH_FROM });
+    const mmscSim = await startMmscSim({ modemSim, pushFrom: PUSH_FROM, ...(o.reportDelayMs !== null ? { reportDelayMs: o.reportDelayMs ?? 200 } : {}) });
     closers.push(() => mmscSim.stop());
     const mmscControl = await listenControlSocket(mmscSim, paths.mmscControl);
     closers.push(() => mmscControl.close());

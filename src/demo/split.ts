@@ -45,7 +45,7 @@ async function spawnSimulators(o: DemoOptions, vasp: ReturnType<typeof newVaspAc
     vasp,
     baudRate: o.baudRate ?? 115200,
     profile: o.profile ?? 'generic',
-    reportDelayMs: o.reportDelayMs ?? 200,
+    reportDelayMs: o.reportDelayMs === null ? null : (o.reportDelayMs ?? 200),
     ...(o.smsReportDelayMs !== null ? { smsReportDelayMs: o.smsReportDelayMs ?? 200 } : {}),
   };
   const child = spawn(process.execPath, entryArgs(), { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, MMSGW_DEMO_SIMULATORS: JSON.stringify(options) } });

@@ -10,7 +10,7 @@ import { peakRssMb } from '../../demo/rss.js';
 import { rootLogger } from '../../util/log.js';
 import { runDemoSend } from './demo-send.js';
 
-const usage = `usage: mmsgw demo [--state-dir DIR] [--baud N] [--profile NAME] [--messages N [--json] [--seed N] [--timeout SECONDS] [--keep]]
+const usage = `usage: mmsgw demo [--state-dir DIR] [--baud N] [--profile NAME] [--messages N [--json] [--seed N] [--timeout SECONDS] [--keep] [--no-reports]]
        mmsgw demo send sms  [--state-dir DIR] --from NUMBER --text TEXT [--timeout SECONDS] [--json]
        mmsgw demo send mms  [--state-dir DIR] --from NUMBER --image FILE [--text TEXT] [--timeout SECONDS] [--json]
        mmsgw demo send mail [--state-dir DIR] --to NUMBER --text TEXT [--image FILE] [--timeout SECONDS] [--json]
@@ -32,6 +32,8 @@ Ctrl-C; mail received by the sink is written to <state-dir>/mailbox/*.eml, and e
   --seed N          the random seed of the driven traffic (default 7)
   --timeout SECONDS how long to wait (default 120; for send: 60)
   --keep            keep the fresh state directory of a --messages run
+  --no-reports      the simulated network sends no delivery reports (a --messages run then
+                    fails on them: each missing report counts as a failure)
   --json            print the summary (or what send did) as one JSON document
 
 'demo send' drives a running demo from another terminal (the same --state-dir):
@@ -64,6 +66,7 @@ export const command: CliCommand = {
         seed: { type: 'string' },
         timeout: { type: 'string' },
         keep: { type: 'boolean', default: false },
+        'no-reports': { type: 'boolean', default: false },
       },
     });
     if (positionals.length > 0) {
@@ -101,7 +104,8 @@ export const command: CliCommand = {
           process.once('SIGINT', on);
           process.once('SIGTERM', on);
         });
-    const env = await startSplitDemo({ stateDir, baudRate: baud, ...(values.profile ? { profile: values.profile } : {}) });
+    const noReports = values['no-reports'] === true ? { reportDelayMs: null, smsReportDelayMs: null } : {};
+    const env = await startSplitDemo({ stateDir, baudRate: baud, ...noReports, ...(values.profile ? { profile: values.profile } : {}) });
     const api = await startDemoApi(env);
     const webUrl = env.gateway.webUrl;
     const endpointsPath = mergeEndpoints(stateDir, { ...(webUrl ? { web: webUrl } : {}), simulators: { ...env.simulators, mailIn: `smtp://127.0.0.1:${env.smtpInPort}` } });
