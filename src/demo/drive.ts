@@ -85,9 +85,16 @@ export async function drive(env: DriveTarget, o: DriveOptions): Promise<DriveSum
   await watch.skipExisting();
   const seen = new Map<string, number[]>();
   const markerRe = /\[demo-(?:mms|sms)-\d+\]/;
+  let relayed = 0;
   watch.on('mail', (m) => {
     const marker = markerRe.exec(`${m.subject} ${m.text}`)?.[0];
-    if (marker) seen.set(marker, [...(seen.get(marker) ?? []), m.receivedAt]);
+    if (marker === undefined) return;
+    const arrivals = seen.get(marker);
+    if (arrivals) arrivals.push(m.receivedAt);
+    else {
+      seen.set(marker, [m.receivedAt]);
+      if (sentAt.has(marker)) relayed++;
+    }
   });
   const outMarkers = new Set<string>();
   const outRe = /\[demo-out-\d+\]/;
@@ -153,7 +160,7 @@ export async function drive(env: DriveTarget, o: DriveOptions): Promise<DriveSum
     for (;;) {
       await watch.poll();
       delivered = emailOut ? deliveredFromMail(env, firstId) : 0;
-      const relayedAll = [...sentAt.keys()].every((k) => seen.has(k));
+      const relayedAll = relayed >= sentAt.size;
       const mm7 = tally.progress();
       const mm7All = !vasp || (mm7.reports >= n && mm7.incoming >= 2 * n);
       const outAll = outMarkers.size >= wantOut && delivered >= outMarkers.size;

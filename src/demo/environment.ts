@@ -11,9 +11,7 @@ import type { Logger } from '../util/log.js';
 import { startDemoMm7, type DemoMm7 } from './mm7.js';
 import { localNetwork, type DemoNetwork } from './network.js';
 import { demoPaths } from './paths.js';
-import { startSimulators, type SimulatorEndpoints } from './simulators.js';
-
-export { startModemSimulator } from './simulators.js';
+import type { SimulatorEndpoints } from './simulators.js';
 
 export interface DemoOptions {
   readonly stateDir: string;
@@ -131,6 +129,8 @@ export async function startDemoGateway(o: DemoOptions, config: Config, net: Demo
 export async function startDemo(o: DemoOptions): Promise<DemoEnvironment> {
   mkdirSync(o.stateDir, { recursive: true });
   const vaspAccount = newVaspAccount();
+  // Loaded here, not at the top: the demo's gateway process (./split.ts) never runs a simulator.
+  const { startSimulators } = await import('./simulators.js');
   const sims = await startSimulators({
     stateDir: o.stateDir,
     vasp: vaspAccount,

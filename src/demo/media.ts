@@ -22,3 +22,34 @@ export const SAMPLE_JPEG: Buffer = Buffer.from(
   'QoA0wUKANMFCgDTH/9k=',
   'base64',
 );
+
+/**
+ * A short audio clip for sample MMS: a tone as a RIFF/WAVE file, linear PCM, 8 kHz, 8-bit
+ * unsigned, mono (the "fmt " chunk with format tag 1 and a "data" chunk, as RFC 2361 registers
+ * audio/wav), with a fade at both ends so it does not click. Made on demand: a second of it is 8 kB.
+ */
+export function toneWav(hz = 440, ms = 600): Buffer {
+  const rate = 8000;
+  const n = Math.round((rate * ms) / 1000);
+  const data = Buffer.alloc(n);
+  const fade = Math.min(400, Math.floor(n / 4));
+  for (let i = 0; i < n; i++) {
+    const envelope = Math.min(1, i / fade, (n - 1 - i) / fade);
+    data[i] = Math.round(128 + 90 * envelope * Math.sin((2 * Math.PI * hz * i) / rate));
+  }
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + n, 4);
+  header.write('WAVE', 8, 'ascii');
+  header.write('fmt ', 12, 'ascii');
+  header.writeUInt32LE(16, 16); // chunk size
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate, 28); // bytes per second
+  header.writeUInt16LE(1, 32); // block align
+  header.writeUInt16LE(8, 34); // bits per sample
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(n, 40);
+  return Buffer.concat([header, data]);
+}

@@ -57,7 +57,8 @@ export function localNetwork(s: { readonly modemSim: ModemSimClient; readonly mm
     modem: s.modemSim,
     submitMms: (input) => s.mmscSim.submitFromHandset(input),
     mmsSent: async (since) => s.mmscSim.sent().slice(since).map((r) => ({ messageId: r.messageId, subject: r.pdu.subject, to: r.pdu.to.map((a) => a.value) })),
-    mails: async (since) => Promise.all(s.sink.mails.filter((m) => m.seq > since).map((m) => summarise(m, s.mailbox))),
+    // The sink numbers its mails 1, 2, … in arrival order: seq n is mails[n - 1].
+    mails: async (since) => Promise.all(s.sink.mails.slice(Math.max(0, since)).map((m) => summarise(m, s.mailbox))),
     vasp: vasp && {
       async submit(o) {
         const a = await vasp.submit({ to: o.to, ...(o.subject !== undefined ? { subject: o.subject } : {}), parts: o.parts, deliveryReport: o.deliveryReport === true });

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { encodeDeliver } from '../codec/sms/index.js';
 import { SignalRepo } from '../store/index.js';
 import type { DemoCore } from './environment.js';
+import { toneWav } from './media.js';
 
 /**
  * A few conversations for a newcomer's first look at the web interface, sent the real way:
@@ -40,9 +41,10 @@ export async function seedDemo(env: Pick<DemoCore, 'config' | 'gateway' | 'net'>
     to: own,
     subject: 'Sunset at the lake',
     parts: [
-      { contentType: 'application/smil', text: '<smil><body><par dur="5s"><img src="sunset.jpg"/><text src="note.txt"/></par></body></smil>', name: 'smil.xml', contentId: '<smil>' },
+      { contentType: 'application/smil', text: '<smil><body><par dur="5s"><img src="sunset.jpg"/><text src="note.txt"/><audio src="waves.wav"/></par></body></smil>', name: 'smil.xml', contentId: '<smil>' },
       { contentType: 'image/jpeg', body: sunset, name: 'sunset.jpg' },
       { contentType: 'text/plain', text: 'Look at this sky! 🌅 Wish you were here.', name: 'note.txt' },
+      { contentType: 'audio/wav', body: toneWav(440, 600), name: 'waves.wav' },
     ],
   });
   for (const [i, text] of ['Are we still on for dinner tonight?', 'I booked the table for 8 — see you there!'].entries()) {

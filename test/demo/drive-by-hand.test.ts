@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -68,6 +68,12 @@ describe('demo driven by hand from another terminal', { timeout: 300_000 }, () =
       const none = mmsgw(['demo', 'send', 'sms', '--state-dir', join(dir, 'nothing'), '--from', '+15550100300', '--text', 'x']);
       assert.equal(none.code, 1);
       assert.match(none.err, /no running demo/);
+
+      // The seeded conversation carries real media: a picture and an audio clip, non-empty.
+      const seeded = readdirSync(join(dir, 'mailbox')).map((f) => pythonParse(readFileSync(join(dir, 'mailbox', f)))).find((m) => m.headers.subject?.[0]?.includes('Sunset at the lake'));
+      assert.ok(seeded, 'the seeded MMS reached the mailbox');
+      assert.ok(seeded.parts.some((p) => p.content_type === 'image/jpeg' && p.size > 1000), JSON.stringify(seeded.parts.map((p) => [p.content_type, p.size])));
+      assert.ok(seeded.parts.some((p) => p.content_type === 'audio/wav' && p.size > 1000), JSON.stringify(seeded.parts.map((p) => [p.content_type, p.size])));
 
       process.kill(pgid, 'SIGTERM');
       assert.equal((await demo.exited).code, 0);

@@ -8,7 +8,8 @@ import type { SimFault, SubmitInput } from './types.js';
  * The simulator's control endpoint, for the demo and for driving it from another process:
  *
  *   GET    /_sim/                            this list (the index of the control endpoint)
- *   GET    /_sim/state[?since=N]             sent (from the N-th on), notifyresps, acks, messages (no bodies)
+ *   GET    /_sim/state                       sent, notifyresps, acks, messages (no bodies)
+ *   GET    /_sim/state?since=N               only the sent m-send-req from the N-th on, and their total
  *   POST   /_sim/submit   SubmitInput        → { transactionId }   (part bodies as base64 in `base64`;
  *                                                                `scenario` picks version, part headers, CTE, framing)
  *   POST   /_sim/submit-raw { transactionId, retrieveConfHex, pushHex, framing? } → { transactionId }
@@ -31,11 +32,17 @@ export function controlHandler(sim: MmscSim, req: IncomingMessage, res: ServerRe
       if (req.method === 'GET' && (path === '/_sim/' || path === '/_sim')) {
         reply(200, { simulator: 'mmsc', mmsc: sim.url, proxy: sim.proxyUrl, control: CONTROL_INDEX });
       } else if (req.method === 'GET' && path === '/_sim/state') {
-        const since = Math.max(0, Math.floor(Number(url.searchParams.get('since') ?? 0)) || 0);
+        // With ?since=N only the m-send-req from the N-th on: a poll costs what is new.
+        const sinceParam = url.searchParams.get('since');
+        const since = Math.max(0, Math.floor(Number(sinceParam ?? 0)) || 0);
+        const sent = sim.sent().slice(since).map((s) => ({ messageId: s.messageId, transactionId: s.transactionId, to: s.pdu.to.map((a) => a.value), subject: s.pdu.subject, bytes: s.raw.byteLength, at: s.at }));
+        if (sinceParam !== null) {
+          reply(200, { since, total: sim.sent().length, sent });
+          return;
+        }
         reply(200, {
-          since,
           total: sim.sent().length,
-          sent: sim.sent().slice(since).map((s) => ({ messageId: s.messageId, transactionId: s.transactionId, to: s.pdu.to.map((a) => a.value), subject: s.pdu.subject, bytes: s.raw.byteLength, at: s.at })),
+          sent,
           notifyResps: sim.notifyResps(),
           acks: sim.acks(),
           requests: sim.requests().length,
