@@ -14,6 +14,7 @@ import { startMmscSim, type MmscSim } from '../sim/mmsc/index.js';
 import { startModemSim, type ModemSimClient, type SentSms } from '../sim/modem/client.js';
 import { listenVaspControl } from '../sim/vasp/control.js';
 import { startVaspSim, type VaspSim } from '../sim/vasp/index.js';
+import { MmsgwError } from '../util/errors.js';
 import { demoPaths } from './paths.js';
 
 export interface SimulatorsOptions {
@@ -81,8 +82,13 @@ export function answerStatusReports(modem: ModemSimClient, delayMs: number): () 
   };
 }
 
+/** sockaddr_un's sun_path holds 108 bytes with the terminating NUL (unix(7)). */
+const MAX_SOCKET_PATH = 107;
+
 export async function startSimulators(o: SimulatorsOptions): Promise<Simulators> {
   const paths = demoPaths(o.stateDir);
+  const longest = [paths.modemControl(), paths.mmscControl, paths.mailControl, paths.vaspControl].find((p) => Buffer.byteLength(p) > MAX_SOCKET_PATH);
+  if (longest !== undefined) throw new MmsgwError('DEMO_STATE_DIR_TOO_LONG', `the control socket ${longest} is longer than the ${MAX_SOCKET_PATH} bytes a unix socket path may have (unix(7)): use a shorter --state-dir`);
   mkdirSync(paths.sim, { recursive: true });
   const closers: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
