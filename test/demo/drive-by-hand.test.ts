@@ -79,6 +79,9 @@ describe('demo driven by hand from another terminal', { timeout: 300_000 }, () =
       assert.equal((await demo.exited).code, 0);
       assert.ok(await groupEmpties(pgid, 20_000), `left behind: ${JSON.stringify(processGroup(pgid))}`);
       assert.equal(existsSync(s.modem.control) || existsSync(s.mailSink.control), false, 'the control sockets are removed');
+      const stopped = mmsgw(['demo', 'send', 'sms', '--state-dir', dir, '--from', '+15550100300', '--text', 'x']);
+      assert.equal(stopped.code, 1);
+      assert.match(stopped.err, /is not running/);
     } finally {
       killGroup(pgid);
       rmSync(dir, { recursive: true, force: true });

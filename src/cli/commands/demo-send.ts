@@ -15,7 +15,7 @@ import type { MailSummary } from '../../demo/network.js';
 import { demoPaths, demoStateDir } from '../../demo/paths.js';
 import type { SimulatorEndpoints } from '../../demo/simulators.js';
 import { connectModemSim, type SentSms } from '../../sim/modem/client.js';
-import { errorMessage } from '../../util/errors.js';
+import { MmsgwError, errorMessage } from '../../util/errors.js';
 import { formatPhoneNumber, parsePhone } from '../../util/phone.js';
 
 const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -252,8 +252,11 @@ export async function runDemoSend(argv: string[]): Promise<number> {
       console.error(`mmsgw demo send ${kind}: ${e.message} (see mmsgw help demo)`);
       return 2;
     }
-    if (a.json) console.log(JSON.stringify({ kind, error: errorMessage(e) }));
-    console.error(`mmsgw demo send ${kind}: ${errorMessage(e)}`);
+    // endpoints.json outlives the demo; its sockets do not.
+    const gone = e instanceof MmsgwError && e.code === 'SIM_CONNECT_FAILED';
+    const message = gone ? `the demo in ${a.stateDir} is not running (${errorMessage(e)}): start it with \`npm start\` or \`mmsgw demo\`` : errorMessage(e);
+    if (a.json) console.log(JSON.stringify({ kind, error: message }));
+    console.error(`mmsgw demo send ${kind}: ${message}`);
     return 1;
   }
 }
