@@ -19,6 +19,8 @@ const SIMULATORS_READY = 'MMSGW-DEMO-SIMULATORS-READY ';
 export interface SplitDemo extends DemoCore {
   /** The simulators' processes: theirs and the modem simulator's. */
   readonly simulatorPids: readonly number[];
+  /** Resolves if the simulators' process ends before stop() (it crashed or was killed). */
+  readonly simulatorsLost: Promise<string>;
 }
 
 function entryArgs(): string[] {
@@ -79,7 +81,14 @@ export async function startSplitDemo(o: DemoOptions): Promise<SplitDemo> {
   mkdirSync(o.stateDir, { recursive: true });
   const vaspAccount = newVaspAccount();
   const sims = await spawnSimulators(o, vaspAccount);
+  let stopping = false;
+  const simulatorsLost = new Promise<string>((resolve) => {
+    sims.child.once('exit', (code, signal) => {
+      if (!stopping) resolve(`the simulators' process ended (${signal ?? `exit status ${code}`})`);
+    });
+  });
   const stopSimulators = async (): Promise<void> => {
+    stopping = true;
     sims.child.stdin?.end();
     sims.child.kill('SIGTERM');
     await ended(sims.child, 10_000);
@@ -106,6 +115,7 @@ export async function startSplitDemo(o: DemoOptions): Promise<SplitDemo> {
     smtpInPort,
     simulators: sims.endpoints,
     simulatorPids: sims.pids,
+    simulatorsLost,
     async stop() {
       await mm7.close();
       await gateway.stop();

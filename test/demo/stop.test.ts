@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { groupEmpties, killGroup, processGroup, startDetached } from './process.js';
+import { groupEmpties, killGroup, MMSGW, processGroup, startDetached } from './process.js';
 
 async function stopsCleanly(signal: NodeJS.Signals, target: 'leader' | 'group'): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'mmsgw-demo-stop-'));
@@ -33,4 +33,20 @@ describe('npm start stops with everything it started', { timeout: 400_000 }, () 
   it('SIGTERM to npm (the group leader) leaves no process behind', () => stopsCleanly('SIGTERM', 'leader'));
   it('SIGINT to npm (the group leader) leaves no process behind', () => stopsCleanly('SIGINT', 'leader'));
   it('Ctrl-C (SIGINT to the whole process group) leaves no process behind', () => stopsCleanly('SIGINT', 'group'));
+  it('the simulators killed under a running demo: the demo says so, stops, and leaves nothing behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmsgw-demo-lost-'));
+    const demo = await startDetached(process.execPath, [MMSGW, 'demo', '--state-dir', dir, '--baud', '0'], /Press Ctrl-C to stop/);
+    const pgid = demo.child.pid!;
+    try {
+      const sims = processGroup(pgid).find((p) => p.cmd.includes('sims-main'));
+      assert.ok(sims, 'the simulators\' process');
+      process.kill(sims.pid, 'SIGKILL');
+      assert.equal((await demo.exited).code, 1);
+      assert.match(demo.stderr(), /the simulators' process ended \(SIGKILL\); stopping/);
+      assert.ok(await groupEmpties(pgid, 30_000), `left behind: ${JSON.stringify(processGroup(pgid))}`);
+    } finally {
+      killGroup(pgid);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

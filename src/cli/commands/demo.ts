@@ -140,10 +140,11 @@ export const command: CliCommand = {
           return false;
         });
     console.log(banner(env, { webUrl, apiUrl: api.url, endpointsPath, stateDir, seeded, dirFlag: values['state-dir'] === undefined ? '' : ` --state-dir ${values['state-dir']}` }));
-    await stopSignal;
+    const lost = await Promise.race([stopSignal.then(() => undefined), env.simulatorsLost]);
+    if (lost !== undefined) console.error(`mmsgw demo: ${lost}; stopping`);
     await api.stop();
     await env.stop();
-    return 0;
+    return lost === undefined ? 0 : 1;
   },
 };
 
