@@ -8,10 +8,10 @@
 import { mergeEndpoints } from './endpoints.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createSendService } from '../app/send.js';
-import { decodeSmsPdu } from '../codec/sms/index.js';
 import { apiPlugin } from '../web/api/index.js';
 import { SCOPES, TokensRepo } from '../web/api/tokens.js';
-import type { DemoEnvironment } from './environment.js';
+import type { DemoCore } from './environment.js';
+import { NetworkWatch } from './watch.js';
 
 export const DEMO_TOKEN_NAME = 'demo';
 const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
@@ -23,7 +23,7 @@ export interface DemoApi {
 }
 
 /** Registers a fresh demo token (the secret of an earlier one cannot be shown again) and finds or starts the API. */
-export async function startDemoApi(env: DemoEnvironment): Promise<DemoApi> {
+export async function startDemoApi(env: Pick<DemoCore, 'config' | 'gateway'>): Promise<DemoApi> {
   const tokens = new TokensRepo(env.gateway.store.db);
   tokens.revoke(DEMO_TOKEN_NAME);
   env.gateway.store.db.prepare('DELETE FROM api_tokens WHERE name = ? AND revoked_at IS NOT NULL').run(DEMO_TOKEN_NAME);
@@ -62,7 +62,19 @@ export interface ApiDriveSummary {
 }
 
 /** Sends `n` messages through the API and waits (until `deadline`) for each to leave through the simulators. */
-export async function driveApi(env: DemoEnvironment, api: DemoApi, n: number, deadline: number): Promise<ApiDriveSummary> {
+export async function driveApi(env: Pick<DemoCore, 'net'>, api: DemoApi, n: number, deadline: number): Promise<ApiDriveSummary> {
+  const watch = new NetworkWatch(env.net);
+  await watch.skipExisting();
+  const seen = new Set<string>();
+  const apiRe = /\[demo-api-\d+\]/;
+  watch.on('mms', (s) => {
+    const m = apiRe.exec(s.subject ?? '')?.[0];
+    if (m) seen.add(m);
+  });
+  watch.on('sms', (text) => {
+    const m = apiRe.exec(text)?.[0];
+    if (m) seen.add(m);
+  });
   const auth = { authorization: `Bearer ${api.token}` };
   const accepted = new Set<string>();
   for (let i = 0; i < n; i++) {
@@ -84,20 +96,15 @@ export async function driveApi(env: DemoEnvironment, api: DemoApi, n: number, de
     await res?.body?.cancel().catch(() => undefined);
   }
   let submitted = 0;
-  for (;;) {
-    const seen = new Set<string>();
-    for (const s of env.mmscSim.sent()) {
-      const m = /\[demo-api-\d+\]/.exec(s.pdu.subject ?? '')?.[0];
-      if (m) seen.add(m);
+  try {
+    for (;;) {
+      await watch.poll();
+      submitted = [...accepted].filter((m) => seen.has(m)).length;
+      if (submitted >= accepted.size || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
     }
-    for (const s of await env.modemSim.sent()) {
-      const d = decodeSmsPdu(s.pdu);
-      const m = d.ok && d.value.type === 'submit' ? /\[demo-api-\d+\]/.exec(d.value.text ?? '')?.[0] : undefined;
-      if (m) seen.add(m);
-    }
-    submitted = [...accepted].filter((m) => seen.has(m)).length;
-    if (submitted >= accepted.size || Date.now() > deadline) break;
-    await new Promise((r) => setTimeout(r, 200));
+  } finally {
+    watch.close();
   }
   return { sent: n, accepted: accepted.size, submitted };
 }

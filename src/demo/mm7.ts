@@ -1,8 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Gateway } from '../app/gateway.js';
-import type { MmscSim } from '../sim/mmsc/index.js';
-import type { VaspSim } from '../sim/vasp/index.js';
 import { mergeEndpoints } from './endpoints.js';
+import { SAMPLE_JPEG } from './media.js';
+import type { DemoVasp, MmsAtMmsc, VaspReceivedSummary } from './network.js';
 
 /** The box's MM7 endpoint in the demo, and the demo VASP's credentials (also in endpoints.json). */
 export interface DemoMm7 {
@@ -19,7 +19,7 @@ export interface DemoMm7 {
  * serves MM7 (an unauthenticated probe gets the MM7 401), otherwise the gateway's MM7 plugin on
  * a loopback listener of the demo's own.
  */
-export async function startDemoMm7(gateway: Gateway, stateDir: string, vasp: VaspSim, account: { vaspId: string; user: string; password: string }): Promise<DemoMm7> {
+export async function startDemoMm7(gateway: Gateway, stateDir: string, vasp: DemoVasp, account: { vaspId: string; user: string; password: string }): Promise<DemoMm7> {
   const wiring = gateway.mm7;
   if (!wiring) throw new Error('the demo configuration enables mm7');
   let url: string | undefined;
@@ -35,7 +35,7 @@ export async function startDemoMm7(gateway: Gateway, stateDir: string, vasp: Vas
     await own.register(wiring.webPlugin.plugin, { prefix: wiring.webPlugin.prefix });
     url = `${await own.listen({ host: '127.0.0.1', port: 0 })}/mm7`;
   }
-  vasp.useBox(url);
+  await vasp.useBox(url);
   mergeEndpoints(stateDir, { mm7: { url, ...account } });
   return { url, ...account, close: async () => void (await own?.close()) };
 }
@@ -57,46 +57,53 @@ const SUBMIT_MARKER = /\[demo-mm7-\d+\]/;
 const INCOMING_MARKER = /\[demo-(?:mms|sms)-\d+\]/;
 
 /** The demo VASP submits `n` MMS with a JPEG each, asking for delivery reports. */
-export async function submitMm7(vasp: VaspSim, n: number, seed: number): Promise<{ messageIds: Set<string>; refused: string[] }> {
-  const sharp = (await import('sharp')).default;
+export async function submitMm7(vasp: DemoVasp, n: number): Promise<{ messageIds: Set<string>; refused: string[] }> {
   const messageIds = new Set<string>();
   const refused: string[] = [];
   for (let i = 0; i < n; i++) {
-    const picture = await sharp({ create: { width: 160, height: 120, channels: 3, background: { r: (seed + i * 37) % 256, g: (i * 91) % 256, b: 128 } } }).jpeg({ quality: 70 }).toBuffer();
     const marker = `[demo-mm7-${i}]`;
     const answer = await vasp.submit({
       to: [`+1555060${String(i % 10000).padStart(4, '0')}`],
       subject: `${marker} offer`,
-      parts: [{ contentType: 'text/plain', charset: 'utf-8', body: Buffer.from(`${marker} Your picture`), name: 'text.txt' }, { contentType: 'image/jpeg', body: picture, name: 'offer.jpg' }],
+      parts: [{ contentType: 'text/plain', charset: 'utf-8', body: Buffer.from(`${marker} Your picture`), name: 'text.txt' }, { contentType: 'image/jpeg', body: SAMPLE_JPEG, name: 'offer.jpg' }],
       deliveryReport: true,
     });
-    if (answer.status.code === 1000 && answer.messageId) messageIds.add(answer.messageId);
-    else refused.push(`${marker}: ${answer.status.code} ${answer.status.details ?? answer.status.text ?? ''}`);
+    if (answer.code === 1000 && answer.messageId) messageIds.add(answer.messageId);
+    else refused.push(`${marker}: ${answer.code} ${answer.text}`);
   }
   return { messageIds, refused };
 }
 
-/** How far the MM7 traffic of a run got. */
-export function mm7Progress(vasp: VaspSim, mmsc: MmscSim, messageIds: ReadonlySet<string>): Mm7Progress {
-  const delivered = new Set<string>();
-  for (const s of mmsc.sent()) {
-    const m = SUBMIT_MARKER.exec(s.pdu.subject ?? '')?.[0];
-    if (m) delivered.add(m);
+/**
+ * How far the MM7 traffic of a run got, counted as the MMSC's m-send-req and the VASP's
+ * requests come in (each looked at once).
+ */
+export class Mm7Tally {
+  private readonly delivered = new Set<string>();
+  private readonly reports = new Set<string>();
+  private readonly incoming = new Set<string>();
+  private duplicates = 0;
+
+  constructor(private readonly messageIds: ReadonlySet<string>) {}
+
+  mms(s: MmsAtMmsc): void {
+    const m = SUBMIT_MARKER.exec(s.subject ?? '')?.[0];
+    if (m) this.delivered.add(m);
   }
-  const reports = new Set<string>();
-  const incoming = new Set<string>();
-  let duplicates = 0;
-  for (const r of vasp.received) {
-    if (r.op === 'DeliveryReportReq' && r.messageId && messageIds.has(r.messageId) && r.answered === 200) {
-      if (reports.has(r.messageId)) duplicates++;
-      reports.add(r.messageId);
+
+  received(r: VaspReceivedSummary): void {
+    if (r.op === 'DeliveryReportReq' && r.messageId && this.messageIds.has(r.messageId) && r.answered === 200) {
+      if (this.reports.has(r.messageId)) this.duplicates++;
+      this.reports.add(r.messageId);
     }
     if (r.op === 'DeliverReq' && r.answered === 200) {
-      const text = `${r.subject ?? ''} ${r.content.filter((p) => p.contentType === 'text/plain').map((p) => p.body.toString('utf8')).join(' ')}`;
-      const m = INCOMING_MARKER.exec(text)?.[0];
-      if (m && incoming.has(m)) duplicates++;
-      if (m) incoming.add(m);
+      const m = INCOMING_MARKER.exec(`${r.subject ?? ''} ${r.text}`)?.[0];
+      if (m && this.incoming.has(m)) this.duplicates++;
+      if (m) this.incoming.add(m);
     }
   }
-  return { submitted: messageIds.size, delivered: delivered.size, reports: reports.size, incoming: incoming.size, duplicates };
+
+  progress(): Mm7Progress {
+    return { submitted: this.messageIds.size, delivered: this.delivered.size, reports: this.reports.size, incoming: this.incoming.size, duplicates: this.duplicates };
+  }
 }

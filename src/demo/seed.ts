@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import { encodeDeliver } from '../codec/sms/index.js';
 import { SignalRepo } from '../store/index.js';
-import type { DemoEnvironment } from './environment.js';
+import type { DemoCore } from './environment.js';
+import { toneWav } from './media.js';
 
 /**
  * A few conversations for a newcomer's first look at the web interface, sent the real way:
@@ -28,27 +29,28 @@ async function picture(w: number, h: number, palette: readonly [number, number, 
   return format === 'jpeg' ? img.jpeg({ quality: 82 }).toBuffer() : img.png().toBuffer();
 }
 
-export async function seedDemo(env: DemoEnvironment, now: number = Date.now()): Promise<boolean> {
+export async function seedDemo(env: Pick<DemoCore, 'config' | 'gateway' | 'net'>, now: number = Date.now()): Promise<boolean> {
   const store = env.gateway.store;
   if (store.messages.list({ limit: 1 }).length > 0) return false;
   const own = env.config.box.ownNumber ?? '+15550100001';
   const sunset = await picture(480, 320, [[38, 52, 120], [240, 120, 80], [30, 60, 90]], 'jpeg');
   const garden = await picture(360, 360, [[150, 210, 255], [120, 200, 120], [60, 120, 50]], 'png');
 
-  await env.mmscSim.submitFromHandset({
+  await env.net.submitMms({
     from: '+15550100200',
     to: own,
     subject: 'Sunset at the lake',
     parts: [
-      { contentType: 'application/smil', text: '<smil><body><par dur="5s"><img src="sunset.jpg"/><text src="note.txt"/></par></body></smil>', name: 'smil.xml', contentId: '<smil>' },
+      { contentType: 'application/smil', text: '<smil><body><par dur="5s"><img src="sunset.jpg"/><text src="note.txt"/><audio src="waves.wav"/></par></body></smil>', name: 'smil.xml', contentId: '<smil>' },
       { contentType: 'image/jpeg', body: sunset, name: 'sunset.jpg' },
       { contentType: 'text/plain', text: 'Look at this sky! 🌅 Wish you were here.', name: 'note.txt' },
+      { contentType: 'audio/wav', body: toneWav(440, 600), name: 'waves.wav' },
     ],
   });
   for (const [i, text] of ['Are we still on for dinner tonight?', 'I booked the table for 8 — see you there!'].entries()) {
-    for (const p of encodeDeliver({ from: '+15550100300', text, reference: 40 + i })) await env.modemSim.deliverSms(p.hex);
+    for (const p of encodeDeliver({ from: '+15550100300', text, reference: 40 + i })) await env.net.modem.deliverSms(p.hex);
   }
-  await env.mmscSim.submitFromHandset({
+  await env.net.submitMms({
     from: '+15550100400',
     to: [own, '+15550100500'],
     subject: 'Garden party',

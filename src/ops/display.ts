@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { callingCodeOf } from '../mail/out/phone.js';
+import { boxCallingCode } from '../util/phone.js';
 import { isTimeZone } from '../util/time.js';
 
 export function displayFromConfig(file: string | undefined): { timeZone?: string; countryCode?: string } {
@@ -21,6 +21,6 @@ export function displayFromConfig(file: string | undefined): { timeZone?: string
   if (typeof box !== 'object' || box === null) return {};
   const b = box as Record<string, unknown>;
   const tz = typeof b['timeZone'] === 'string' && isTimeZone(b['timeZone']) ? b['timeZone'] : undefined;
-  const cc = callingCodeOf(typeof b['countryCode'] === 'string' ? b['countryCode'] : undefined, typeof b['ownNumber'] === 'string' ? b['ownNumber'] : undefined);
+  const cc = boxCallingCode(typeof b['countryCode'] === 'string' ? b['countryCode'] : undefined, typeof b['ownNumber'] === 'string' ? b['ownNumber'] : undefined);
   return { ...(tz === undefined ? {} : { timeZone: tz }), ...(cc === undefined ? {} : { countryCode: cc }) };
 }

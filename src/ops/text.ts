@@ -5,7 +5,7 @@
  * string from the database goes through `clean` before it reaches a terminal.
  */
 
-import { formatPhoneNumber } from '../mail/out/phone.js';
+import { formatPhoneNumber } from '../util/phone.js';
 import { formatLocalTime } from '../util/time.js';
 
 /** C0/C1 controls (ESC, CSI, BEL, CR, LF, …), DEL, line/paragraph separators, bidi controls, zero-width and BOM. */

@@ -145,3 +145,45 @@ export function costlyReason(e164: string, opts: { readonly refuse?: readonly Nu
   if (type === undefined || !(opts.refuse ?? COSTLY_TYPES).includes(type)) return undefined;
   return `${e164} is a ${type.toLowerCase().replace(/_/g, '-')} number; sending to it costs extra and is not allowed by this gateway`;
 }
+
+export interface PhoneFormatOptions {
+  /** The box's country calling code ("49"): national numbers ("0151…") are read with it. */
+  readonly countryCode?: string | undefined;
+  /** `national`: numbers of the box's country without the country code. Default `international`. */
+  readonly style?: 'international' | 'national' | undefined;
+}
+
+const TYPE_SUFFIX = /\/TYPE=[A-Za-z0-9_-]*$/i;
+
+/**
+ * A number as people read it, given the box's calling code: `+49 151 12345678` (ITU-T E.123
+ * §2.5 international notation), or `0151 12345678` for a number of the box's own country when
+ * national notation is asked for. Bare digits without '+' or a trunk prefix (short codes) and
+ * anything that is not a possible number (alphanumeric senders) come back unchanged, so no
+ * information is lost by formatting.
+ */
+export function formatPhoneNumber(raw: string, options: PhoneFormatOptions = {}): string {
+  const bare = raw.replace(TYPE_SUFFIX, '').trim();
+  if (bare === '' || !/^[+\d\s().\-\u00a0]+$/.test(bare) || bare.length > 40) return bare;
+  const compact = bare.replace(/[\s().\-\u00a0]/g, '');
+  const text = compact.startsWith('00') ? `+${compact.slice(2)}` : compact;
+  const cc = options.countryCode;
+  // Without '+', only a trunk-prefixed national number ("0151…") is read in the box's country.
+  if (!text.startsWith('+') && (!text.startsWith('0') || cc === undefined || cc === '')) return bare;
+  const country = text.startsWith('+') ? undefined : countryOfCallingCode(cc ?? '');
+  if (!text.startsWith('+') && country === undefined) return bare;
+  const parsed = parsePhoneNumberFromString(text, country);
+  if (parsed === undefined || !parsed.isPossible()) return bare;
+  if (options.style === 'national' && cc !== undefined && parsed.countryCallingCode === cc) return parsed.formatNational();
+  return parsed.formatInternational();
+}
+
+/**
+ * The box's country calling code: the configured one, else the one of its own number
+ * (`+353…` → "353", which a fixed-width guess would get wrong). Undefined without either.
+ */
+export function boxCallingCode(configured: string | null | undefined, ownNumber: string | null | undefined): string | undefined {
+  if (configured !== null && configured !== undefined && configured !== '') return configured;
+  if (ownNumber === null || ownNumber === undefined) return undefined;
+  return parsePhoneNumberFromString(ownNumber.replace(TYPE_SUFFIX, ''))?.countryCallingCode;
+}

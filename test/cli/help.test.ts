@@ -53,8 +53,6 @@ test('help X, X --help and X -h print the same usage; every flag in it is descri
     assert.equal(a.out, c.out);
     assert.match(a.out, /usage: mmsgw/);
     // Each flag of the synopsis appears again in the text below it, where it is described.
-    // (demo's usage is being reworked with the demo itself and is checked there.)
-    if (name === 'demo') continue;
     const body = a.out.split('\n').filter((l) => !/^\s*(usage:)?\s*mmsgw /.test(l)).join('\n');
     for (const flag of flagsOf(a.out)) assert.ok(flagsOf(body).includes(flag), `mmsgw ${name}: --${flag} is described`);
   }

@@ -9,8 +9,10 @@ import { runSetup, type SetupIo } from '../../src/setup/run.js';
 import { loadConfig } from '../../src/config/index.js';
 import { parseEnvFile } from '../../src/config/env-file.js';
 import { Gateway } from '../../src/app/gateway.js';
-import { drive } from '../../src/demo/drive.js';
-import { freePort, type DemoEnvironment } from '../../src/demo/environment.js';
+import { drive, type DriveTarget } from '../../src/demo/drive.js';
+import { freePort } from '../../src/demo/environment.js';
+import { localNetwork } from '../../src/demo/network.js';
+import { answerStatusReports } from '../../src/demo/simulators.js';
 import { MailSink } from '../../src/sim/mail/sink.js';
 import { startModemSim } from '../../src/sim/modem/client.js';
 import { startMmscSim } from '../../src/sim/mmsc/index.js';
@@ -143,7 +145,9 @@ test('setup --non-interactive with a known carrier writes a config (secrets 0600
     assert.equal(config.modem.pin, '4321');
     assert.equal(config.mmsc.url, 'http://192.168.241.114:8002');
     gateway = await Gateway.start({ config });
-    const env: DemoEnvironment = { config, gateway, modemSim, mmscSim, sink, smtpInPort, stop: () => Promise.resolve() };
+    // The network answers the box's SMS with status reports, so the driver's wait for them ends.
+    answerStatusReports(modemSim, 200);
+    const env: DriveTarget = { config, gateway, net: localNetwork({ modemSim, mmscSim, sink }), smtpInPort };
     const summary = await drive(env, { messages: 3, timeoutMs: 90_000 });
     assert.equal(summary.lost, 0, JSON.stringify(summary));
     assert.equal(summary.duplicates, 0);

@@ -22,7 +22,7 @@ test('national numbers take the box\'s country (issue 9: 0871112223 on an Irish 
   assert.equal(e164('1-212-555-1234', 'US', 'national'), '+12125551234');
   // International forms are the same in every country.
   for (const c of ['DE', 'IE', 'US', 'GB', 'IN', 'FI'] as const) {
-    assert.equal(e164('+49 151 12345678', c), '+4915112345678');
+    assert.equal(e164('+49 1511 2345678', c), '+4915112345678');
     assert.equal(e164('0049 151 12345678', c), '+4915112345678');
   }
   assert.match(e164('0871112223'), /refused: .*country is not known/);
@@ -95,4 +95,18 @@ test('relayed mail: a national originator gets the E.164 address and Reply-To of
   assert.equal(partyAddress('Vodafone', render).address, 'vodafone@sms.example');
   assert.equal(replyToAddress('0871112223', '+353861234567', 'box+{number}@company.example', 'IE'), 'box++353871112223@company.example');
   assert.equal(partyAddress('0871112223', { addressDomain: 'sms.example' }).address, '0871112223@sms.example', 'without a country, as before');
+});
+
+test('one formatter for display: formatPhoneNumber and boxCallingCode (libphonenumber-js, full metadata)', async () => {
+  const { formatPhoneNumber, boxCallingCode } = await import('../../src/util/phone.js');
+  assert.equal(formatPhoneNumber('+4915112345678'), '+49 1511 2345678');
+  assert.equal(formatPhoneNumber('004915112345678/TYPE=PLMN'), '+49 1511 2345678');
+  assert.equal(formatPhoneNumber('015112345678', { countryCode: '49' }), '+49 1511 2345678');
+  assert.equal(formatPhoneNumber('+4915112345678', { countryCode: '49', style: 'national' }), '01511 2345678');
+  assert.equal(formatPhoneNumber('+353871112223', { countryCode: '49', style: 'national' }), '+353 87 111 2223', 'another country stays international');
+  assert.equal(formatPhoneNumber('12345', { countryCode: '49' }), '12345', 'a short code as it is');
+  assert.equal(formatPhoneNumber('Vodafone'), 'Vodafone');
+  assert.equal(boxCallingCode(undefined, '+353861234567'), '353');
+  assert.equal(boxCallingCode('49', '+353861234567'), '49');
+  assert.equal(boxCallingCode(null, null), undefined);
 });

@@ -1,36 +1,62 @@
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
 import { rmSync } from 'node:fs';
 import type { CliCommand } from '../registry.js';
-import { startDemo } from '../../demo/environment.js';
+import { startSplitDemo, type SplitDemo } from '../../demo/split.js';
 import { drive } from '../../demo/drive.js';
 import { driveApi, startDemoApi } from '../../demo/api.js';
 import { mergeEndpoints } from '../../demo/endpoints.js';
-import { seedDemo } from '../../demo/seed.js';
+import { demoPaths, demoStateDir, DEFAULT_DEMO_DIR } from '../../demo/paths.js';
+import { peakRssMb } from '../../demo/rss.js';
 import { rootLogger } from '../../util/log.js';
+import { runDemoSend } from './demo-send.js';
 
-const usage = `usage: mmsgw demo [--state-dir DIR] [--baud N] [--profile NAME] [--messages N [--json] [--seed N] [--timeout SECONDS] [--keep]]
+const usage = `usage: mmsgw demo [--state-dir DIR] [--baud N] [--profile NAME] [--messages N [--json] [--seed N] [--timeout SECONDS] [--keep] [--no-reports]]
+       mmsgw demo send sms  [--state-dir DIR] --from NUMBER --text TEXT [--timeout SECONDS] [--json]
+       mmsgw demo send mms  [--state-dir DIR] --from NUMBER --image FILE [--text TEXT] [--timeout SECONDS] [--json]
+       mmsgw demo send mail [--state-dir DIR] --to NUMBER --text TEXT [--image FILE] [--timeout SECONDS] [--json]
 
 Runs the whole gateway on this machine with no hardware: the modem simulator on a real
-pseudo-terminal, the MMSC simulator on HTTP, a mail sink on SMTP, and the real gateway
-between them. Without --messages it runs until Ctrl-C; mail received by the sink is written
-to <state-dir>/mailbox/*.eml.
+pseudo-terminal, the MMSC simulator on HTTP, a mail sink on SMTP and a VASP on MM7 (all in a
+process of their own), and the real gateway between them. Without --messages it runs until
+Ctrl-C; mail received by the sink is written to <state-dir>/mailbox/*.eml, and every address
+(the simulators' control sockets under <state-dir>/sim/) is listed in <state-dir>/endpoints.json.
 
-  --state-dir DIR   where the database, blobs and mailbox go (default ./.mmsgw-demo; with
-                    --messages a fresh directory is used and removed unless --keep)
+  --state-dir DIR   where the database, blobs, mailbox and control sockets go (default
+                    ./${DEFAULT_DEMO_DIR}; with --messages a fresh directory is used and removed
+                    unless --keep)
   --baud N          simulated serial line speed (default 115200; 0 = unthrottled)
   --profile NAME    modem dialect: generic, huawei, quectel, simcom, sierra, zte
-  --messages N      drive N handset→box MMS, N SMS, N mails out and N MM7 submissions, wait,
-                    print a summary;
-                    exit status 1 if anything was lost or duplicated
-  --json            print the summary as JSON`;
+  --messages N      drive N handset→box MMS, N SMS, N mails out, N API and N MM7 submissions,
+                    wait for every one and every delivery report, print a summary; exit
+                    status 1 if anything was lost or duplicated or a delivery report is missing
+  --seed N          the random seed of the driven traffic (default 7)
+  --timeout SECONDS how long to wait (default 120; for send: 60)
+  --keep            keep the fresh state directory of a --messages run
+  --no-reports      the simulated network sends no delivery reports (a --messages run then
+                    fails on them: each missing report counts as a failure)
+  --json            print the summary (or what send did) as one JSON document
+
+'demo send' drives a running demo from another terminal (the same --state-dir):
+  sms               a handset sends an SMS to the box (--from NUMBER --text TEXT); prints the
+                    mail it became, e.g. "SMS from +1 555-010-0300 → mailbox/000007.eml"
+  mms               a handset sends an MMS with a picture (--from NUMBER --image FILE, and
+                    --text TEXT beside it); prints the mail it became
+  mail              a mail to the box for a phone (--to NUMBER --text TEXT, --image FILE
+                    attached makes it an MMS); prints the SMS or MMS it became and whether its
+                    delivery report came back
+  --from NUMBER     the handset's number (E.164, e.g. +15550100300)
+  --to NUMBER       the phone the mail is for
+  --text TEXT       the message text
+  --image FILE      a JPEG, PNG or GIF to send`;
 
 export const command: CliCommand = {
-  summary: 'run the gateway against simulated modem, MMSC and mailbox (what `npm start` runs)',
+  summary: 'run the gateway against simulated modem, MMSC and mailbox (what `npm start` runs); `demo send` drives it',
   usage,
   async run(argv) {
-    const { values } = parseArgs({
+    if (argv[0] === 'send') return runDemoSend(argv.slice(1));
+    const { values, positionals } = parseArgs({
       args: argv,
+      allowPositionals: true,
       options: {
         'state-dir': { type: 'string' },
         baud: { type: 'string' },
@@ -40,8 +66,13 @@ export const command: CliCommand = {
         seed: { type: 'string' },
         timeout: { type: 'string' },
         keep: { type: 'boolean', default: false },
+        'no-reports': { type: 'boolean', default: false },
       },
     });
+    if (positionals.length > 0) {
+      console.error(`mmsgw demo: unexpected '${positionals[0]}' (did you mean 'mmsgw demo send …'?)\n\n${usage}`);
+      return 2;
+    }
     const messages = values.messages === undefined ? undefined : Number(values.messages);
     if (messages !== undefined && (!Number.isInteger(messages) || messages < 0 || messages > 100_000)) {
       console.error(`mmsgw demo: --messages must be a whole number from 0 to 100000, got '${values.messages}'`);
@@ -52,69 +83,92 @@ export const command: CliCommand = {
       console.error(`mmsgw demo: --baud must be a whole number, got '${values.baud}'`);
       return 2;
     }
+    const timeoutMs = values.timeout === undefined ? 120_000 : Number(values.timeout) * 1000;
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      console.error(`mmsgw demo: --timeout must be a number of seconds, got '${values.timeout}'`);
+      return 2;
+    }
     const scripted = messages !== undefined;
-    const stateDir = resolve(values['state-dir'] ?? (scripted ? `.mmsgw-demo-run-${process.pid}` : '.mmsgw-demo'));
+    const stateDir = demoStateDir(values['state-dir'] ?? (scripted ? `.mmsgw-demo-run-${process.pid}` : undefined));
     if (scripted) rootLogger({ level: process.env.MMSGW_LOG_LEVEL ?? 'warn' });
-    const env = await startDemo({ stateDir, baudRate: baud, ...(values.profile ? { profile: values.profile } : {}) });
+    // A running demo stops cleanly on Ctrl-C / SIGTERM, also one that comes while it starts (the
+    // simulators' process stops on Ctrl-C itself, and whenever this process is gone).
+    let stopRequested = false;
+    const stopSignal = scripted
+      ? Promise.resolve()
+      : new Promise<void>((done) => {
+          const on = (): void => {
+            stopRequested = true;
+            done();
+          };
+          process.once('SIGINT', on);
+          process.once('SIGTERM', on);
+        });
+    const noReports = values['no-reports'] === true ? { reportDelayMs: null, smsReportDelayMs: null } : {};
+    const env = await startSplitDemo({ stateDir, baudRate: baud, ...noReports, ...(values.profile ? { profile: values.profile } : {}) });
     const api = await startDemoApi(env);
     const webUrl = env.gateway.webUrl;
-    const endpoints = {
-      ...(webUrl ? { web: webUrl } : {}),
-      simulators: {
-        modem: { pty: env.modemSim.path, control: env.modemSim.controlPath },
-        mmsc: { url: env.mmscSim.url, proxy: env.mmscSim.proxyUrl, control: `${env.mmscSim.proxyUrl}/_sim/` },
-        mailSink: `smtp://127.0.0.1:${env.sink.port}`,
-        mailIn: `smtp://127.0.0.1:${env.smtpInPort}`,
-      },
-    };
-    const endpointsPath = mergeEndpoints(stateDir, endpoints);
+    const endpointsPath = mergeEndpoints(stateDir, { ...(webUrl ? { web: webUrl } : {}), simulators: { ...env.simulators, mailIn: `smtp://127.0.0.1:${env.smtpInPort}` } });
     if (scripted) {
       try {
-        const driven = await drive(env, {
-          messages,
-          ...(values.seed ? { seed: Number(values.seed) } : {}),
-          ...(values.timeout ? { timeoutMs: Number(values.timeout) * 1000 } : {}),
-        });
-        const a = await driveApi(env, api, messages, Date.now() + (values.timeout ? Number(values.timeout) * 1000 : 120_000));
-        const summary = { ...driven, api: a, lost: driven.lost + (a.sent - a.submitted), ...(webUrl ? { web: webUrl } : {}) };
+        const deadline = Date.now() + timeoutMs;
+        const driven = await drive(env, { messages, ...(values.seed ? { seed: Number(values.seed) } : {}), timeoutMs });
+        const a = await driveApi(env, api, messages, deadline);
+        const sims = env.simulatorPids.map((pid) => peakRssMb(pid)).filter((x): x is number => x !== undefined);
+        const summary = {
+          ...driven,
+          api: a,
+          lost: driven.lost + (a.sent - a.submitted),
+          ...(sims.length > 0 ? { simulatorsPeakRssMb: Math.round(sims.reduce((x, y) => x + y, 0) * 10) / 10 } : {}),
+          ...(webUrl ? { web: webUrl } : {}),
+        };
         if (values.json) console.log(JSON.stringify(summary));
         else console.log(summary);
-        return summary.lost > 0 || summary.duplicates > 0 ? 1 : 0;
+        if (summary.missingReports > 0) console.error(`mmsgw demo: ${summary.missingReports} delivery report(s) missing`);
+        return summary.lost > 0 || summary.duplicates > 0 || summary.missingReports > 0 ? 1 : 0;
       } finally {
         await api.stop();
         await env.stop();
         if (!values.keep && values['state-dir'] === undefined) rmSync(stateDir, { recursive: true, force: true });
       }
     }
-    const seeded = await seedDemo(env).catch((e: unknown) => {
-      console.error(`mmsgw demo: could not seed sample conversations: ${(e as Error).message}`);
-      return false;
-    });
-    console.log(
-      [
-        `mmsgw demo is running — open ${webUrl ?? '(web interface disabled)'} in a browser`,
-        '',
-        'No hardware involved:',
-        `  simulated modem  ${env.modemSim.path} (control socket ${env.modemSim.controlPath})`,
-        `  simulated MMSC   ${env.mmscSim.url} (WAP proxy ${env.mmscSim.proxyUrl}, control ${env.mmscSim.proxyUrl}/_sim/)`,
-        `  mail sink        smtp://127.0.0.1:${env.sink.port}, mails in ${resolve(stateDir, 'mailbox')}`,
-        `  mail in          smtp://127.0.0.1:${env.smtpInPort} (write to box+<number>@mmsgw.localhost from @mmsgw.localhost)`,
-        `  REST API         ${api.url} (token in ${resolve(stateDir, 'endpoints.json')})`,
-        `  MM7              ${env.mm7.url} (VASP ${env.mm7.vaspId}; credentials in ${resolve(stateDir, 'endpoints.json')}, see docs/MM7.md)`,
-        `  state            ${stateDir}`,
-        `  endpoints        ${endpointsPath}`,
-        ...(seeded ? ['', 'Seeded three sample conversations (MMS with pictures, SMS, a group MMS).'] : []),
-        '',
-        'Try: mmsgw demo --messages 10 --json    (in another terminal, a separate run)',
-        'Press Ctrl-C to stop.',
-      ].join('\n'),
-    );
-    await new Promise<void>((done) => {
-      process.once('SIGINT', () => done());
-      process.once('SIGTERM', () => done());
-    });
+    const { seedDemo } = await import('../../demo/seed.js');
+    const seeded = stopRequested
+      ? false
+      : await seedDemo(env).catch((e: unknown) => {
+          console.error(`mmsgw demo: could not seed sample conversations: ${(e as Error).message}`);
+          return false;
+        });
+    console.log(banner(env, { webUrl, apiUrl: api.url, endpointsPath, stateDir, seeded, dirFlag: values['state-dir'] === undefined ? '' : ` --state-dir ${values['state-dir']}` }));
+    const lost = await Promise.race([stopSignal.then(() => undefined), env.simulatorsLost]);
+    if (lost !== undefined) console.error(`mmsgw demo: ${lost}; stopping`);
     await api.stop();
     await env.stop();
-    return 0;
+    return lost === undefined ? 0 : 1;
   },
 };
+
+function banner(env: SplitDemo, o: { webUrl: string | undefined; apiUrl: string; endpointsPath: string; stateDir: string; seeded: boolean; dirFlag: string }): string {
+  const s = env.simulators;
+  const p = demoPaths(o.stateDir);
+  return [
+    `mmsgw demo is running — open ${o.webUrl ?? '(web interface disabled)'} in a browser`,
+    '',
+    'No hardware involved (the simulators run in a process of their own):',
+    `  simulated modem  ${p.modemLink()} (control socket ${s.modem.control})`,
+    `  simulated MMSC   ${s.mmsc.url} (WAP proxy ${s.mmsc.proxy}, control ${s.mmsc.control} or socket ${s.mmsc.controlSocket})`,
+    `  mail sink        ${s.mailSink.smtp}, mails in ${s.mailSink.mailbox} (control socket ${s.mailSink.control})`,
+    `  mail in          smtp://127.0.0.1:${env.smtpInPort} (write to box+<number>@mmsgw.localhost from @mmsgw.localhost)`,
+    `  REST API         ${o.apiUrl} (token in ${o.endpointsPath})`,
+    `  MM7              ${env.mm7.url} (VASP ${env.mm7.vaspId}; credentials in ${o.endpointsPath}, see docs/MM7.md)`,
+    `  state            ${o.stateDir}`,
+    `  endpoints        ${o.endpointsPath}`,
+    ...(o.seeded ? ['', 'Seeded three sample conversations (MMS with pictures, SMS, a group MMS).'] : []),
+    '',
+    'Drive it from another terminal (docs/SIMULATOR.md, "Drive the demo by hand"):',
+    `  mmsgw demo send sms${o.dirFlag} --from +15550100300 --text 'Hello box'`,
+    `  mmsgw demo send mms${o.dirFlag} --from +15550100200 --image photo.jpg --text 'Look!'`,
+    `  mmsgw demo send mail${o.dirFlag} --to +15550100300 --text 'Hello phone'`,
+    'Press Ctrl-C to stop.',
+  ].join('\n');
+}

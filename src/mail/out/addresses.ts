@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { asCountry, phoneKey } from '../../util/phone.js';
-import { formatPhoneNumber } from './phone.js';
+import { formatPhoneNumber } from '../../util/phone.js';
 import type { RelayMessage, RenderConfig } from './types.js';
 
 /** What a decoded address is, once the MMS `/TYPE=` suffix is gone (OMA-TS-MMS_ENC §8). */

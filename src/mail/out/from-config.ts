@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Config } from '../../config/index.js';
 import { ConfigError, errorMessage } from '../../util/errors.js';
 import { boxCountry } from '../../util/phone.js';
-import { callingCodeOf } from './phone.js';
+import { boxCallingCode } from '../../util/phone.js';
 import type { RenderConfig, RouteRule, RoutingConfig, SmtpConfig } from './types.js';
 
 export interface MailOutSettings {
@@ -132,7 +132,7 @@ function countryOf(config: Config): { country?: string } {
 export function mailOutFromConfig(config: Config): MailOutSettings {
   const out = config.mail.out;
   const book = typeof out.addressBook === 'string' ? readAddressBook(out.addressBook) : out.addressBook;
-  const countryCode = callingCodeOf(config.box.countryCode, config.box.ownNumber ?? config.box.numbers[0]?.number);
+  const countryCode = boxCallingCode(config.box.countryCode, config.box.ownNumber ?? config.box.numbers[0]?.number);
   return {
     smtp: smtpFromConfig(out),
     render: {

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { MmscSim } from './index.js';
 import { parseHexFixture } from './hex-fixture.js';
 import type { SimFault, SubmitInput } from './types.js';
@@ -6,7 +7,9 @@ import type { SimFault, SubmitInput } from './types.js';
 /**
  * The simulator's control endpoint, for the demo and for driving it from another process:
  *
+ *   GET    /_sim/                            this list (the index of the control endpoint)
  *   GET    /_sim/state                       sent, notifyresps, acks, messages (no bodies)
+ *   GET    /_sim/state?since=N               only the sent m-send-req from the N-th on, and their total
  *   POST   /_sim/submit   SubmitInput        → { transactionId }   (part bodies as base64 in `base64`;
  *                                                                `scenario` picks version, part headers, CTE, framing)
  *   POST   /_sim/submit-raw { transactionId, retrieveConfHex, pushHex, framing? } → { transactionId }
@@ -18,16 +21,28 @@ import type { SimFault, SubmitInput } from './types.js';
  *   POST   /_sim/report   { messageId, recipient, status? }
  */
 export function controlHandler(sim: MmscSim, req: IncomingMessage, res: ServerResponse): void {
-  const path = new URL((req.url ?? '/').replace(/^https?:\/\/[^/]+/i, ''), 'http://sim.invalid').pathname;
+  const url = new URL((req.url ?? '/').replace(/^https?:\/\/[^/]+/i, ''), 'http://sim.invalid');
+  const path = url.pathname;
   const reply = (status: number, body: unknown): void => {
     const text = JSON.stringify(body);
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }).end(text);
   };
   readJson(req)
     .then(async (body) => {
-      if (req.method === 'GET' && path === '/_sim/state') {
+      if (req.method === 'GET' && (path === '/_sim/' || path === '/_sim')) {
+        reply(200, { simulator: 'mmsc', mmsc: sim.url, proxy: sim.proxyUrl, control: CONTROL_INDEX });
+      } else if (req.method === 'GET' && path === '/_sim/state') {
+        // With ?since=N only the m-send-req from the N-th on: a poll costs what is new.
+        const sinceParam = url.searchParams.get('since');
+        const since = Math.max(0, Math.floor(Number(sinceParam ?? 0)) || 0);
+        const sent = sim.sent().slice(since).map((s) => ({ messageId: s.messageId, transactionId: s.transactionId, to: s.pdu.to.map((a) => a.value), subject: s.pdu.subject, bytes: s.raw.byteLength, at: s.at }));
+        if (sinceParam !== null) {
+          reply(200, { since, total: sim.sent().length, sent });
+          return;
+        }
         reply(200, {
-          sent: sim.sent().map((s) => ({ messageId: s.messageId, transactionId: s.transactionId, to: s.pdu.to.map((a) => a.value), subject: s.pdu.subject, bytes: s.raw.byteLength, at: s.at })),
+          total: sim.sent().length,
+          sent,
           notifyResps: sim.notifyResps(),
           acks: sim.acks(),
           requests: sim.requests().length,
@@ -69,6 +84,42 @@ export function controlHandler(sim: MmscSim, req: IncomingMessage, res: ServerRe
       }
     })
     .catch((e: unknown) => reply(400, { error: e instanceof Error ? e.message : String(e) }));
+}
+
+/** What `GET /_sim/` answers: every control request, as in the list above. */
+const CONTROL_INDEX = [
+  'GET /_sim/state[?since=N]',
+  'POST /_sim/submit',
+  'POST /_sim/submit-raw',
+  'POST /_sim/expire',
+  'POST /_sim/configure',
+  'POST /_sim/fault',
+  'DELETE /_sim/fault',
+  'POST /_sim/report',
+];
+
+/**
+ * The control endpoint also on a unix socket (HTTP, `/_sim/…` only), at a fixed path such as
+ * `<state-dir>/sim/mmsc.sock` in the demo: `curl --unix-socket PATH http://sim/_sim/state`.
+ */
+export async function listenControlSocket(sim: MmscSim, path: string): Promise<{ readonly path: string; close(): Promise<void> }> {
+  rmSync(path, { force: true });
+  const server = createServer((req, res) => {
+    if ((req.url ?? '').replace(/^https?:\/\/[^/]+/i, '').startsWith('/_sim')) controlHandler(sim, req, res);
+    else res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"only /_sim/ on the control socket"}');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => resolve());
+  });
+  return {
+    path,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(path, { force: true });
+    },
+  };
 }
 
 function readJson(req: IncomingMessage): Promise<unknown> {

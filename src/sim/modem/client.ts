@@ -33,6 +33,8 @@ export interface StartModemSimOptions {
   readonly baudRate?: number;
   /** A symlink kept pointing at the pty, across unplug/replug. */
   readonly link?: string;
+  /** Where the control socket listens (--control; default: a new temporary directory). */
+  readonly control?: string;
   /** Messages already in storage at start. */
   readonly storage?: readonly PreloadedSms[];
   /** A PIN the SIM asks for at power-up. */
@@ -305,6 +307,11 @@ export class ModemSimClient extends EventEmitter {
     return this.call('configure', t);
   }
 
+  /** Leaves the simulator running and closes this client's control connection. */
+  disconnect(): void {
+    this.socket.destroy();
+  }
+
   /** Stops the simulator (and its process, when this client started it). */
   async stop(): Promise<void> {
     const child = this.child;
@@ -350,6 +357,7 @@ function entryArgs(): string[] {
 export async function startModemSim(opts: StartModemSimOptions = {}): Promise<ModemSimClient> {
   const args = [...entryArgs(), '--exit-with-stdin', '--baud', String(opts.baudRate ?? 115200), '--profile', opts.profile ?? 'generic'];
   if (opts.link !== undefined) args.push('--link', opts.link);
+  if (opts.control !== undefined) args.push('--control', opts.control);
   if (opts.pin !== undefined) args.push('--pin', opts.pin);
   if (opts.imsi !== undefined) args.push('--imsi', opts.imsi);
   if (opts.iccid !== undefined) args.push('--iccid', opts.iccid);
