@@ -2,6 +2,7 @@ import { decodeMms, type MmsPdu } from '../codec/mms/index.js';
 import { decodePush, isMmsPush } from '../codec/wsp/index.js';
 import type { DecodeError } from '../util/errors.js';
 import { JOB, type PipelineContext } from './context.js';
+import { receivedBy, recordReceivedBy } from './received-by.js';
 
 /** Where a push came from: the SMS segments that carried it. */
 export interface PushOrigin {
@@ -64,6 +65,7 @@ export async function handlePush(ctx: PipelineContext, payload: Uint8Array, sms:
 function notification(ctx: PipelineContext, pdu: MmsPdu, origin: PushOrigin, rawPushId: number): void {
   const { store } = ctx;
   const expiry = expiryOf(pdu, ctx.now());
+  const by = receivedBy(ctx, origin.rawPduIds);
   store.tx(() => {
     const { message, created } = store.messages.insertOrGet(
       {
@@ -71,18 +73,19 @@ function notification(ctx: PipelineContext, pdu: MmsPdu, origin: PushOrigin, raw
         kind: 'mms',
         state: 'notified',
         from: pdu.from?.value ?? origin.from,
-        to: ctx.ownNumber ? [ctx.ownNumber] : [],
+        to: by.box ? [by.box] : [],
         subject: pdu.subject ?? null,
         date: origin.date,
         transactionId: pdu.transactionId ?? `push-${rawPushId}`,
         contentLocation: pdu.contentLocation ?? null,
         size: pdu.messageSize ?? null,
         expiry,
-        box: ctx.ownNumber ?? null,
+        box: by.box ?? null,
         at: ctx.now(),
       },
       'transactionId',
     );
+    if (created) recordReceivedBy(ctx, message.id, by);
     link(ctx, message.id, origin, rawPushId);
     if (!created) {
       // Carriers resend notifications; the transaction id says it is the same message. For a
