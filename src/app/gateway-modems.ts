@@ -49,6 +49,12 @@ export function modemPipelineDeps(config: Config, set: ModemSet, store: Store, b
       if (unit && store.modemLinks.messageModem(msgId) !== unit.id) store.modemLinks.setMessageModem(msgId, unit.id, undefined);
       return run(unit ? { ...base, modem: unit.id } : base);
     }
+    // A send that may have gone out through its modem and is to be held (outbound.uncertain:
+    // hold) stays with that modem: the step holds it before anything is sent.
+    const policy = base.uncertain?.[kind] ?? (kind === 'sms' ? 'resend' : 'hold');
+    if (policy === 'hold' && store.submissions.ofMessage(msgId).some((r) => r.state === 'submitting' || (r.state === 'held' && r.resolution !== 'released'))) {
+      return run(base);
+    }
     const chosen = selector.choose(msgId, kind);
     const previous = store.modemLinks.messageModem(msgId);
     if (previous !== chosen.unit.id) {

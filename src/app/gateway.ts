@@ -57,7 +57,7 @@ export interface GatewayWiring {
   readonly ctx: PipelineContext;
   modemStatus(): ReturnType<Modem['status']> | undefined;
   /** Every modem of the box (several SIMs), in configuration order. */
-  modems(): ModemView[];
+  modemViews(): ModemView[];
 }
 
 /**
@@ -157,7 +157,11 @@ export class Gateway {
       },
       now,
       ownNumber,
-      modems: { numberOf: (m: string) => modems.numberOf(m) },
+      pushPolicyFor: (m: string) => {
+        const u = config.modems.length > 0 ? modems.get(m) : undefined;
+        return u ? pushPolicyOf(u.config, u.mm1?.carrier ?? carrierProfile(u.config, u.modem.status().imsi)) : undefined;
+      },
+      modems: { numberOf: (m: string) => modems.numberOf(m), numbers: () => modems.list().map((u) => modems.numberOf(u.id)).filter((n): n is string => n !== undefined) },
       disk,
     };
 
@@ -261,7 +265,7 @@ export class Gateway {
       // Messages keep flowing without the web interface (a port taken, a bad certificate): say so loudly, go on.
       try {
         // The gateway's own interfaces on the same listener (REST API, MM7), then any the caller adds.
-        const wiring = { store, ctx, modemStatus: () => modem?.status(), modems: () => modems.views() };
+        const wiring = { store, ctx, modemStatus: () => modem?.status(), modemViews: () => modems.views() };
         const extra = typeof options.webPlugins === 'function' ? options.webPlugins(wiring) : (options.webPlugins ?? []);
         const metricsWeb = config.metrics.enabled
           ? { prefix: '', plugin: async (app: Parameters<typeof metricsPlugin>[0]) => app.register(metricsPlugin, { metrics, tokens: new TokensRepo(store.db), ...(config.metrics.token ? { token: config.metrics.token } : {}) }) }

@@ -24,8 +24,11 @@ export interface PushOrigin {
  */
 export async function handlePush(ctx: PipelineContext, payload: Uint8Array, sms: PushOrigin): Promise<void> {
   const rawPush = await ctx.store.saveRawPdu({ kind: 'wap-push', body: payload, receivedAt: ctx.now(), source: 'sms' });
+  // Several modems: the policy of the SIM's carrier that received it.
+  const by = receivedBy(ctx, sms.rawPduIds);
+  const policy = (by.modem !== undefined ? ctx.pushPolicyFor?.(by.modem) : undefined) ?? ctx.pushPolicy;
   // WAP Push from an originator the carrier does not push from is never acted on.
-  if (ctx.pushPolicy && !ctx.pushPolicy.sourceAllowed(sms.from)) {
+  if (policy && !policy.sourceAllowed(sms.from)) {
     return refusePush(ctx, payload, sms, rawPush.id, 'PUSH_SOURCE_REFUSED', `WAP Push from ${sms.from}, which is not a push source of the carrier`, 'push-source-refused', undefined);
   }
   const push = decodePush(payload);
@@ -44,7 +47,7 @@ export async function handlePush(ctx: PipelineContext, payload: Uint8Array, sms:
   origin = withWarnings(origin, pdu.warnings);
   switch (pdu.messageType) {
     case 'm-notification-ind': {
-      const refused = pdu.contentLocation ? ctx.pushPolicy?.locationRefused(pdu.contentLocation) : undefined;
+      const refused = pdu.contentLocation ? policy?.locationRefused(pdu.contentLocation) : undefined;
       if (refused) {
         const why = `MMS notification refused: the location ${pdu.contentLocation ?? ''} is not fetched (${refused.reason})`;
         return refusePush(ctx, payload, origin, rawPush.id, refused.code, why, 'location-refused', pdu);
