@@ -271,7 +271,7 @@ export class Gateway {
           ? { prefix: '', plugin: async (app: Parameters<typeof metricsPlugin>[0]) => app.register(metricsPlugin, { metrics, tokens: new TokensRepo(store.db), ...(config.metrics.token ? { token: config.metrics.token } : {}) }) }
           : undefined;
         const plugins = [apiWebPlugin(config, wiring), mm7?.webPlugin, metricsWeb, ...extra].filter((p): p is WebPlugin => p !== undefined);
-        gw.web = await startWeb(config, { ctx, modem, log: areaLogger(log, 'web'), plugins });
+        gw.web = await startWeb(config, { ctx, modem, modems: () => modems.views(), log: areaLogger(log, 'web'), plugins });
       } catch (e) {
         log.error({ err: e, host: config.web.host, port: config.web.port }, 'web interface not started; the gateway runs without it');
       }

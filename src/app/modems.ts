@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { configForModem, modemStateDir, type Config, type ModemEntry } from '../config/index.js';
-import { modemHealth, type Modem, type ModemHealth, type ModemStatus } from '../modem/index.js';
+import { modemHealth, writeModemsIndex, type Modem, type ModemHealth, type ModemStatus } from '../modem/index.js';
 import { MmsgwError } from '../util/errors.js';
 import { areaLogger, type Logger } from '../util/log.js';
 import { needsSimIdentity, waitForSimIdentity } from './carrier-settings.js';
@@ -11,9 +10,6 @@ import { openModem } from './modem.js';
 
 /** How long adding a modem waits for its SIM identity when its MMS settings come from the SIM. */
 const SIM_IDENTITY_WAIT_MS = 60_000;
-
-/** The list of the running gateway's modems, for `mmsgw status` and doctor beside it. */
-export const MODEMS_FILE = 'modems.json';
 
 /** One modem of the set: its configuration entry, the Modem (AT engine, recovery ladder, health) and its MM1 client. */
 export interface ModemUnit {
@@ -69,6 +65,8 @@ export class ModemSet extends EventEmitter {
   private nextOrder = 0;
   /** SMS are handed over only once the pipeline runs (`rearm`); until then they wait on the SIM. */
   private armed = false;
+  /** closeAll: the list file keeps the last modems, so status shows their last word. */
+  private closing = false;
   private readonly statusListeners = new Map<string, (s: ModemStatus) => void>();
 
   constructor(private readonly o: ModemSetOptions) {
@@ -173,17 +171,16 @@ export class ModemSet extends EventEmitter {
   }
 
   async closeAll(): Promise<void> {
+    this.closing = true;
     for (const id of [...this.units.keys()].reverse()) await this.remove(id);
   }
 
   /** `<stateDir>/modems.json`: id, port, number and status directory of each modem, for the commands run beside the gateway. */
   private writeIndex(): void {
-    const list = this.list().map((u) => ({ id: u.id, port: u.entry.modem.port, number: u.entry.number, statusDir: u.statusDir, sends: u.entry.limits.send }));
-    const path = join(this.o.config.stateDir, MODEMS_FILE);
-    const tmp = `${path}.${process.pid}.tmp`;
+    if (this.closing) return;
+    const list = this.list().map((u) => ({ id: u.id, port: u.entry.modem.port, number: this.numberOf(u.id) ?? null, statusDir: u.statusDir, sends: u.entry.limits.send }));
     try {
-      writeFileSync(tmp, `${JSON.stringify({ pid: process.pid, updatedAt: Date.now(), modems: list })}\n`, { mode: 0o600 });
-      renameSync(tmp, path);
+      writeModemsIndex(this.o.config.stateDir, list);
     } catch (e) {
       this.o.log.warn({ err: e }, 'could not write the modem list for status');
     }

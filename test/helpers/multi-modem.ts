@@ -21,6 +21,8 @@ export interface MultiEnv {
   readonly config: Config;
   readonly gateway: Gateway;
   readonly smtpInPort: number;
+  /** Stops the gateway only (the simulators keep running). */
+  stopGateway(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,8 +50,13 @@ export async function startMulti(count: number, configure: (c: ConfigInput, sims
   );
   input = configure(input, sims);
   let gateway: Gateway | undefined;
+  const stopGateway = async (): Promise<void> => {
+    const g = gateway;
+    gateway = undefined;
+    await g?.stop().catch(() => undefined);
+  };
   const stop = async (): Promise<void> => {
-    await gateway?.stop().catch(() => undefined);
+    await stopGateway();
     await sink.stop().catch(() => undefined);
     await stopSimModems(sims);
     if (!process.env.MMSGW_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
@@ -57,7 +64,7 @@ export async function startMulti(count: number, configure: (c: ConfigInput, sims
   try {
     const config = parseConfig(input);
     gateway = await Gateway.start({ config });
-    return { dir, sims, sink, config, gateway, smtpInPort, stop };
+    return { dir, sims, sink, config, gateway, smtpInPort, stopGateway, stop };
   } catch (e) {
     await stop();
     throw e;
