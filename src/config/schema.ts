@@ -147,17 +147,16 @@ const mmsc = z
   .prefault({});
 
 /** `modems:` — several modems, each with its own SIM, number and carrier settings (docs/FLEET.md "Multi-modem"). */
+export const modemEntrySchema = z.strictObject({
+  ...modemFields,
+  ...modemEntryFields,
+  /** This SIM's bearer; null: the top-level `bearer`. */
+  bearer: bearer.nullable().default(null),
+  /** This SIM's MMSC settings; null: the top-level `mmsc`. */
+  mmsc: mmsc.nullable().default(null),
+});
 const modems = z
-  .array(
-    z.strictObject({
-      ...modemFields,
-      ...modemEntryFields,
-      /** This SIM's bearer; null: the top-level `bearer`. */
-      bearer: bearer.nullable().default(null),
-      /** This SIM's MMSC settings; null: the top-level `mmsc`. */
-      mmsc: mmsc.nullable().default(null),
-    }),
-  )
+  .array(modemEntrySchema)
   .max(MAX_MODEMS_LIST, { error: `at most ${MAX_MODEMS_LIST} modems` })
   .transform(withModemIds)
   .default([]);
