@@ -8,8 +8,28 @@ import { driveApi, startDemoApi } from '../../demo/api.js';
 import { mergeEndpoints } from '../../demo/endpoints.js';
 import { seedDemo } from '../../demo/seed.js';
 import { rootLogger } from '../../util/log.js';
+import { MAX_DEMO_MODEMS } from '../../demo/multi-modem.js';
 
-const usage = `usage: mmsgw demo [--state-dir DIR] [--baud N] [--profile NAME] [--messages N [--json] [--seed N] [--timeout SECONDS] [--keep]]
+/** `--modems N` (N > 1): src/demo/multi-demo.ts, loaded only then. */
+async function multiDemo(o: { stateDir: string; modems: number; baud: number; messages: number | undefined; json: boolean; keep: boolean; timeout: string | undefined }): Promise<number> {
+  const { runMultiDemo } = await import('../../demo/multi-demo.js');
+  const until = (): Promise<void> =>
+    new Promise<void>((done) => {
+      process.once('SIGINT', () => done());
+      process.once('SIGTERM', () => done());
+    });
+  try {
+    const summary = await runMultiDemo({ stateDir: o.stateDir, modems: o.modems, baudRate: o.baud, ...(o.messages !== undefined ? { messages: o.messages } : { until: until() }), ...(o.timeout ? { timeoutMs: Number(o.timeout) * 1000 } : {}), print: (s) => console.log(s) });
+    if (!summary) return 0;
+    console.log(o.json ? JSON.stringify(summary) : summary);
+    const spread = summary.modems.every((m) => summary.messages < summary.modems.length || (m.in > 0 && m.out > 0));
+    return summary.lost > 0 || summary.duplicates > 0 || !spread ? 1 : 0;
+  } finally {
+    if (o.messages !== undefined && !o.keep) rmSync(o.stateDir, { recursive: true, force: true });
+  }
+}
+
+const usage = `usage: mmsgw demo [--state-dir DIR] [--baud N] [--profile NAME] [--modems N] [--messages N [--json] [--seed N] [--timeout SECONDS] [--keep]]
 
 Runs the whole gateway on this machine with no hardware: the modem simulator on a real
 pseudo-terminal, the MMSC simulator on HTTP, a mail sink on SMTP, and the real gateway
@@ -23,7 +43,10 @@ to <state-dir>/mailbox/*.eml.
   --messages N      drive N handset→box MMS, N SMS, N mails out and N MM7 submissions, wait,
                     print a summary;
                     exit status 1 if anything was lost or duplicated
-  --json            print the summary as JSON`;
+  --json            print the summary as JSON
+  --modems N        N simulated modems (1–6), each its own vendor profile (generic, huawei,
+                    quectel, …), number and MMSC (default 1); the summary gains
+                    "modems": [{port, number, profile, in, out}] (docs/FLEET.md)`;
 
 export const command: CliCommand = {
   summary: 'run the gateway against simulated modem, MMSC and mailbox (what `npm start` runs)',
@@ -40,8 +63,14 @@ export const command: CliCommand = {
         seed: { type: 'string' },
         timeout: { type: 'string' },
         keep: { type: 'boolean', default: false },
+        modems: { type: 'string' },
       },
     });
+    const modems = values.modems === undefined ? 1 : Number(values.modems);
+    if (!Number.isInteger(modems) || modems < 1 || modems > MAX_DEMO_MODEMS) {
+      console.error(`mmsgw demo: --modems must be a whole number from 1 to ${MAX_DEMO_MODEMS}, got '${values.modems ?? ''}'`);
+      return 2;
+    }
     const messages = values.messages === undefined ? undefined : Number(values.messages);
     if (messages !== undefined && (!Number.isInteger(messages) || messages < 0 || messages > 100_000)) {
       console.error(`mmsgw demo: --messages must be a whole number from 0 to 100000, got '${values.messages}'`);
@@ -55,6 +84,7 @@ export const command: CliCommand = {
     const scripted = messages !== undefined;
     const stateDir = resolve(values['state-dir'] ?? (scripted ? `.mmsgw-demo-run-${process.pid}` : '.mmsgw-demo'));
     if (scripted) rootLogger({ level: process.env.MMSGW_LOG_LEVEL ?? 'warn' });
+    if (modems > 1) return multiDemo({ stateDir, modems, baud, messages, json: values.json, keep: values.keep || values['state-dir'] !== undefined, timeout: values.timeout });
     const env = await startDemo({ stateDir, baudRate: baud, ...(values.profile ? { profile: values.profile } : {}) });
     const api = await startDemoApi(env);
     const webUrl = env.gateway.webUrl;
