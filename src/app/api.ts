@@ -16,6 +16,8 @@ export interface ApiWiring {
   readonly store: Store;
   readonly ctx: PipelineContext;
   modemStatus(): unknown;
+  /** Every modem (several SIMs); absent: only `modemStatus`. */
+  modemViews?(): readonly unknown[];
 }
 
 export function apiWebPlugin(config: Config, gw: ApiWiring): { readonly prefix: string; readonly plugin: FastifyPluginAsync } | undefined {
@@ -24,7 +26,7 @@ export function apiWebPlugin(config: Config, gw: ApiWiring): { readonly prefix: 
     await app.register(apiPlugin, {
       store: gw.store,
       send: createSendService(config, gw.ctx),
-      status: { modem: () => gw.modemStatus() },
+      status: { modem: () => gw.modemStatus(), ...(gw.modemViews ? { modems: () => gw.modemViews!() } : {}) },
       rateLimit: config.api.rateLimit,
       maxBodyBytes: config.api.maxBodyBytes,
     });

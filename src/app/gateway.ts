@@ -13,14 +13,12 @@ import { crashPoint } from '../util/crash-point.js';
 import { sdNotify, startWatchdog, storeAnswers } from '../util/sd-notify.js';
 import { instanceId } from './instance.js';
 import { createMailer } from './mail-out.js';
-import { carrierProfile, createMm1, type Mm1Wiring } from './mmsc.js';
+import { carrierProfile } from './mmsc.js';
 import { pushPolicyOf } from './push-policy.js';
-import { needsSimIdentity, waitForSimIdentity } from './carrier-settings.js';
-
-/** How long start waits for a modem that enumerates late when MMS settings come from the SIM. */
-const SIM_IDENTITY_WAIT_MS = 60_000;
+import { modemEntries } from '../config/index.js';
+import { ModemSet, type ModemView } from './modems.js';
+import { modemPipelineDeps, openAll } from './gateway-modems.js';
 import { createNotifier } from './notifier.js';
-import { openModem } from './modem.js';
 import { startMailIn, type MailIn } from './mail-in.js';
 import { hooksHandlers, startHooks } from './hooks.js';
 import type { WebWiring } from './web.js';
@@ -56,6 +54,8 @@ export interface GatewayWiring {
   readonly store: Store;
   readonly ctx: PipelineContext;
   modemStatus(): ReturnType<Modem['status']> | undefined;
+  /** Every modem of the box (several SIMs), in configuration order. */
+  modemViews(): ModemView[];
 }
 
 /**
@@ -73,8 +73,9 @@ export class Gateway {
   metrics: Metrics | undefined;
   /** The MQTT bridge when `mqtt.enabled` (src/mqtt). */
   mqtt: MqttBridge | undefined;
+  /** The box's modems (one per `modems:` entry, or the one `modem:`); add/remove at run time. */
+  modems!: ModemSet;
   private modem: Modem | undefined;
-  private mm1: Mm1Wiring | undefined;
   private mailIn: MailIn | undefined;
   private web: WebWiring | undefined;
   private stopWatchdog: () => void = () => undefined;
@@ -126,6 +127,16 @@ export class Gateway {
         await notifier.send({ envelope: { from: '', to }, from: `mmsgw@${config.mail.out.fromDomain}`, to, subject: 'mmsgw: disk full, intake paused', text, headers: { 'Auto-Submitted': 'auto-generated' } });
       },
     });
+    // Set once the worker runs (`modems.rearm()`); SMS wait on the SIMs until then.
+    const onSmsRef: { fn?: (unit: string, sms: Parameters<Parameters<Modem['onSms']>[0]>[0]) => Promise<void> } = {};
+    const modems = new ModemSet({
+      config,
+      log,
+      onSms: async (unit, sms) => {
+        if (!onSmsRef.fn) throw new Error('the gateway is starting');
+        await onSmsRef.fn(unit.id, sms);
+      },
+    });
     // The worker is created after the context it serves; enqueue wakes it once it exists.
     const wake: { worker?: JobWorker; followups?: (job: NewJob) => NewJob[] } = {};
     // Known once the modem told the SIM's IMSI (carrier profile); refuses nothing before.
@@ -144,13 +155,18 @@ export class Gateway {
       },
       now,
       ownNumber,
+      pushPolicyFor: (m: string) => {
+        const u = config.modems.length > 0 ? modems.get(m) : undefined;
+        return u ? pushPolicyOf(u.config, u.mm1?.carrier ?? carrierProfile(u.config, u.modem.status().imsi)) : undefined;
+      },
+      modems: { numberOf: (m: string) => modems.numberOf(m), numbers: () => modems.list().map((u) => modems.numberOf(u.id)).filter((n): n is string => n !== undefined) },
       disk,
     };
 
-    const modem = await openModem(config, areaLogger(log, 'modem'));
-    // MMS settings left to the carrier database need the SIM: wait (bounded) for a late modem.
-    if (needsSimIdentity(config) && !(await waitForSimIdentity(modem, SIM_IDENTITY_WAIT_MS))) log.warn({ waitedMs: SIM_IDENTITY_WAIT_MS }, 'no SIM identity yet: MMS settings cannot be looked up');
-    const mm1 = createMm1(config, modem, areaLogger(log, 'mm1'));
+    await openAll(modems, modemEntries(config), log);
+    const firstUnit = modems.first();
+    const modem = firstUnit?.modem;
+    const mm1 = firstUnit?.mm1;
     push.policy = pushPolicyOf(config, mm1?.carrier ?? carrierProfile(config, modem?.status().imsi));
 
     const deps: PipelineDeps = {
@@ -169,6 +185,8 @@ export class Gateway {
       send: { sms: modem, mms: mm1?.client, deliveryReports: config.sms.statusReports, instanceId: id, uncertain: config.outbound.uncertain },
       notify: { notifier, from: `mmsgw@${config.mail.out.fromDomain}`, reports: true },
     };
+    const perModem = modemPipelineDeps(config, modems, store, deps.send!, tmpDir, now, areaLogger(log, 'modems'));
+    Object.assign(deps, perModem);
     // MM7 (its SOAP/XML stack and the compose layer behind it) is loaded only when enabled.
     const mm7 = config.mm7.enabled ? (await import('./mm7.js')).createMm7(config, ctx, id, areaLogger(log, 'mm7')) : undefined;
     wake.followups = mm7?.followups;
@@ -189,7 +207,7 @@ export class Gateway {
       gw.closers.push(() => void modem.off('status', onStatus));
     }
     gw.modem = modem;
-    gw.mm1 = mm1;
+    gw.modems = modems;
     gw.closers.push(() => mailer.close(), () => notifier.close());
 
     // A send that failed for good is told to its sender.
@@ -211,13 +229,13 @@ export class Gateway {
       void hooks.drain();
     }, log);
     gw.closers.unshift(() => dbWake.close());
-    const onSms = async (sms: Parameters<Parameters<Modem['onSms']>[0]>[0]): Promise<void> => {
+    onSmsRef.fn = async (unit, sms): Promise<void> => {
       crashPoint('sms-read');
-      acceptSms(ctx, { pdu: sms.pdu, receivedAt: sms.receivedAt, ...(sms.storage !== undefined ? { storage: sms.storage } : {}), ...(sms.index !== undefined ? { index: sms.index } : {}) });
+      acceptSms(ctx, { pdu: sms.pdu, receivedAt: sms.receivedAt, modem: unit, ...(sms.storage !== undefined ? { storage: sms.storage } : {}), ...(sms.index !== undefined ? { index: sms.index } : {}) });
       crashPoint('sms-stored');
       worker.poke();
     };
-    if (modem) modem.onSms(onSms);
+    modems.rearm();
     disk.on('pause', () => worker.pause());
     disk.on('resume', () => {
       void (async () => {
@@ -225,12 +243,12 @@ export class Gateway {
         // Outcomes that could not be written left their jobs `running`.
         store.jobs.recoverRunning(now());
         worker.resume();
-        if (modem) modem.onSms(onSms); // drains what stayed on the SIM
+        modems.rearm(); // drains what stayed on the SIMs
       })().catch((e: unknown) => log.error({ err: e }, 'resuming after disk full failed'));
     });
     disk.start();
     gw.closers.push(() => disk.stop());
-    gw.mailIn = await startMailIn(config, ctx, areaLogger(log, 'mail-in'), modem?.status().imsi, () => metrics.imapError());
+    gw.mailIn = await startMailIn(config, ctx, areaLogger(log, 'mail-in'), modem?.status().imsi, () => metrics?.imapError());
     // MQTT: events from the same outbox (own cursor), modem/health state, send commands.
     const mqtt = config.mqtt.enabled ? await startMqttLazily(config, ctx, () => modem?.status(), areaLogger(log, 'mqtt'), metrics) : undefined;
     if (!config.mqtt.enabled) unregisterConsumer(store.db, MQTT_CONSUMER);
@@ -250,12 +268,12 @@ export class Gateway {
       // Messages keep flowing without the web interface (a port taken, a bad certificate): say so loudly, go on.
       try {
         // The gateway's own interfaces on the same listener (REST API, MM7), then any the caller adds.
-        const wiring = { store, ctx, modemStatus: () => modem?.status() };
+        const wiring = { store, ctx, modemStatus: () => modem?.status(), modemViews: () => modems.views() };
         const extra = typeof options.webPlugins === 'function' ? options.webPlugins(wiring) : (options.webPlugins ?? []);
         const [{ startWeb }, { apiWebPlugin }] = await Promise.all([import('./web.js'), import('./api.js')]);
         const metricsWeb = metrics ? await metricsWebPlugin(config, store, metrics) : undefined;
         const plugins = [apiWebPlugin(config, wiring), mm7?.webPlugin, metricsWeb, ...extra].filter((p): p is WebPlugin => p !== undefined);
-        gw.web = await startWeb(config, { ctx, modem, log: areaLogger(log, 'web'), plugins });
+        gw.web = await startWeb(config, { ctx, modem, modems: () => modems.views(), log: areaLogger(log, 'web'), plugins });
       } catch (e) {
         log.error({ err: e, host: config.web.host, port: config.web.port }, 'web interface not started; the gateway runs without it');
       }
@@ -263,7 +281,7 @@ export class Gateway {
     // Liveness = the event loop and the store answer; long jobs (a slow bearer) are not a hang.
     gw.stopWatchdog = startWatchdog(() => storeAnswers(() => store.db.prepare('SELECT 1').get()));
     await sdNotify('READY=1');
-    log.info({ stateDir: config.stateDir, ownNumber, modem: modem?.status().port ?? 'none', mmsc: config.mmsc.url ?? 'none' }, 'gateway running');
+    log.info({ stateDir: config.stateDir, ownNumber, modem: modem?.status().port ?? 'none', modems: modems.list().map((u) => u.id), mmsc: config.mmsc.url ?? 'none' }, 'gateway running');
     return gw;
   }
 
@@ -272,11 +290,17 @@ export class Gateway {
     return this.modem?.status();
   }
 
+  /** Every modem: id, number, port, profile, status and health. */
+  modemViews(): ModemView[] {
+    return this.modems.views();
+  }
+
   /** Health for a health endpoint: the store answers and the modem can send and receive. */
-  health(): { ok: boolean; store: boolean; modem: ModemHealth | undefined } {
+  health(): { ok: boolean; store: boolean; modem: ModemHealth | undefined; modems: { id: string; ok: boolean; problem?: string }[] } {
     const store = storeAnswers(() => this.store.db.prepare('SELECT 1').get());
     const modem = this.modem ? modemHealth(this.modem.status()) : undefined;
-    return { ok: store && (modem?.ok ?? true), store, modem };
+    const modems = this.modems.views().map((v) => ({ id: v.id, ...v.health }));
+    return { ok: store && (modem?.ok ?? true), store, modem, modems };
   }
 
   /** Base URL of the web interface, when it runs. */
@@ -290,8 +314,7 @@ export class Gateway {
     await this.web?.close();
     await this.mailIn?.stop();
     await this.worker.stop();
-    await this.modem?.close();
-    await this.mm1?.close();
+    await this.modems.closeAll();
     for (const close of this.closers) await close();
     this.store.close();
     this.log.info('gateway stopped');

@@ -45,6 +45,10 @@ export interface SendRequest {
   readonly media?: readonly SendMedia[];
   /** Who asks: `api:<token>`, `web:<user>`, `mm7:<vasp>` (no '@'). */
   readonly origin: string;
+  /** One of the box's own numbers to send from (several modems); default: chosen by `outbound.modems`. */
+  readonly from?: string;
+  /** Like `from`, but ignored when it is not one of the box's numbers (an MM7 SenderAddress may be the VASP's own). */
+  readonly preferFrom?: string;
   /** Caller's retry key; the same key (per origin) never queues a second message. At most 200 characters. */
   readonly idempotencyKey?: string;
 }
@@ -52,6 +56,7 @@ export interface SendRequest {
 export type SendErrorCode =
   | 'bad-origin'
   | 'bad-recipient'
+  | 'bad-sender'
   | 'no-recipient'
   | 'too-many-recipients'
   | 'empty'
@@ -94,7 +99,7 @@ const fail = (code: SendErrorCode, field: string, reason: string): SendOutcome =
 /** A digest of what was asked, to tell a retry from a different request under the same key. */
 function fingerprint(req: SendRequest): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ to: req.to, text: req.text ?? '', subject: req.subject ?? '' }));
+  h.update(JSON.stringify({ to: req.to, text: req.text ?? '', subject: req.subject ?? '', ...(req.from !== undefined ? { from: req.from } : {}) }));
   for (const m of req.media ?? []) h.update(`\0${m.contentType}\0${m.filename ?? ''}\0`).update(m.content);
   return h.digest('hex');
 }
@@ -126,6 +131,16 @@ async function send(config: Config, ctx: PipelineContext, req: SendRequest): Pro
     if (!n.ok) return fail('bad-recipient', `to[${i}]`, n.reason);
     if (!to.includes(n.e164)) to.push(n.e164);
   }
+  let via: string | undefined;
+  if (req.from !== undefined) {
+    const n = normalizeNumber(req.from, opts.addressing.numbering);
+    const own = ownNumbers(config, ctx);
+    if (!n.ok || !own.includes(n.e164)) return fail('bad-sender', 'from', `from must be one of the box's own numbers (${own.join(', ') || 'none known'})`);
+    via = n.e164;
+  } else if (req.preferFrom !== undefined) {
+    const n = normalizeNumber(req.preferFrom, opts.addressing.numbering);
+    if (n.ok && ownNumbers(config, ctx).includes(n.e164)) via = n.e164;
+  }
   if (req.subject !== undefined && [...req.subject].length > MAX_SUBJECT_CHARS) {
     return fail('text-too-long', 'subject', `the subject is longer than ${MAX_SUBJECT_CHARS} characters`);
   }
@@ -154,10 +169,17 @@ async function send(config: Config, ctx: PipelineContext, req: SendRequest): Pro
     identity,
     date: now,
     expiresAt: expiresAt(now, opts.ttlSeconds),
-    event: { kind: SEND_EVENT, detail: { origin: req.origin, to, kind: composed.plan.kind, fingerprint: print, ...(key !== undefined ? { idempotencyKey: key } : {}) } },
+    ...(via !== undefined ? { via } : {}),
+    event: { kind: SEND_EVENT, detail: { origin: req.origin, to, kind: composed.plan.kind, fingerprint: print, ...(via !== undefined ? { from: via } : {}), ...(key !== undefined ? { idempotencyKey: key } : {}) } },
   });
   if (!created) return replay(ctx, message.id, message.kind, print);
   return { ok: true, id: message.id, created: true, kind: composed.plan.kind, to };
+}
+
+/** The box's own numbers: its modems' (configured or told by their SIMs), else the configured ones. */
+function ownNumbers(config: Config, ctx: PipelineContext): string[] {
+  const configured = [config.box.ownNumber, ...config.box.numbers.map((n) => n.number), ...config.modems.map((m) => m.number)].filter((n): n is string => n !== null);
+  return [...new Set([...(ctx.modems?.numbers() ?? []), ...configured])];
 }
 
 function replay(ctx: PipelineContext, id: number, kind: 'sms' | 'mms', print: string): SendOutcome {

@@ -6,7 +6,7 @@ import type { PipelineContext } from '../pipeline/context.js';
 import { SignalRepo } from '../store/index.js';
 import type { Logger } from '../util/log.js';
 import { startWebServer, type WebPlugin, type WebServer } from '../web/server.js';
-import type { ModemTransition, SelfCheck, WebServices } from '../web/services.js';
+import type { ModemTransition, SelfCheck, WebModem, WebServices } from '../web/services.js';
 import { composeOutbound } from '../compose/plan.js';
 import { normalizeNumber } from '../mail/in/numbers.js';
 import { acceptSms } from '../pipeline/sms-intake.js';
@@ -83,12 +83,12 @@ export interface WebWiring {
  */
 export async function startWeb(
   config: Config,
-  deps: { ctx: PipelineContext; modem: Modem | undefined; log: Logger; plugins?: readonly WebPlugin[]; selfChecks?: () => readonly SelfCheck[] },
+  deps: { ctx: PipelineContext; modem: Modem | undefined; log: Logger; plugins?: readonly WebPlugin[]; selfChecks?: () => readonly SelfCheck[]; modems?: () => readonly WebModem[] },
 ): Promise<WebWiring> {
   const w = config.web;
   const { ctx, modem } = deps;
   const sender = createSendService(config, ctx);
-  const own = [config.box.ownNumber, ...config.box.numbers.map((n) => n.number)].filter((n): n is string => n !== null);
+  const own = [...new Set([config.box.ownNumber, ...config.box.numbers.map((n) => n.number), ...config.modems.map((m) => m.number)].filter((n): n is string => n !== null))];
   const region = countryOf(config, modem?.status().imsi);
   // Modem state transitions (the recovery ladder's steps show as `recovering` / `failed`), newest first.
   const history: ModemTransition[] = [];
@@ -111,6 +111,7 @@ export async function startWeb(
       bearer: `${config.bearer.kind}${config.bearer.kind === 'interface' ? ` ${config.bearer.interface}` : ''}${config.bearer.apn ? `, APN ${config.bearer.apn}` : ''}${config.mmsc.proxy ? `, proxy ${config.mmsc.proxy}` : ''}`,
     },
     modemStatus: () => modem?.status(),
+    ...(deps.modems ? { modems: deps.modems } : {}),
     onModemStatus: (listener) => {
       if (!modem) return () => undefined;
       const l = (s: ModemStatus): void => listener(s);

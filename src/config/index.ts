@@ -8,3 +8,4 @@ export { demoConfigInput } from './demo.js';
 export { ENV_OVERRIDES, type Env } from './env.js';
 export { ConfigInvalidError, type ConfigProblem } from './issues.js';
 export { isLoopback, parseHostPort } from './fields.js';
+export { configForModem, modemEntries, parseModemEntry, modemStateDir, SINGLE_MODEM_ID, type ModemEntry } from './modems.js';

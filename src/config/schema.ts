@@ -6,6 +6,7 @@ import { composeSection, mailSection } from './schema-mail.js';
 import { apiSection, hooksSection, webhooksSection } from './schema-api.js';
 import { metricsSection, mqttSection } from './schema-fleet.js';
 import { mm7Section } from './schema-mm7.js';
+import { MAX_MODEMS_LIST, modemEntryFields, modemsRefine, outboundModems, withModemIds } from './schema-modems.js';
 import { asCountry } from '../util/phone.js';
 
 /**
@@ -60,8 +61,7 @@ const recovery = z
   })
   .prefault({});
 
-const modem = z
-  .strictObject({
+const modemFields = {
     port: text('a serial device path or tcp://host:port')
       .refine((v) => v.startsWith('/') || /^tcp:\/\/[^/:]+:\d{1,5}$/.test(v), {
         error: (iss) => `expected a device path like /dev/ttyUSB2 or tcp://host:port, got ${show(iss.input)}`,
@@ -77,8 +77,8 @@ const modem = z
       .default(null),
     smsStorage: oneOf(['auto', 'SM', 'ME', 'MT']).default('auto'),
     recovery,
-  })
-  .prefault({});
+};
+const modem = z.strictObject(modemFields).prefault({});
 
 const sms = z
   .strictObject({
@@ -145,6 +145,21 @@ const mmsc = z
     pushSources: z.array(text('a number, a number prefix ending in *, or an alphanumeric sender')).default([]),
   })
   .prefault({});
+
+/** `modems:` — several modems, each with its own SIM, number and carrier settings (docs/FLEET.md "Multi-modem"). */
+export const modemEntrySchema = z.strictObject({
+  ...modemFields,
+  ...modemEntryFields,
+  /** This SIM's bearer; null: the top-level `bearer`. */
+  bearer: bearer.nullable().default(null),
+  /** This SIM's MMSC settings; null: the top-level `mmsc`. */
+  mmsc: mmsc.nullable().default(null),
+});
+const modems = z
+  .array(modemEntrySchema)
+  .max(MAX_MODEMS_LIST, { error: `at most ${MAX_MODEMS_LIST} modems` })
+  .transform(withModemIds)
+  .default([]);
 
 function cidr(): z.ZodString {
   return z
@@ -224,6 +239,8 @@ const outbound = z
         z.strictObject({ sms: uncertainPolicy.default('resend'), mms: uncertainPolicy.default('hold') }),
       ])
       .default({ sms: 'resend', mms: 'hold' }),
+    /** Which modem sends a message that names no sender number (several modems; docs/FLEET.md). */
+    modems: outboundModems,
   })
   .prefault({});
 
@@ -233,6 +250,7 @@ export const configSchema = z.strictObject({
   storage,
   box,
   modem,
+  modems,
   sms,
   bearer,
   mmsc,
@@ -254,12 +272,13 @@ export const configSchema = z.strictObject({
       message: `must not exceed sms.maxSmsParts (${c.sms.maxSmsParts}): longer text could be composed as SMS but never sent`,
     });
   }
+  modemsRefine(c, ctx, modem.parse(undefined));
   // Routing rules must name numbers this box has, when the box's numbers are known.
-  const own = new Set([c.box.ownNumber, ...c.box.numbers.map((n) => n.number)].filter((n): n is string => n !== null));
+  const own = new Set([c.box.ownNumber, ...c.box.numbers.map((n) => n.number), ...c.modems.map((m) => m.number)].filter((n): n is string => n !== null));
   if (own.size === 0) return;
   const check = (to: string | null, path: (string | number)[]): void => {
     if (to !== null && !own.has(to)) {
-      ctx.addIssue({ code: 'custom', path, message: `'${to}' is not a number of this box (box.ownNumber / box.numbers: ${[...own].join(', ')})` });
+      ctx.addIssue({ code: 'custom', path, message: `'${to}' is not a number of this box (box.ownNumber / box.numbers / modems[].number: ${[...own].join(', ')})` });
     }
   };
   c.mail.out.routes.forEach((r, i) => check(r.to, ['mail', 'out', 'routes', i, 'to']));

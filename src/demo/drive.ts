@@ -7,9 +7,10 @@ import { Mm7Tally, submitMm7, type Mm7Progress } from './mm7.js';
 import { peakRssMb } from './rss.js';
 import { NetworkWatch } from './watch.js';
 
-/** What the driver drives: a gateway and the simulated world around it. */
 /** SMTP connections the driver writes its mails over (a few mail clients at once). */
 const MAIL_CONNECTIONS = 4;
+
+/** What the driver drives: a gateway and the simulated world around it. */
 
 export type DriveTarget = Pick<DemoCore, 'config' | 'gateway' | 'net' | 'smtpInPort'>;
 

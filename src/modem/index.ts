@@ -5,3 +5,4 @@ export { PROFILES, chooseProfile, profileById, type ModemIdentity, type ModemPro
 export { RecoveryLadder, type RecoveryOptions, type RecoveryOutcome, type RecoveryStep } from './recovery.js';
 export { findUsbDevice, rebindUsb, disableAutosuspend, type UsbDevice } from './usb.js';
 export { modemHealth, readModemStatus, MODEM_STATUS_FILE, type ModemHealth, type ModemStatusRecord } from './status-file.js';
+export { readModemReports, readModemsIndex, writeModemsIndex, MODEMS_FILE, type ModemReport, type ModemsIndex, type ModemsIndexEntry } from './modems-file.js';

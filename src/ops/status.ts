@@ -3,7 +3,7 @@ import { readdirSync, statfsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobState, RelayState } from '../store/index.js';
 import type { Location } from './locate.js';
-import { modemHealth, readModemStatus, type ModemHealth, type ModemStatusRecord } from '../modem/index.js';
+import { modemHealth, readModemReports, readModemStatus, type ModemHealth, type ModemReport, type ModemStatusRecord } from '../modem/index.js';
 import { bytes, clean, indent, table, time } from './text.js';
 
 export interface StatusReport {
@@ -27,6 +27,19 @@ export interface StatusReport {
   readonly storage: { readonly blobFiles: number; readonly blobBytes: number; readonly freeBytes: number | null; readonly totalBytes: number | null };
   /** The running gateway's last word on its modem (null when it never wrote one), and its health. */
   readonly modem: (ModemStatusRecord & { health: ModemHealth }) | null;
+  /** Every modem the gateway listed (several SIMs; one entry for one modem), with messages received and sent through each. */
+  readonly modems: readonly (ModemReport & { in: number; out: number })[];
+}
+
+/** Messages in and out per modem id (schema 9 and later; none before). */
+function trafficByModem(db: Database.Database): Map<string, { in: number; out: number }> {
+  const out = new Map<string, { in: number; out: number }>();
+  if ((db.pragma('user_version', { simple: true }) as number) < 9) return out;
+  const rows = db
+    .prepare("SELECT modem, SUM(direction = 'in') AS i, SUM(direction = 'out' AND state IN ('sent','delivered','read')) AS o FROM messages WHERE modem IS NOT NULL GROUP BY modem")
+    .all() as { modem: string; i: number; o: number }[];
+  for (const r of rows) out.set(r.modem, { in: r.i, out: r.o });
+  return out;
 }
 
 /** Files and bytes under `dir` (the content-addressed tree is two levels of fan-out deep). */
@@ -101,6 +114,8 @@ export function collectStatus(db: Database.Database, loc: Location): StatusRepor
     };
   });
   const modem = readModemStatus(loc.stateDir);
+  const traffic = trafficByModem(db);
+  const modems = readModemReports(loc.stateDir).map((m) => ({ ...m, ...(traffic.get(m.id) ?? { in: 0, out: 0 }) }));
   const blobs = treeSize(join(loc.stateDir, 'blobs'));
   return {
     database: loc.dbPath,
@@ -109,6 +124,7 @@ export function collectStatus(db: Database.Database, loc: Location): StatusRepor
     walBytes: fileSize(`${loc.dbPath}-wal`),
     storage: { blobFiles: blobs.files, blobBytes: blobs.bytes, ...freeSpace(loc.stateDir) },
     modem: modem ? { ...modem, health: modemHealth(modem.status) } : null,
+    modems,
   };
 }
 
@@ -134,8 +150,18 @@ export function renderStatus(s: StatusReport, now: number): string {
   out.push(`storage    ${st.blobFiles} part files, ${bytes(st.blobBytes)}; ${st.freeBytes === null ? 'free space unknown' : `${bytes(st.freeBytes)} free of ${bytes(st.totalBytes)}`}`);
   const q = Object.entries(s.queues);
   out.push(`queues     ${q.length === 0 ? 'empty' : q.map(([k, n]) => `${clean(k)} ${n}`).join('  ')}`);
-  out.push('', ...renderModem(s.modem, now));
+  out.push('', ...(s.modems.length > 1 ? renderModems(s.modems, now) : renderModem(s.modem, now)));
   return out.join('\n');
+}
+
+/** Several modems: one block per modem, headed by its id, number and port. */
+function renderModems(list: StatusReport['modems'], now: number): string[] {
+  const out: string[] = [`modems     ${list.length}`];
+  for (const m of list) {
+    out.push('', `${clean(m.id)}  ${clean(m.number ?? 'number unknown')}  ${clean(m.port)}${m.sends ? '' : '  (receive only)'}  in ${m.in}  out ${m.out}`);
+    out.push(...renderModem(m.report, now).map((l) => `  ${l}`));
+  }
+  return out;
 }
 
 function renderModem(m: StatusReport['modem'], now: number): string[] {

@@ -18,6 +18,16 @@ export interface PipelineDeps {
   readonly notify?: NotifyDeps;
   readonly retrieveBackoff?: BackoffPolicy;
   readonly relayBackoff?: BackoffPolicy;
+  /**
+   * Several modems: the MM1 side of the modem that received message `msgId` (its SIM's MMSC
+   * and bearer); undefined falls back to `retrieve`.
+   */
+  readonly retrieveFor?: (msgId: number) => RetrieveDeps | undefined;
+  /**
+   * Several modems: chooses the sending modem each time a send job runs and runs the step with
+   * its SMS/MM1 side (src/app/modem-select.ts); absent: `send` as it is.
+   */
+  readonly sendVia?: (msgId: number, kind: 'sms' | 'mms', run: (deps: SendDeps) => Promise<void>) => Promise<void>;
 }
 
 interface MsgPayload {
@@ -52,7 +62,7 @@ export function pipelineHandlers(ctx: PipelineContext, deps: PipelineDeps): Reco
   const retrieve = deps.retrieve;
   if (retrieve) {
     handlers[JOB.mmsRetrieve] = {
-      run: (job, signal) => retrieveMms(ctx, retrieve, msgIdOf(job.payload), signal),
+      run: (job, signal) => retrieveMms(ctx, deps.retrieveFor?.(msgIdOf(job.payload)) ?? retrieve, msgIdOf(job.payload), signal),
       backoff: deps.retrieveBackoff ?? DEFAULT_BACKOFF,
       // OMA-TS-MMS_ENC §7.3.20: past X-Mms-Expiry the MMSC no longer holds the message.
       deadline: (job) => ctx.store.messages.get(msgIdOf(job.payload))?.expiry ?? undefined,
@@ -64,8 +74,11 @@ export function pipelineHandlers(ctx: PipelineContext, deps: PipelineDeps): Reco
     // Retries stay within 15 minutes of each other, so a message that runs out of
     // time-to-live is noticed (expired, sender told) soon after, never sent late.
     const backoff: BackoffPolicy = { baseMs: 15_000, maxMs: 15 * 60_000, maxAttempts: 1_000 };
-    handlers[JOB.sendSms] = { run: (job) => sendSms(ctx, send, msgIdOf(job.payload)), backoff };
-    handlers[JOB.sendMms] = { run: (job) => sendMms(ctx, send, msgIdOf(job.payload)), backoff };
+    const via = deps.sendVia;
+    const runSms = (id: number): Promise<void> => (via ? via(id, 'sms', (d) => sendSms(ctx, d, id)) : sendSms(ctx, send, id));
+    const runMms = (id: number): Promise<void> => (via ? via(id, 'mms', (d) => sendMms(ctx, d, id)) : sendMms(ctx, send, id));
+    handlers[JOB.sendSms] = { run: (job) => runSms(msgIdOf(job.payload)), backoff };
+    handlers[JOB.sendMms] = { run: (job) => runMms(msgIdOf(job.payload)), backoff };
   }
   const notify = deps.notify;
   if (notify) {

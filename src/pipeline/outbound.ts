@@ -50,6 +50,8 @@ export interface QueuedPlan {
   readonly expiresAt: Date;
   /** The event recorded with the message when it is queued. */
   readonly event: { readonly kind: string; readonly detail: Readonly<Record<string, unknown>> };
+  /** The box's own number the sender asked to send from (several modems); the sending modem is the one holding it. */
+  readonly via?: string;
   /** The request as received, kept beside the message (the mail, for mail). */
   readonly raw?: { readonly kind: 'email'; readonly body: Uint8Array; readonly receivedAt: Date; readonly source: string };
 }
@@ -95,13 +97,14 @@ export async function queuePlan(ctx: PipelineContext, q: QueuedPlan): Promise<{ 
         date: q.date.getTime(),
         emailMessageId: q.identity,
         expiry: q.expiresAt.getTime(),
-        box: ctx.ownNumber ?? null,
+        box: q.via ?? ctx.ownNumber ?? null,
         at: ctx.now(),
       },
       'emailMessageId',
     );
     if (!result.created) return result;
     const { message } = result;
+    if (q.via !== undefined) store.modemLinks.setVia(message.id, q.via);
     store.content.replaceParts(message.id, prepared);
     if (raw && rawBody) store.content.addRawPdu({ kind: raw.kind, body: rawBody[0]!.body, msgId: message.id, receivedAt: raw.receivedAt.getTime(), source: raw.source });
     store.events.add(message.id, q.event.kind, q.event.detail, ctx.now());

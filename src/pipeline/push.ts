@@ -2,6 +2,7 @@ import { decodeMms, type MmsPdu } from '../codec/mms/index.js';
 import { decodePush, isMmsPush } from '../codec/wsp/index.js';
 import type { DecodeError } from '../util/errors.js';
 import { JOB, type PipelineContext } from './context.js';
+import { receivedBy, recordReceivedBy } from './received-by.js';
 
 /** Where a push came from: the SMS segments that carried it. */
 export interface PushOrigin {
@@ -23,8 +24,11 @@ export interface PushOrigin {
  */
 export async function handlePush(ctx: PipelineContext, payload: Uint8Array, sms: PushOrigin): Promise<void> {
   const rawPush = await ctx.store.saveRawPdu({ kind: 'wap-push', body: payload, receivedAt: ctx.now(), source: 'sms' });
+  // Several modems: the policy of the SIM's carrier that received it.
+  const by = receivedBy(ctx, sms.rawPduIds);
+  const policy = (by.modem !== undefined ? ctx.pushPolicyFor?.(by.modem) : undefined) ?? ctx.pushPolicy;
   // WAP Push from an originator the carrier does not push from is never acted on.
-  if (ctx.pushPolicy && !ctx.pushPolicy.sourceAllowed(sms.from)) {
+  if (policy && !policy.sourceAllowed(sms.from)) {
     return refusePush(ctx, payload, sms, rawPush.id, 'PUSH_SOURCE_REFUSED', `WAP Push from ${sms.from}, which is not a push source of the carrier`, 'push-source-refused', undefined);
   }
   const push = decodePush(payload);
@@ -43,7 +47,7 @@ export async function handlePush(ctx: PipelineContext, payload: Uint8Array, sms:
   origin = withWarnings(origin, pdu.warnings);
   switch (pdu.messageType) {
     case 'm-notification-ind': {
-      const refused = pdu.contentLocation ? ctx.pushPolicy?.locationRefused(pdu.contentLocation) : undefined;
+      const refused = pdu.contentLocation ? policy?.locationRefused(pdu.contentLocation) : undefined;
       if (refused) {
         const why = `MMS notification refused: the location ${pdu.contentLocation ?? ''} is not fetched (${refused.reason})`;
         return refusePush(ctx, payload, origin, rawPush.id, refused.code, why, 'location-refused', pdu);
@@ -64,6 +68,7 @@ export async function handlePush(ctx: PipelineContext, payload: Uint8Array, sms:
 function notification(ctx: PipelineContext, pdu: MmsPdu, origin: PushOrigin, rawPushId: number): void {
   const { store } = ctx;
   const expiry = expiryOf(pdu, ctx.now());
+  const by = receivedBy(ctx, origin.rawPduIds);
   store.tx(() => {
     const { message, created } = store.messages.insertOrGet(
       {
@@ -71,18 +76,19 @@ function notification(ctx: PipelineContext, pdu: MmsPdu, origin: PushOrigin, raw
         kind: 'mms',
         state: 'notified',
         from: pdu.from?.value ?? origin.from,
-        to: ctx.ownNumber ? [ctx.ownNumber] : [],
+        to: by.box ? [by.box] : [],
         subject: pdu.subject ?? null,
         date: origin.date,
         transactionId: pdu.transactionId ?? `push-${rawPushId}`,
         contentLocation: pdu.contentLocation ?? null,
         size: pdu.messageSize ?? null,
         expiry,
-        box: ctx.ownNumber ?? null,
+        box: by.box ?? null,
         at: ctx.now(),
       },
       'transactionId',
     );
+    if (created) recordReceivedBy(ctx, message.id, by);
     link(ctx, message.id, origin, rawPushId);
     if (!created) {
       // Carriers resend notifications; the transaction id says it is the same message. For a

@@ -26,6 +26,8 @@ export interface SendDeps {
   readonly instanceId: string;
   /** `outbound.uncertain`; default resend for SMS, hold for MMS. */
   readonly uncertain?: { readonly sms: UncertainPolicy; readonly mms: UncertainPolicy };
+  /** The modem (configured id) sending through `sms`/`mms`, recorded with each submission (several modems). */
+  readonly modem?: string;
 }
 
 interface SentPart {
@@ -85,6 +87,7 @@ export async function sendSms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
       if (expired(ctx, msg)) return expire(ctx, msg);
       const pdu = pdus[i]!;
       const sub = store.submissions.begin({ msgId, recipient: to, seq, total: pdus.length }, ctx.now());
+      if (deps.modem !== undefined) store.modemLinks.setSubmissionModem(sub.id, deps.modem);
       crashPoint('cmgs-submitting');
       let messageReference: number;
       try {
@@ -158,6 +161,7 @@ export async function sendMms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
       // Recorded once the bearer is up, right before the POST: a failure to bring the bearer
       // up is not a send.
       const sub = store.submissions.begin({ msgId, recipient: '', seq: 1, total: 1 }, ctx.now());
+      if (deps.modem !== undefined) store.modemLinks.setSubmissionModem(sub.id, deps.modem);
       crashPoint('msend-before-post');
       try {
         return await mm1.send(bytes);

@@ -3,6 +3,7 @@ import type { SegmentInfo } from '../store/index.js';
 import { MmsgwError } from '../util/errors.js';
 import { JOB, type PipelineContext } from './context.js';
 import { handlePush } from './push.js';
+import { receivedBy, recordReceivedBy } from './received-by.js';
 
 export interface AssembleOptions {
   /** How long a concatenated SMS waits for missing parts before it is relayed flagged incomplete. */
@@ -79,18 +80,20 @@ async function deliverAssembled(ctx: PipelineContext, m: AssembledMessage, src: 
   }
   const text = c.kind === 'text' ? c.text : undefined;
   const body = text !== undefined ? Buffer.from(text, 'utf8') : Buffer.from(c.kind === 'binary' ? c.payload : new Uint8Array());
+  const by = receivedBy(ctx, src.rawPduIds);
   ctx.store.tx(() => {
     const msg = ctx.store.messages.insert({
       direction: 'in',
       kind: 'sms',
       state: 'received',
       from,
-      to: ctx.ownNumber ? [ctx.ownNumber] : [],
+      to: by.box ? [by.box] : [],
       date,
       incomplete: m.incomplete,
-      box: ctx.ownNumber ?? null,
+      box: by.box ?? null,
       at: ctx.now(),
     });
+    recordReceivedBy(ctx, msg.id, by);
     ctx.store.content.replaceParts(msg.id, [
       text !== undefined
         ? { contentType: 'text/plain', params: { charset: 'utf-8' }, charset: 'utf-8', body }

@@ -9,6 +9,8 @@ export interface IncomingSmsPdu {
   /** Storage it was read from (`SM`, `ME`, `MT`) and its index, when it came from storage. */
   readonly storage?: string;
   readonly index?: number;
+  /** The modem (configured id) that received it, when the box has several. */
+  readonly modem?: string;
 }
 
 export type IntakeOutcome =
@@ -54,7 +56,7 @@ function intake(ctx: PipelineContext, sms: IncomingSmsPdu): IntakeOutcome {
 
 function record(ctx: PipelineContext, sms: IncomingSmsPdu, tpdu: SmsTpdu): IntakeOutcome {
   const receivedAt = sms.receivedAt.getTime();
-  const where = { storage: sms.storage, index: sms.index };
+  const where = { storage: sms.storage, index: sms.index, ...(sms.modem !== undefined ? { modem: sms.modem } : {}) };
   return ctx.store.tx(() => {
     if (tpdu.type === 'status-report') {
       const r = ctx.store.intake.recordSms({ kind: 'sms-status-report', pdu: sms.pdu, receivedAt, ...where });

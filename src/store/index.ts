@@ -13,6 +13,7 @@ export { ContentRepo, INLINE_MAX_BYTES } from './content.js';
 export { IntakeRepo, SMS_DUPLICATE_WINDOW_MS } from './intake.js';
 export { JobsRepo, type JobOutcome } from './jobs.js';
 export { SubmissionsRepo } from './submissions.js';
+export { ModemLinksRepo, type ModemTraffic } from './modem-links.js';
 export { RelaysRepo, ReportsRepo, EventsRepo } from './delivery.js';
 export { BlobStore } from './blobs.js';
 export { openDatabase, checkpoint, type CheckpointResult, type Synchronous, type IntegrityCheck, type DbOptions } from './db.js';

@@ -61,12 +61,15 @@ export class IntakeRepo {
     if (sms.segment) validateSegment(sms.segment);
     return this.db.transaction((): RecordedSms => {
       const existing = this.content.findRawPdu(sms.kind, BlobStore.sha256(bytes));
-      if (existing && sms.receivedAt - existing.receivedAt < SMS_DUPLICATE_WINDOW_MS) {
+      // Another modem's copy is another SIM's message (the same text sent to two of the box's numbers).
+      const sameModem = existing === undefined || sms.modem === undefined || this.db.prepare('SELECT modem FROM raw_pdus WHERE id = ?').pluck().get(existing.id) === sms.modem;
+      if (existing && sameModem && sms.receivedAt - existing.receivedAt < SMS_DUPLICATE_WINDOW_MS) {
         const seg = this.db.prepare('SELECT id FROM sms_segments WHERE raw_pdu_id = ?').pluck().get(existing.id) as number | undefined;
         return { rawPduId: existing.id, segmentId: seg ?? null, duplicate: true };
       }
       const source = sms.storage !== undefined ? `modem:${sms.storage}${sms.index !== undefined ? `/${sms.index}` : ''}` : 'modem';
       const raw = this.content.addRawPdu({ kind: sms.kind, body: bytes, receivedAt: sms.receivedAt, source });
+      if (sms.modem !== undefined) this.db.prepare('UPDATE raw_pdus SET modem = ? WHERE id = ?').run(sms.modem, raw.id);
       let segmentId: number | null = null;
       if (sms.segment) {
         const s = sms.segment;

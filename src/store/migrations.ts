@@ -331,6 +331,20 @@ CREATE TABLE outbox_consumers (
 );
 `;
 
+/**
+ * v9 (several modems): which modem received or sent each message (`messages.modem`, the
+ * configured modem id) and the own number a sender asked for (`messages.via`); which modem an
+ * SMS PDU came from (`raw_pdus.modem`); which modem a submission went through
+ * (`submissions.modem`), so a send moved to another modem after an uncertain attempt says so.
+ */
+const V9_MODEMS = `
+ALTER TABLE messages ADD COLUMN modem TEXT;
+ALTER TABLE messages ADD COLUMN via TEXT;
+ALTER TABLE raw_pdus ADD COLUMN modem TEXT;
+ALTER TABLE submissions ADD COLUMN modem TEXT;
+CREATE INDEX messages_modem ON messages(modem) WHERE modem IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: V1_INITIAL },
   { version: 2, name: 'idempotency keys', sql: V2_IDEMPOTENCY, after: backfillRawPduHashes },
@@ -340,6 +354,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'outbound submissions, Message-ID keys', sql: V6_SUBMISSIONS },
   { version: 7, name: 'web: conversations, signal samples', sql: V7_WEB },
   { version: 8, name: 'state history readers', sql: V8_STATE_READERS },
+  { version: 9, name: 'modems per message', sql: V9_MODEMS },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

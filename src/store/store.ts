@@ -13,6 +13,7 @@ import { MessagesRepo } from './messages.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations.js';
 import { prune, type PruneResult } from './retention.js';
 import { SubmissionsRepo } from './submissions.js';
+import { ModemLinksRepo } from './modem-links.js';
 import type { BlobRef, NewPart, NewRawPdu, PartRow, RawPduRow } from './types.js';
 
 export interface StoreOptions {
@@ -63,6 +64,8 @@ export class Store {
   readonly reports: ReportsRepo;
   readonly events: EventsRepo;
   readonly submissions: SubmissionsRepo;
+  /** Which modem and own number each message went through (several modems). */
+  readonly modemLinks: ModemLinksRepo;
   readonly blobs: BlobStore;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private housekeepingTimer: NodeJS.Timeout | undefined;
@@ -83,6 +86,7 @@ export class Store {
     this.reports = new ReportsRepo(db);
     this.events = new EventsRepo(db);
     this.submissions = new SubmissionsRepo(db);
+    this.modemLinks = new ModemLinksRepo(db);
   }
 
   /**

@@ -215,6 +215,8 @@ export interface ReceivedSms {
   /** Modem storage slot it was read from, for the raw PDU's `source`. */
   storage?: string;
   index?: number;
+  /** The modem (configured id) it was read from; the same PDU from another modem is not a duplicate. */
+  modem?: string;
 }
 
 export interface RecordedSms {

@@ -11,6 +11,8 @@ export interface WebServices {
   readonly store: Store;
   readonly box: BoxInfo;
   modemStatus(): ModemStatus | undefined;
+  /** Every modem of the box (several SIMs), in configuration order. */
+  modems?(): readonly WebModem[];
   /** Calls `listener` on every modem status change; returns the unsubscribe function. */
   onModemStatus?(listener: (s: ModemStatus) => void): () => void;
   /** Modem state transitions since start (recovery ladder included), newest first. */
@@ -25,6 +27,17 @@ export interface WebServices {
   settings(): unknown;
   /** Results of the self-checks run at start (config, store integrity, modem probe, …). */
   selfChecks?(): readonly SelfCheck[];
+}
+
+/** One modem as the pages show it. */
+export interface WebModem {
+  readonly id: string;
+  readonly number: string | null;
+  readonly port: string;
+  readonly profile: string | null;
+  readonly sends: boolean;
+  readonly status: ModemStatus;
+  readonly health: { readonly ok: boolean; readonly problem?: string };
 }
 
 export interface BoxInfo {

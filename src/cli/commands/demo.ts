@@ -9,8 +9,28 @@ import { demoPaths, demoStateDir, DEFAULT_DEMO_DIR } from '../../demo/paths.js';
 import { peakRssMb } from '../../demo/rss.js';
 import { rootLogger } from '../../util/log.js';
 import { runDemoSend } from './demo-send.js';
+import { MAX_DEMO_MODEMS } from '../../demo/multi-modem.js';
 
-const usage = `usage: mmsgw demo [--state-dir DIR] [--baud N] [--profile NAME] [--messages N [--json] [--seed N] [--timeout SECONDS] [--keep] [--no-reports]]
+/** `--modems N` (N > 1): src/demo/multi-demo.ts, loaded only then. */
+async function multiDemo(o: { stateDir: string; modems: number; baud: number; messages: number | undefined; json: boolean; keep: boolean; timeout: string | undefined }): Promise<number> {
+  const { runMultiDemo } = await import('../../demo/multi-demo.js');
+  const until = (): Promise<void> =>
+    new Promise<void>((done) => {
+      process.once('SIGINT', () => done());
+      process.once('SIGTERM', () => done());
+    });
+  try {
+    const summary = await runMultiDemo({ stateDir: o.stateDir, modems: o.modems, baudRate: o.baud, ...(o.messages !== undefined ? { messages: o.messages } : { until: until() }), ...(o.timeout ? { timeoutMs: Number(o.timeout) * 1000 } : {}), print: (s) => console.log(s) });
+    if (!summary) return 0;
+    console.log(o.json ? JSON.stringify(summary) : summary);
+    const spread = summary.modems.every((m) => summary.messages < summary.modems.length || (m.in > 0 && m.out > 0));
+    return summary.lost > 0 || summary.duplicates > 0 || !spread ? 1 : 0;
+  } finally {
+    if (o.messages !== undefined && !o.keep) rmSync(o.stateDir, { recursive: true, force: true });
+  }
+}
+
+const usage = `usage: mmsgw demo [--state-dir DIR] [--baud N] [--profile NAME] [--modems N] [--messages N [--json] [--seed N] [--timeout SECONDS] [--keep] [--no-reports]]
        mmsgw demo send sms  [--state-dir DIR] --from NUMBER --text TEXT [--timeout SECONDS] [--json]
        mmsgw demo send mms  [--state-dir DIR] --from NUMBER --image FILE [--text TEXT] [--timeout SECONDS] [--json]
        mmsgw demo send mail [--state-dir DIR] --to NUMBER --text TEXT [--image FILE] [--timeout SECONDS] [--json]
@@ -35,6 +55,9 @@ Ctrl-C; mail received by the sink is written to <state-dir>/mailbox/*.eml, and e
   --no-reports      the simulated network sends no delivery reports (a --messages run then
                     fails on them: each missing report counts as a failure)
   --json            print the summary (or what send did) as one JSON document
+  --modems N        N simulated modems (1–6), each its own vendor profile (generic, huawei,
+                    quectel, …), number and MMSC (default 1); the summary gains
+                    "modems": [{port, number, profile, in, out}] (docs/FLEET.md)
 
 'demo send' drives a running demo from another terminal (the same --state-dir):
   sms               a handset sends an SMS to the box (--from NUMBER --text TEXT); prints the
@@ -67,10 +90,16 @@ export const command: CliCommand = {
         timeout: { type: 'string' },
         keep: { type: 'boolean', default: false },
         'no-reports': { type: 'boolean', default: false },
+        modems: { type: 'string' },
       },
     });
     if (positionals.length > 0) {
       console.error(`mmsgw demo: unexpected '${positionals[0]}' (did you mean 'mmsgw demo send …'?)\n\n${usage}`);
+      return 2;
+    }
+    const modems = values.modems === undefined ? 1 : Number(values.modems);
+    if (!Number.isInteger(modems) || modems < 1 || modems > MAX_DEMO_MODEMS) {
+      console.error(`mmsgw demo: --modems must be a whole number from 1 to ${MAX_DEMO_MODEMS}, got '${values.modems ?? ''}'`);
       return 2;
     }
     const messages = values.messages === undefined ? undefined : Number(values.messages);
@@ -91,6 +120,7 @@ export const command: CliCommand = {
     const scripted = messages !== undefined;
     const stateDir = demoStateDir(values['state-dir'] ?? (scripted ? `.mmsgw-demo-run-${process.pid}` : undefined));
     if (scripted) rootLogger({ level: process.env.MMSGW_LOG_LEVEL ?? 'warn' });
+    if (modems > 1) return multiDemo({ stateDir, modems, baud, messages, json: values.json, keep: values.keep || values['state-dir'] !== undefined, timeout: values.timeout });
     // A running demo stops cleanly on Ctrl-C / SIGTERM, also one that comes while it starts (the
     // simulators' process stops on Ctrl-C itself, and whenever this process is gone).
     let stopRequested = false;

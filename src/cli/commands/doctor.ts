@@ -7,12 +7,13 @@ import type { Registration } from '../../modem/commands/creg.js';
 import type { CliCommand } from '../registry.js';
 import { runMmsDoctor } from './doctor-mms.js';
 import { mmsSettings } from '../../app/carrier-settings.js';
-import { loadConfig, parseConfig } from '../../config/index.js';
+import { loadConfig, modemEntries, parseConfig } from '../../config/index.js';
 import { openAtSession } from '../../setup/session.js';
 import { readSpn } from '../../setup/sim-files.js';
 import { mailInWarnings } from '../../app/mail-in.js';
 
 const USAGE = `usage: mmsgw doctor --port PATH [--baud N] [--profile ID] [--config FILE] [--json]
+       mmsgw doctor --modems [--config FILE] [--json]
        mmsgw doctor --mms [--config FILE] [--port PATH] [--json]
 
 Probes the modem on PATH (a tty such as /dev/ttyUSB2, the udev name /dev/mmsgw-modem, or
@@ -24,6 +25,9 @@ a PIN. It also checks whether ModemManager (or any other process) holds the port
   --baud N        serial speed for UART modems (default 115200; USB modems ignore it)
   --profile ID    force a profile: generic, huawei, quectel, simcom, sierra, zte
   --json          print the report as JSON
+  --modems        probe every modem of the configuration (\`modems:\`, or the one \`modem:\`)
+                  in turn, each with its id and own number; exit 1 when any does not answer.
+                  Stop the service first (the ports are the gateway's)
 
 With --mms it also checks the MMS path step by step, as the gateway will use it: the MMS
 settings and where each came from (configuration, carrier profile, carrier database), the MMS
@@ -132,12 +136,13 @@ export const command: CliCommand = {
   async run(argv) {
     let values;
     try {
-      ({ values } = parseArgs({ args: argv, options: { port: { type: 'string' }, baud: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' }, mms: { type: 'boolean' }, config: { type: 'string' } }, strict: true }));
+      ({ values } = parseArgs({ args: argv, options: { port: { type: 'string' }, baud: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' }, mms: { type: 'boolean' }, modems: { type: 'boolean' }, config: { type: 'string' } }, strict: true }));
     } catch (e) {
       console.error(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
       return 2;
     }
     if (values.mms) return runMmsDoctor({ ...(values.port ? { port: values.port } : {}), ...(values.config ? { config: values.config } : {}), json: values.json === true });
+    if (values.modems) return doctorModems(values.config, values.json === true);
     if (!values.port) {
       console.error(USAGE);
       return 2;
@@ -151,13 +156,30 @@ export const command: CliCommand = {
       console.error(`unknown profile '${values.profile}'\n\n${USAGE}`);
       return 2;
     }
-    const port = values.port;
-    const [holders, mm] = await Promise.all([port.startsWith('tcp://') ? Promise.resolve([]) : findPortHolders(port), modemManagerActive()]);
-    const probe = await probeModem(port, { ...(baudRate ? { baudRate } : {}), ...(values.profile ? { profile: values.profile as ProfileId } : {}) });
-    const spn = probe.imsi ? await readSpnOf(port, baudRate) : undefined;
     const configAdvice = values.config ? mailInWarnings(loadConfig(values.config)) : [];
-    const report: DoctorReport = { ...probe, ...(spn ? { spn } : {}), ...(probe.imsi ? { carrier: carrierTable(probe.imsi, spn) } : {}), holders, modemManager: mm, advice: [...advice(probe, holders, mm), ...configAdvice] };
+    const report = await doctorPort(values.port, baudRate, values.profile as ProfileId | undefined, configAdvice);
     console.log(values.json ? JSON.stringify(report, null, 2) : render(report));
-    return probe.responding ? 0 : 1;
+    return report.responding ? 0 : 1;
   },
 };
+
+async function doctorPort(port: string, baudRate: number | undefined, profile: ProfileId | undefined, configAdvice: readonly string[]): Promise<DoctorReport> {
+  const [holders, mm] = await Promise.all([port.startsWith('tcp://') ? Promise.resolve([]) : findPortHolders(port), modemManagerActive()]);
+  const probe = await probeModem(port, { ...(baudRate ? { baudRate } : {}), ...(profile ? { profile } : {}) });
+  const spn = probe.imsi ? await readSpnOf(port, baudRate) : undefined;
+  return { ...probe, ...(spn ? { spn } : {}), ...(probe.imsi ? { carrier: carrierTable(probe.imsi, spn) } : {}), holders, modemManager: mm, advice: [...advice(probe, holders, mm), ...configAdvice] };
+}
+
+/** `--modems`: every configured modem probed in turn, headed by its id and own number. */
+async function doctorModems(configPath: string | undefined, json: boolean): Promise<number> {
+  const config = loadConfig(configPath ?? process.env.MMSGW_CONFIG);
+  const reports: (DoctorReport & { id: string; number: string | null })[] = [];
+  for (const e of modemEntries(config)) {
+    const m = e.modem;
+    const r = await doctorPort(m.port, m.baudRate, m.profile === 'auto' ? undefined : m.profile, []);
+    reports.push({ id: e.id, number: e.number, ...r });
+  }
+  if (json) console.log(JSON.stringify({ modems: reports }, null, 2));
+  else console.log(reports.map((r) => `modem ${r.id}${r.number ? ` (${r.number})` : ''}\n${render(r)}`).join('\n\n'));
+  return reports.every((r) => r.responding) ? 0 : 1;
+}

@@ -24,6 +24,8 @@ export { TokensRepo, SCOPES, type Scope, type TokenRow } from './tokens.js';
 export interface ApiStatusSource {
   /** The modem's status (`gateway.modemStatus()`), undefined without a modem. */
   modem?(): unknown;
+  /** Every modem of the box (`gateway.modemViews()`). */
+  modems?(): readonly unknown[];
   bearer?(): unknown;
 }
 
@@ -124,6 +126,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (app: FastifyInst
       origin: `api:${token.name}`,
       ...(body.text !== undefined ? { text: body.text } : {}),
       ...(body.subject !== undefined ? { subject: body.subject } : {}),
+      ...(body.from !== undefined ? { from: body.from } : {}),
       ...(key !== undefined ? { idempotencyKey: key } : {}),
     });
     if (!r.ok) {
@@ -170,6 +173,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (app: FastifyInst
 
   app.get('/status', async () => ({
     modem: (opts.status?.modem?.() as object | undefined) ?? null,
+    modems: opts.status?.modems?.() ?? [],
     bearer: (opts.status?.bearer?.() as object | undefined) ?? null,
     queues: store.jobs.counts(),
     messages: store.stats().messages,

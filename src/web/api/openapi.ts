@@ -53,6 +53,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
                     to: { type: 'array', items: { type: 'string' } },
                     text: { type: 'string' },
                     subject: { type: 'string' },
+                    from: { type: 'string' },
                     media: { type: 'array', maxItems: 10, items: { type: 'string', contentMediaType: 'application/octet-stream' } },
                   },
                   required: ['to'],
@@ -140,6 +141,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
             to: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'E.164 (+491511234567) or national numbers' },
             text: { type: 'string' },
             subject: { type: 'string', description: 'MMS subject' },
+            from: { type: 'string', description: "one of the box's own numbers to send from (several modems); default: chosen by outbound.modems" },
           },
         },
         Accepted: {
@@ -158,9 +160,11 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
         Message: {
           type: 'object',
           additionalProperties: false,
-          required: [...Object.keys(summaryProps), 'messageId', 'size', 'expiry', 'incomplete', 'parts', 'states', 'events', 'reports'],
+          required: [...Object.keys(summaryProps), 'messageId', 'size', 'expiry', 'incomplete', 'box', 'modem', 'parts', 'states', 'events', 'reports'],
           properties: {
             ...summaryProps,
+            box: { ...strOrNull, description: "the box's own number that received or sent it" },
+            modem: { ...strOrNull, description: 'the id of the modem that received or sent it (modems[].id)' },
             messageId: strOrNull,
             size: { type: ['integer', 'null'] },
             expiry: isoOrNull,
@@ -206,9 +210,26 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
         Status: {
           type: 'object',
           additionalProperties: false,
-          required: ['modem', 'bearer', 'queues', 'messages'],
+          required: ['modem', 'modems', 'bearer', 'queues', 'messages'],
           properties: {
             modem: { type: ['object', 'null'], description: 'as `mmsgw status` shows it; null without a modem' },
+            modems: {
+              type: 'array',
+              description: 'every modem of the box, in configuration order',
+              items: {
+                type: 'object',
+                required: ['id', 'number', 'port', 'profile', 'sends', 'status', 'health'],
+                properties: {
+                  id: { type: 'string' },
+                  number: strOrNull,
+                  port: { type: 'string' },
+                  profile: strOrNull,
+                  sends: { type: 'boolean' },
+                  status: { type: 'object' },
+                  health: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' }, problem: { type: 'string' } } },
+                },
+              },
+            },
             bearer: { type: ['object', 'null'] },
             queues: {
               type: 'object',

@@ -12,6 +12,8 @@ export interface SendBody {
   readonly to: string[];
   readonly text?: string;
   readonly subject?: string;
+  /** The box's own number to send from (several modems). */
+  readonly from?: string;
   readonly media: SendMedia[];
 }
 
@@ -32,7 +34,7 @@ export function fromJson(body: unknown): SendBody {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiProblem(400, 'bad-json', 'the body must be a JSON object', 'body');
   const b = body as Record<string, unknown>;
   for (const k of Object.keys(b)) {
-    if (!['to', 'text', 'subject'].includes(k)) throw badField(k.slice(0, 40), `unknown field '${k.slice(0, 40)}' (send media as multipart/form-data)`);
+    if (!['to', 'text', 'subject', 'from'].includes(k)) throw badField(k.slice(0, 40), `unknown field '${k.slice(0, 40)}' (send media as multipart/form-data)`);
   }
   if (!Array.isArray(b.to)) throw badField('to', 'to must be an array of phone numbers');
   const to = b.to.map((v, i) => {
@@ -41,7 +43,8 @@ export function fromJson(body: unknown): SendBody {
   });
   const text = optionalString(b.text, 'text');
   const subject = optionalString(b.subject, 'subject');
-  return { to, media: [], ...(text !== undefined ? { text } : {}), ...(subject !== undefined ? { subject } : {}) };
+  const from = optionalString(b.from, 'from');
+  return { to, media: [], ...(text !== undefined ? { text } : {}), ...(subject !== undefined ? { subject } : {}), ...(from !== undefined ? { from } : {}) };
 }
 
 /** The multipart form, read part by part with the total size bounded by `maxBytes`. */
@@ -50,6 +53,7 @@ export async function fromMultipart(req: FastifyRequest, maxBytes: number): Prom
   const media: SendMedia[] = [];
   let text: string | undefined;
   let subject: string | undefined;
+  let from: string | undefined;
   let total = 0;
   for await (const part of req.parts()) {
     if (part.type === 'file') {
@@ -80,9 +84,13 @@ export async function fromMultipart(req: FastifyRequest, maxBytes: number): Prom
         if (subject !== undefined) throw badField('subject', 'give subject once');
         subject = value;
         break;
+      case 'from':
+        if (from !== undefined) throw badField('from', 'give from once');
+        from = value;
+        break;
       default:
         throw badField(part.fieldname.slice(0, 40), `unknown field '${part.fieldname.slice(0, 40)}'`);
     }
   }
-  return { to, media, ...(text !== undefined ? { text } : {}), ...(subject !== undefined ? { subject } : {}) };
+  return { to, media, ...(text !== undefined ? { text } : {}), ...(subject !== undefined ? { subject } : {}), ...(from !== undefined ? { from } : {}) };
 }

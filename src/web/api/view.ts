@@ -41,6 +41,8 @@ export function detail(store: Store, m: MessageRow, base: string): Record<string
     size: m.size,
     expiry: iso(m.expiry),
     incomplete: m.incomplete,
+    box: m.box,
+    modem: store.modemLinks.messageModem(m.id) ?? null,
     parts: store.content.parts(m.id).map((p, i) => ({
       n: i + 1,
       contentType: p.contentType,

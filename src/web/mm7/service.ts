@@ -35,6 +35,7 @@ export interface OpResult {
 const SEND_STATUS: Readonly<Record<SendErrorCode, number>> = {
   'bad-origin': STATUS.serverError,
   'bad-recipient': STATUS.addressError,
+  'bad-sender': STATUS.addressError,
   'no-recipient': STATUS.addressError,
   'too-many-recipients': STATUS.operationRestricted,
   empty: STATUS.contentRefused,
@@ -137,6 +138,8 @@ export class Mm7Service {
       ...(req.subject !== undefined ? { subject: req.subject } : {}),
       media: content.media,
       origin: `mm7:${account.vaspId}`,
+      // A SenderAddress that is one of the box's numbers picks the modem that sends (several SIMs).
+      ...(req.sender.senderAddress?.kind === 'Number' ? { preferFrom: req.sender.senderAddress.value } : {}),
       // The VASP's TransactionID identifies its request; hashed to fit the key's alphabet.
       idempotencyKey: createHash('sha256').update(transactionId).digest('hex'),
     });

@@ -4,6 +4,7 @@ import { formatBytes, formatTime } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
 import type { WebContext } from '../server.js';
+import type { WebModem } from '../services.js';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -46,6 +47,16 @@ ${points.length === 0 ? html`<text x="${W / 2 - 60}" y="${H / 2}">no samples yet
 </svg>`;
 }
 
+/** Several modems: one row each (id, own number, port, profile, state, network, signal, health). */
+function modemsCard(list: readonly WebModem[]): SafeHtml {
+  const rows = list.map((m) => {
+    const s = m.status;
+    const sig = s.signal?.rssiDbm ?? s.signal?.rsrpDbm;
+    return html`<tr class="modem" data-modem="${m.id}"><td>${m.id}</td><td>${m.number ?? '—'}</td><td>${m.port}</td><td>${m.profile ?? '—'}</td><td>${s.state}</td><td>${s.registration.state}${s.operator?.name ? `, ${s.operator.name}` : ''}</td><td>${sig !== undefined ? `${sig} dBm` : '—'}</td><td class="${m.health.ok ? 'ok' : 'bad'}">${m.health.ok ? (m.sends ? 'ok' : 'ok (receive only)') : (m.health.problem ?? 'not working')}</td></tr>`;
+  });
+  return html`<div class="card"><h2>Modems</h2><table class="modems"><thead><tr><th>Modem</th><th>Number</th><th>Port</th><th>Profile</th><th>State</th><th>Network</th><th>Signal</th><th>Health</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
 export function registerHealth(app: FastifyInstance, ctx: WebContext): void {
   const { store } = ctx.services;
   const signals = new SignalRepo(store.db);
@@ -64,8 +75,10 @@ export function registerHealth(app: FastifyInstance, ctx: WebContext): void {
     }
     const recovery = (ctx.services.modemHistory?.() ?? []).slice(0, 20);
     const sig = s?.signal;
+    const modems = ctx.services.modems?.() ?? [];
     const body = html`<h1>Box health <span class="live" id="live-status"></span></h1>
-<div class="card"><h2>Modem</h2>
+${modems.length > 1 ? modemsCard(modems) : ''}
+<div class="card"><h2>Modem${modems.length > 1 ? ` ${modems[0]?.id ?? ''}` : ''}</h2>
 ${s ? html`<dl class="facts">
 <dt>Now</dt><dd id="modem-live">${s.state}, ${s.registration.state}</dd>
 <dt>Port</dt><dd>${s.port}</dd>

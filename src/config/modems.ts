@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import { ConfigInvalidError } from './issues.js';
+import { modemEntrySchema, type Config } from './schema.js';
+
+/**
+ * The modems of a configuration as one list: `modems:` when given, else the single `modem:`
+ * with the top-level `bearer` and `mmsc` (older configurations) as a list of one. Each entry's
+ * own number: `number`, else the `box.numbers` entry naming its port, else (first modem only)
+ * `box.ownNumber`; null leaves it to the SIM (+CNUM).
+ */
+export interface ModemEntry {
+  readonly id: string;
+  /** The first modem keeps the state directory's top-level files (modem-status.json, routes.journal). */
+  readonly primary: boolean;
+  readonly modem: Config['modem'];
+  readonly number: string | null;
+  readonly bearer: Config['bearer'];
+  readonly mmsc: Config['mmsc'];
+  readonly limits: Config['modems'][number]['limits'];
+}
+
+/** The id of the modem of a single-`modem:` configuration. */
+export const SINGLE_MODEM_ID = 'modem1';
+
+export function modemEntries(config: Config): ModemEntry[] {
+  if (config.modems.length === 0) {
+    return [{ id: SINGLE_MODEM_ID, primary: true, modem: config.modem, number: numberOf(config, config.modem.port, config.box.ownNumber), bearer: config.bearer, mmsc: config.mmsc, limits: { smsPerMinute: 0, send: true } }];
+  }
+  return config.modems.map((m, i) => {
+    const { id, number, bearer, mmsc, limits, ...modem } = m;
+    return {
+      id,
+      primary: i === 0,
+      modem,
+      number: number ?? numberOf(config, modem.port, i === 0 ? config.box.ownNumber : null),
+      bearer: bearer ?? config.bearer,
+      mmsc: mmsc ?? config.mmsc,
+      limits,
+    };
+  });
+}
+
+/**
+ * A modem added at run time (a USB modem plugged in): `input` is a `modems:` entry as in the
+ * file (`{ id, port, profile, number, … }`), validated by the same schema and resolved like the
+ * configured ones (top-level bearer and mmsc, `box.numbers[].port`). Never the first modem.
+ */
+export function parseModemEntry(config: Config, input: unknown): ModemEntry {
+  const r = modemEntrySchema.safeParse(input);
+  if (!r.success) throw new ConfigInvalidError(r.error.issues.map((i) => ({ key: ['modems', '(added)', ...i.path].join('.'), message: i.message, path: i.path as PropertyKey[] })));
+  const { id, number, bearer, mmsc, limits, ...modem } = r.data;
+  if (id === null) throw new ConfigInvalidError([{ key: 'modems.(added).id', message: 'a modem added at run time needs an id', path: ['id'] }]);
+  return { id, primary: false, modem, number: number ?? numberOf(config, modem.port, null), bearer: bearer ?? config.bearer, mmsc: mmsc ?? config.mmsc, limits };
+}
+
+function numberOf(config: Config, port: string, fallback: string | null): string | null {
+  return config.box.numbers.find((n) => n.port === port)?.number ?? fallback;
+}
+
+/** Where a modem keeps its own files: the state directory for the first, `modems/<id>/` under it for the others. */
+export function modemStateDir(config: Config, entry: ModemEntry): string {
+  return entry.primary ? config.stateDir : join(config.stateDir, 'modems', entry.id);
+}
+
+/**
+ * The configuration as one modem sees it: its port and SIM settings as `modem`, its bearer
+ * and MMSC, its number as `box.ownNumber`, its own state directory. What is built from a
+ * single-modem configuration (openModem, createMm1) is built from this view unchanged.
+ */
+export function configForModem(config: Config, entry: ModemEntry): Config {
+  return {
+    ...config,
+    stateDir: modemStateDir(config, entry),
+    modem: entry.modem,
+    bearer: entry.bearer,
+    mmsc: entry.mmsc,
+    box: { ...config.box, ownNumber: entry.number },
+  };
+}
