@@ -3,8 +3,9 @@
  * simulator as its own process on a real pty: a Huawei stick's ^RSSI/^BOOT in every reply of
  * the start-up sequence does not become its identity; a +CMTI inside the +CMGL listing (for a
  * message the listing does not show) is read and handed over; a +CMTI before the `> ` prompt
- * and while the PDU is written, and a +CMT / +CDS (with their PDU lines) at the prompt of a
- * ZTE stick that routes directly, are dispatched while the SMS still goes out exactly once.
+ * (and, with <mode> 3, while the PDU is written), and a +CMT with its PDU line before the prompt
+ * of a ZTE stick that routes directly (its +CDS waits for the +CNMA, 27.005 §3.4.4), are
+ * dispatched while the SMS still goes out exactly once.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +26,7 @@ async function withModem(profile: string, setup: (sim: ModemSimClient) => Promis
   let sim: ModemSimClient | undefined;
   let modem: Modem | undefined;
   try {
-    sim = await startModemSim({ profile, baudRate: 0, link: join(dir, 'modem'), storage: storage.map((pdu) => ({ mem: 'SM' as const, pdu })) });
+    sim = await startModemSim({ profile, baudRate: 0, link: join(dir, 'modem'), storage: storage.map((pdu) => ({ mem: 'ME' as const, pdu })) });
     await sim.configure({ submitMs: 5 });
     await setup(sim);
     modem = await Modem.open({ port: join(dir, 'modem'), statusIntervalMs: 0, smsRetryMs: 200 });
@@ -57,28 +58,32 @@ test('huawei: ^RSSI/^BOOT inside every start-up reply; identity, profile and sto
 
 test('generic: a +CMTI inside the +CMGL listing is read and handed over; +CMTI around "> " does not disturb the send', { timeout: 60_000 }, async () => {
   await withModem('generic', async (sim) => {
-    await sim.configure({ interleave: { seed: 5, indications: true, at: [...ALL] } });
+    // Between the two listed entries (never between a +CMGL header and its PDU line).
+    await sim.configure({ interleave: { seed: 5, indications: true, at: ['between-lines'] } });
     // Stored while the drain's AT+CMGL=4 answers: not in the listing, announced inside it.
     await sim.deliverSms({ pdu: DELIVER_1, during: '+CMGL' });
   }, async (sim, modem) => {
     const inbox = recorder();
     modem.onSms(inbox.handler);
-    await until(() => inbox.got.length === 2, 15_000, 'the listed message and the one announced inside the listing');
-    assert.deepEqual(inbox.got.map((m) => m.pdu).sort(), [DELIVER_1, DELIVER_2].sort());
-    await until(async () => { const st = await sim.storage(); return st.SM.length + st.ME.length === 0; }, 10_000, 'both deleted');
+    await until(() => inbox.got.length === 3, 15_000, 'the two listed messages and the one announced inside the listing');
+    assert.deepEqual(inbox.got.map((m) => m.pdu).sort(), [DELIVER_1, DELIVER_2, DELIVER_2].sort());
+    assert.equal(new Set(inbox.got.map((m) => `${m.storage}:${m.index}`)).size, 3, 'three slots, each handed over once');
+    assert.ok(inbox.got.some((m) => m.index === 3 && m.pdu === DELIVER_1), 'read by the index its +CMTI named (ME 3, after the listed 1 and 2)');
+    await until(async () => { const st = await sim.storage(); return st.SM.length + st.ME.length === 0; }, 10_000, 'all deleted');
 
+    await sim.configure({ interleave: { at: [...ALL] } });
     await sim.deliverSms({ pdu: DELIVER_1, during: '+CMGS' });
     const { messageReference } = await modem.sendSmsPdu(SUBMIT, SUBMIT_LEN);
     assert.equal(typeof messageReference, 'number');
-    await until(() => inbox.got.length === 3, 15_000, 'the message announced before the prompt');
+    await until(() => inbox.got.length === 4, 15_000, 'the message announced before the prompt');
     const sent = await sim.sent();
     assert.equal(sent.length, 1, 'sent exactly once');
     assert.equal(sent[0]?.pdu, SUBMIT);
     await until(async () => { const st = await sim.storage(); return st.SM.length + st.ME.length === 0; }, 10_000, 'storage empty');
-  }, [DELIVER_2]);
+  }, [DELIVER_2, DELIVER_2]);
 });
 
-test('zte (direct routing, +CNMA): a +CMT and a +CDS with their PDUs at the "> " prompt are handed over and acknowledged; the send goes out once', { timeout: 60_000 }, async () => {
+test('zte (direct routing, +CNMA): a +CMT with its PDU line before the "> " prompt, and the +CDS that waits for its +CNMA, are handed over and acknowledged; the send goes out once', { timeout: 60_000 }, async () => {
   const acks: unknown[] = [];
   await withModem('zte', async (sim) => {
     await sim.configure({ interleave: { seed: 11, indications: true, at: [...ALL] } });

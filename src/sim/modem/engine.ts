@@ -6,9 +6,9 @@
  * PDU after the '> ' prompt), unsolicited results are held back and written after the reply,
  * as a real TA does while the link is reserved. The fault hooks act on this boundary.
  */
-import { CME_ERRORS, CMS_ERRORS } from '../../at/error-codes.js';
 import { errorMessage } from '../../util/errors.js';
 import { logger } from '../../util/log.js';
+import { finalText, frameReply, frameUrc } from './framing.js';
 import { Interleaver } from './interleave.js';
 import { parseCommandLine } from './parser.js';
 import type { Wire } from './wire.js';
@@ -368,56 +368,21 @@ export class AtEngine {
   }
 
   private frameUrc(line: string): string {
-    return this.host.state.settings.verbose ? `\r\n${line}\r\n` : `${line}\r\n`;
+    return frameUrc(line, this.host.state.settings);
   }
 
   finalText(final: FinalResult): string | undefined {
-    const s = this.host.state.settings;
-    switch (final.kind) {
-      case 'ok':
-        return s.verbose ? 'OK' : '0';
-      case 'error':
-        return s.verbose ? 'ERROR' : '4';
-      case 'cme':
-        if (s.cmee === 0) return s.verbose ? 'ERROR' : '4';
-        return `+CME ERROR: ${s.cmee === 2 ? (CME_ERRORS[final.code] ?? String(final.code)) : final.code}`;
-      case 'cms':
-        // 27.005 §3.2.5: +CMS ERROR is reported whatever +CMEE says; +CMEE=2 makes it verbose.
-        return `+CMS ERROR: ${s.cmee === 2 ? (CMS_ERRORS[final.code] ?? String(final.code)) : final.code}`;
-      case 'text':
-        return final.text;
-      case 'none':
-        return undefined;
-    }
+    return finalText(final, this.host.state.settings);
   }
 
   private writeReply(blocks: string[][], final: FinalResult): void {
     if (this.silent()) return;
-    const s = this.host.state.settings;
-    const frameBlock = (b: readonly string[]): string => (s.verbose ? `\r\n${b.join('\r\n')}\r\n` : `${b.join('\r\n')}\r\n`);
     const inside = this.insideQueue.splice(0);
     const own = this.interleaver.spontaneous();
     if (own !== undefined) inside.push(own);
     const spots = this.interleaver.place(inside, blocks);
-    const at = (block: number, line: number): string[] => inside.filter((_, i) => spots[i]?.block === block && spots[i]?.line === line).map((u) => this.frameUrc(u));
-    const parts: string[] = [];
-    blocks.forEach((b, j) => {
-      let start = 0;
-      for (let line = 0; line < b.length; line++) {
-        const urcs = at(j, line);
-        if (urcs.length === 0) continue;
-        if (line > start) parts.push(frameBlock(b.slice(start, line)));
-        parts.push(...urcs);
-        start = line;
-      }
-      parts.push(frameBlock(b.slice(start)));
-    });
     const fault = this.urcInside.shift();
-    if (fault !== undefined) parts.splice(Math.min(1, parts.length), 0, this.frameUrc(fault));
-    parts.push(...at(blocks.length, 0));
-    const text = s.quiet ? undefined : this.finalText(final);
-    if (text !== undefined) parts.push(s.verbose || final.kind === 'cme' || final.kind === 'cms' || final.kind === 'text' ? this.frameFinal(text) : `${text}\r`);
-    let out = parts.join('');
+    let out = frameReply(blocks, final, this.host.state.settings, { inside, spots, ...(fault === undefined ? {} : { fault }) });
     const merge = this.mergeNext.shift();
     if (merge) out = merge.position === 'before' ? this.frameUrc(merge.urc) + out : out + this.frameUrc(merge.urc);
     if (out === '') return;
@@ -427,9 +392,5 @@ export class AtEngine {
     } else {
       this.host.wire.write(out);
     }
-  }
-
-  private frameFinal(text: string): string {
-    return this.host.state.settings.verbose ? `\r\n${text}\r\n` : `${text}\r\n`;
   }
 }
