@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { logger, type Logger } from '../util/log.js';
 import { watchDirs, type DirWaiter } from './dir-watch.js';
-import { MODEM_TTY, defaultSysfsRoot, identityOf, resolveTty, usbPortOf, type UsbIdentity } from './usb.js';
+import { MODEM_TTY, defaultSysfsRoot, identityOf, resolveTty, sameIdentity, usbPortOf, type UsbIdentity } from './usb.js';
 
 /**
  * The device watcher: modems plugged in and out while the gateway runs, as udev's add/remove
@@ -24,7 +24,9 @@ import { MODEM_TTY, defaultSysfsRoot, identityOf, resolveTty, usbPortOf, type Us
  *                                after it, or the entries changed)
  *   'remove' { device, entry? }  it went; `entry` is the one it was matched to
  * Each entry is matched by at most one tty at a time, each tty by at most one entry (the
- * first in the list). Wiring it to the modem set:
+ * first in the list). An entry named by `port` only follows the USB function it was first
+ * bound to: after a USB reset it is removed and added again under the new node (ttyUSB2 →
+ * ttyUSB6), and a device that took its old name is not bound to it. Wiring it to the modem set:
  *
  *   const w = new DeviceWatcher({ entries });
  *   const up = ({ device, entry }: DeviceEvent) => entry && set.add({ ...byId(entry), port: device.node });
@@ -113,6 +115,9 @@ export class DeviceWatcher extends EventEmitter {
   private readonly known = new Map<string, ModemDevice>();
   /** tty → entry id. */
   private readonly bound = new Map<string, string>();
+  /** entry id → the USB function a port-only entry was bound to (it follows it across renumbering). */
+  private readonly followed = new Map<string, UsbIdentity>();
+  private readonly refused = new Set<string>();
   private waiter: DirWaiter | undefined;
   private running: Promise<void> | undefined;
   private closed = false;
@@ -149,6 +154,7 @@ export class DeviceWatcher extends EventEmitter {
   async setEntries(entries: readonly DeviceEntry[]): Promise<void> {
     this.entries = entries;
     for (const [tty, id] of [...this.bound]) if (!entries.some((e) => e.id === id)) this.bound.delete(tty);
+    for (const id of [...this.followed.keys()]) if (!entries.some((e) => e.id === id && e.usb === undefined)) this.followed.delete(id);
     await this.scan();
   }
 
@@ -247,15 +253,34 @@ export class DeviceWatcher extends EventEmitter {
     }
   }
 
+  private matches(e: DeviceEntry, device: ModemDevice, siblings: number): Promise<boolean> {
+    return matchEntry(e, device, { sysfsRoot: this.sysfsRoot, ttysOfDevice: siblings, ...(this.o.atInterface ? { atInterface: this.o.atInterface } : {}) });
+  }
+
+  private take(e: DeviceEntry, device: ModemDevice): string {
+    this.bound.set(device.tty, e.id);
+    if (e.usb === undefined) this.followed.set(e.id, device.identity);
+    return e.id;
+  }
+
   private async bind(device: ModemDevice): Promise<string | undefined> {
     const taken = new Set(this.bound.values());
     const siblings = [...this.known.values()].filter((d) => d.identity.usbPath === device.identity.usbPath).length;
     for (const e of this.entries) {
       if (taken.has(e.id)) continue;
-      if (await matchEntry(e, device, { sysfsRoot: this.sysfsRoot, ttysOfDevice: siblings, ...(this.o.atInterface ? { atInterface: this.o.atInterface } : {}) })) {
-        this.bound.set(device.tty, e.id);
-        return e.id;
+      const follows = e.usb === undefined ? this.followed.get(e.id) : undefined;
+      if (follows !== undefined) {
+        // Bound before by its port name: now the same USB function under whatever name it has
+        // (a USB reset renumbers it), never another device that took the old name.
+        if (sameIdentity(follows, device.identity)) return this.take(e, device);
+        const key = `${e.id} ${device.tty}`;
+        if (!this.refused.has(key) && (await this.matches(e, device, siblings))) {
+          this.refused.add(key);
+          this.log.warn({ entry: e.id, tty: device.tty, has: device.identity, want: follows }, 'the port name of this entry now belongs to another device; not binding it (restart to accept a replacement)');
+        }
+        continue;
       }
+      if (await this.matches(e, device, siblings)) return this.take(e, device);
     }
     return undefined;
   }

@@ -6,3 +6,5 @@ export { RecoveryLadder, type RecoveryOptions, type RecoveryOutcome, type Recove
 export { findUsbDevice, rebindUsb, disableAutosuspend, type UsbDevice } from './usb.js';
 export { modemHealth, readModemStatus, MODEM_STATUS_FILE, type ModemHealth, type ModemStatusRecord } from './status-file.js';
 export { readModemReports, readModemsIndex, writeModemsIndex, MODEMS_FILE, type ModemReport, type ModemsIndex, type ModemsIndexEntry } from './modems-file.js';
+export { DeviceWatcher, matchEntry, type DeviceEntry, type DeviceEvent, type DeviceWatcherOptions, type ModemDevice } from './devices.js';
+export { type UsbIdentity } from './usb.js';

@@ -45,6 +45,7 @@ export class PortOwner {
   /** A close we asked for: the channel's 'close' must not start another loop. */
   private ownClose = false;
   private stopped = false;
+  private relook = false;
   private waiter: DirWaiter | undefined;
   private identity: UsbIdentity | undefined;
   /** Where the tty node was found last (the device directory, /dev). */
@@ -87,7 +88,10 @@ export class PortOwner {
   /** The port closed (unplug, read error, a failed init): look for it until it is back. */
   lost(): void {
     if (this.stopped || this.ownClose) return;
-    this.startLoop();
+    // A close while a reopen is finishing (the new node vanished during its init): look again
+    // once that loop ends, or the loss would go unnoticed.
+    if (this.loop) this.relook = true;
+    else this.startLoop();
   }
 
   /**
@@ -98,7 +102,7 @@ export class PortOwner {
    */
   async cycle(maxWaitMs = 15_000): Promise<void> {
     if (this.stopped) return;
-    this.loop ??= this.reopenTransport().finally(() => (this.loop = undefined));
+    this.loop ??= this.reopenTransport().finally(() => this.loopEnded());
     const loop = this.loop;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([loop, new Promise<void>((r) => (timer = setTimeout(r, maxWaitMs)))]);
@@ -163,7 +167,14 @@ export class PortOwner {
 
   private startLoop(): void {
     if (this.loop) return;
-    this.loop = this.run().finally(() => (this.loop = undefined));
+    this.loop = this.run().finally(() => this.loopEnded());
+  }
+
+  private loopEnded(): void {
+    this.loop = undefined;
+    const again = this.relook;
+    this.relook = false;
+    if (again && !this.stopped && !this.o.channel.isOpen) this.startLoop();
   }
 
   /** Notes the node opened and the USB identity behind it. */
@@ -234,8 +245,10 @@ export class PortOwner {
           opened = true;
           await this.learn(node);
           await this.o.afterOpen();
-          this.o.log.info({ port: this.o.path, node }, 'AT port back');
-          return;
+          // Checked again by the loop: the node may have vanished during the init.
+          if (this.o.channel.isOpen) this.o.log.info({ port: this.o.path, node }, 'AT port back');
+          backoff = 0;
+          continue;
         } catch (e) {
           if (opened) {
             backoff = Math.min(backoff > 0 ? backoff * 2 : Math.min(safety, 1000), MAX_BACKOFF_MS);

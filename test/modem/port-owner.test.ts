@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startModemSim, type ModemSimClient } from '../../src/sim/modem/client.js';
@@ -52,6 +52,28 @@ test('the recovery ladder\'s reopen and the reopen loop never open the port twic
     assert.equal(counter.maxLive(), 1, `at most one transport open at a time (opens: ${counter.opens()})`);
     assert.equal(counter.live.size, 1, 'exactly one transport open at the end');
     assert.equal(modem.status().state, 'ready');
+    await modem.refreshStatus();
+  } finally {
+    await modem?.close();
+    await sim?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('waitForPort: a port that appears later is opened on the directory event, not on a poll', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mmsgw-port-late-'));
+  // The udev-style link lives in a directory that does not exist yet (udev removes an empty
+  // /dev/serial/by-id): the owner watches its nearest existing parent.
+  const link = join(dir, 'serial', 'by-id', 'modem');
+  let sim: ModemSimClient | undefined;
+  let modem: Modem | undefined;
+  try {
+    // The safety re-check is ten minutes: only an inotify event can bring the port in time.
+    modem = await Modem.open({ port: link, waitForPort: true, statusIntervalMs: 0, reopenPollMs: 600_000, recovery: false });
+    assert.equal(modem.status().state, 'closed');
+    mkdirSync(join(dir, 'serial', 'by-id'), { recursive: true });
+    sim = await startModemSim({ profile: 'generic', baudRate: 0, link });
+    await until(() => modem?.status().state === 'ready', 15_000, 'opened once the link appeared');
     await modem.refreshStatus();
   } finally {
     await modem?.close();

@@ -152,3 +152,34 @@ test("the recovery ladder's usb-rebind: the hung modem re-enumerates under a new
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a second USB reset while the modem is being initialised after the first is not missed', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mmsgw-reset2-'));
+  let sim: ModemSimClient | undefined;
+  let modem: Modem | undefined;
+  try {
+    sim = await startModemSim({ profile: 'generic', baudRate: 0, usbDir: dir });
+    const usb = sim.usb!;
+    modem = await Modem.open({ port: usb.tty!, sysfsRoot: usb.sysfsRoot, statusIntervalMs: 0, reopenPollMs: NO_POLL_MS, recovery: false, disableAutosuspend: false, channelTimeoutMs: 20_000 });
+    const m = modem;
+    // Back on the second node, the modem stops answering in the middle of the init's status
+    // queries, and resets again: the reopen loop is still running when the port goes.
+    const secondReset = new Promise<void>((resolve, reject) => {
+      const on = (s: { state: string; device?: string }): void => {
+        if (s.state !== 'ready' || s.device === join(dir, 'dev', 'ttyUSB0')) return;
+        m.off('status', on);
+        sim!.hang('forever').then(() => sim!.usbReset(300)).then(() => resolve(), reject);
+      };
+      m.on('status', on);
+    });
+    await sim.usbReset(300);
+    await secondReset;
+    const third = await sim.nextEvent<{ tty: string }>('plugged', 10_000);
+    await until(() => m.status().state === 'ready' && m.status().device === third.tty, 20_000, `ready on ${third.tty} after the second reset`);
+    await m.refreshStatus();
+  } finally {
+    await modem?.close();
+    await sim?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
