@@ -4,8 +4,8 @@
  *
  *   node --import tsx bench/commits.ts [--messages 50]
  *
- * Counts every committed write transaction (explicit `transaction()` and autocommit
- * statements that change rows) with its wall time, attributed to the nearest caller in
+ * Counts every committed write transaction (explicit `transaction()` that changed rows, and
+ * autocommit statements that change rows) with its wall time, attributed to the nearest caller in
  * src/pipeline, src/app, src/hooks, src/mail, src/web or src/store, and prints commits per
  * message driven (N MMS + N SMS + N mails + N MM7 submissions).
  */
@@ -62,9 +62,12 @@ dbProto.transaction = function (this: unknown, fn: (...a: unknown[]) => unknown)
   const wrap = (g: (...a: unknown[]) => unknown) =>
     function (this: unknown, ...a: unknown[]) {
       if (db.inTransaction) return g.apply(this, a);
+      const changes = db.prepare('SELECT total_changes()').pluck();
+      const before = changes.get() as number;
       const t0 = performance.now();
       const r = g.apply(this, a);
-      count(`tx ${site()}`, performance.now() - t0);
+      // A transaction that changed nothing writes no WAL frame and syncs nothing.
+      if ((changes.get() as number) !== before) count(`tx ${site()}`, performance.now() - t0);
       return r;
     };
   const w = wrap(t) as typeof t;
