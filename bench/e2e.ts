@@ -15,7 +15,7 @@
  * The machine's load average is printed: on a shared box, only the ratios mean something.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +27,8 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '20' },
     burst: { type: 'string', default: '300,1000' },
     before: { type: 'string' },
+    /** Burst sizes the `--before` tree runs too (default: all of `--burst`). */
+    'before-burst': { type: 'string' },
     'latency-only': { type: 'boolean', default: false },
   },
 });
@@ -34,6 +36,7 @@ const N = Number(values.messages);
 /** Burst sizes, e.g. `--burst 300,1000`; 0 skips the burst runs. */
 const BURSTS = values.burst.split(',').map(Number).filter((n) => n > 0);
 const root = new URL('..', import.meta.url).pathname;
+const BEFORE_BURSTS = values['before-burst'] === undefined ? BURSTS : values['before-burst'].split(',').map(Number);
 
 if (values['latency-only']) {
   // The child of a `--before` run: one JSON line with this tree's latency figures.
@@ -73,13 +76,23 @@ async function latencyOf(tree: string): Promise<Latency | undefined> {
 
 interface Burst {
   readonly rate: number;
+  /** CPU milliseconds (user + system) of the demo process per message: steadier than the rate on a loaded box. */
+  readonly cpuMsPerMessage: number | undefined;
   readonly line: string;
 }
+
+const fmt = (x: number | undefined, digits = 2): string => (x === undefined ? '—' : x.toFixed(digits));
+
+/** GNU time, for the demo process's CPU time (the gateway with the MMSC simulator, the SMTP sink and the driver). */
+const TIME = '/usr/bin/time';
 
 /** Messages/s of one burst (MMS in + SMS in + mails out, over the demo's elapsed time), or undefined. */
 function burstRun(tree: string, burst: number): Burst | undefined {
   const t = performance.now();
-  const r = spawnSync(process.execPath, [join(tree, 'bin/mmsgw.mjs'), 'demo', '--messages', String(burst), '--json', '--baud', '0', '--timeout', '1800'], {
+  const timeFile = join(tmpdir(), `mmsgw-bench-e2e-time-${process.pid}`);
+  const args = [join(tree, 'bin/mmsgw.mjs'), 'demo', '--messages', String(burst), '--json', '--baud', '0', '--timeout', '1800'];
+  const timed = existsSync(TIME);
+  const r = spawnSync(timed ? TIME : process.execPath, timed ? ['-f', '%U %S', '-o', timeFile, process.execPath, ...args] : args, {
     cwd: tree,
     env: { ...process.env, MMSGW_DEV: '1', MMSGW_LOG_LEVEL: 'warn' },
     encoding: 'utf8',
@@ -98,10 +111,15 @@ function burstRun(tree: string, burst: number): Burst | undefined {
   }
   const total = s.mmsIn.relayed + s.smsIn.relayed + s.emailOut.submitted;
   const rate = (total * 1000) / s.elapsedMs;
-  return { rate, line: `${total} done in ${(s.elapsedMs / 1000).toFixed(1)} s, lost ${s.lost}, duplicates ${s.duplicates} (wall ${((performance.now() - t) / 1000).toFixed(0)} s, exit ${r.status})` };
+  let cpuMsPerMessage: number | undefined;
+  if (timed && existsSync(timeFile)) {
+    const [user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    rmSync(timeFile, { force: true });
+    if (user !== undefined && sys !== undefined) cpuMsPerMessage = ((user + sys) * 1000) / total;
+  }
+  return { rate, cpuMsPerMessage, line: `CPU ${fmt(cpuMsPerMessage, 1)} ms per message (demo process, all of its run); ` + `${total} done in ${(s.elapsedMs / 1000).toFixed(1)} s, lost ${s.lost}, duplicates ${s.duplicates} (wall ${((performance.now() - t) / 1000).toFixed(0)} s, exit ${r.status})` };
 }
 
-const fmt = (x: number | undefined, digits = 2): string => (x === undefined ? '—' : x.toFixed(digits));
 const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || b === 0 ? '' : ` (now/before ${(a / b).toFixed(2)})`);
 const before = values.before;
 console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (2 cores shared; compare ratios, not absolute figures)`);
@@ -123,11 +141,13 @@ if (N > 0) {
 const rates = new Map<number, number | undefined>();
 for (const n of BURSTS) {
   const a = burstRun(root, n);
-  const b = before ? burstRun(before, n) : undefined;
+  const b = before && BEFORE_BURSTS.includes(n) ? burstRun(before, n) : undefined;
   rates.set(n, a?.rate);
   console.log(
     `burst of ${n} MMS + ${n} SMS + ${n} mails, line unthrottled: ${fmt(a?.rate, 1)} messages/s (goal ≥ 50)${a ? `; ${a.line}` : ''}` +
-      (before ? `\n  before: ${fmt(b?.rate, 1)} messages/s${b ? `; ${b.line}` : ''}${ratio(a?.rate, b?.rate)}` : ''),
+      (before && BEFORE_BURSTS.includes(n)
+        ? `\n  before: ${fmt(b?.rate, 1)} messages/s${b ? `; ${b.line}` : ''}${ratio(a?.rate, b?.rate)}; CPU per message now/before ${a?.cpuMsPerMessage && b?.cpuMsPerMessage ? (a.cpuMsPerMessage / b.cpuMsPerMessage).toFixed(2) : '—'}`
+        : ''),
   );
 }
 const small = rates.get(300);
