@@ -110,7 +110,7 @@ export async function startDemoGateway(o: DemoOptions, config: Config, net: Demo
   let gateway: Gateway | undefined;
   try {
     gateway = await Gateway.start({ config, ...(o.log ? { log: o.log } : {}) });
-    if (!net.vasp) throw new Error('the demo network has a VASP');
+    if (!net.vasp) throw new Error('the demo network has no VASP');
     const mm7 = await startDemoMm7(gateway, o.stateDir, net.vasp, vasp);
     return { gateway, mm7 };
   } catch (e) {

@@ -56,7 +56,12 @@ function number(value: string | undefined, flag: string): string {
 function image(file: string): { body: Buffer; contentType: string; name: string } {
   const contentType = IMAGE_TYPES[(/\.([a-z]+)$/i.exec(file)?.[1] ?? '').toLowerCase()];
   if (contentType === undefined) throw new UsageError(`--image ${file}: a .jpg, .jpeg, .png or .gif file is expected`);
-  const size = statSync(file).size;
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (e) {
+    throw new Error(`--image ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`);
+  }
   if (size > MAX_IMAGE_BYTES) throw new UsageError(`--image ${file}: ${size} bytes is over the ${MAX_IMAGE_BYTES}-byte limit of the demo`);
   return { body: readFileSync(file), contentType, name: basename(file) };
 }
