@@ -68,6 +68,10 @@ test('three modems: in and out on all, routing by number, sender choice, one unp
       assert.ok(r.ok, JSON.stringify(r));
       const viaApi = await waitUntil(async () => (await allSubmitted(env)).find((x) => x.text.includes('[api-from]')), 30_000, 'the API send');
       assert.equal(viaApi.modem, 'modem3');
+      // A mail to box+<number>=<own number> goes out from that number.
+      for (let k = 0; k < 3; k++) await mailTo(env, `box+1555032999${k}=${env.sims[0]!.number.slice(1)}@mmsgw.localhost`, `[mail-from-${k}]`);
+      const viaMail = await waitUntil(async () => { const x = (await allSubmitted(env)).filter((y) => y.text.includes('[mail-from-')); return x.length === 3 ? x : undefined; }, 30_000, 'the mails asking for a sender');
+      assert.deepEqual(viaMail.map((x) => x.modem), ['modem1', 'modem1', 'modem1']);
       const bad = await createSendService(env.config, gw.ctx).send({ to: ['+15550329998'], text: 'x', origin: 'api:test', from: '+15559999999' });
       assert.ok(!bad.ok && bad.error.code === 'bad-sender' && bad.error.field === 'from');
     });
