@@ -24,7 +24,7 @@ async function allSubmitted(env: MultiEnv): Promise<{ modem: string; to: string;
 }
 
 test('three modems: in and out on all, routing by number, sender choice, one unplugged mid-burst', { timeout: 240_000 }, async (t) => {
-  const env = await startMulti(3, (c) => ({ ...c, outbound: { uncertain: { sms: 'hold', mms: 'hold' } } }));
+  const env = await startMulti(3, (c) => ({ ...c, outbound: { uncertain: { sms: 'hold', mms: 'hold' }, modems: { byPrefix: [{ prefix: '+1555039', modems: ['modem3'] }] } } }));
   try {
     const gw = env.gateway;
     await waitUntil(() => gw.modemViews().length === 3 && gw.modemViews().every((v) => v.health.ok), 60_000, 'three modems ready', () => gw.modemViews().map((v) => [v.id, v.status.state, v.health]));
@@ -74,6 +74,12 @@ test('three modems: in and out on all, routing by number, sender choice, one unp
       assert.deepEqual(viaMail.map((x) => x.modem), ['modem1', 'modem1', 'modem1']);
       const bad = await createSendService(env.config, gw.ctx).send({ to: ['+15550329998'], text: 'x', origin: 'api:test', from: '+15559999999' });
       assert.ok(!bad.ok && bad.error.code === 'bad-sender' && bad.error.field === 'from');
+    });
+
+    await t.test('outbound.modems.byPrefix: destinations with that prefix go through the named modem', async () => {
+      for (let k = 0; k < 3; k++) await mailTo(env, boxAddress(`+155503900${k}`), `[prefix-${k}]`);
+      const x = await waitUntil(async () => { const y = (await allSubmitted(env)).filter((z) => z.text.includes('[prefix-')); return y.length === 3 ? y : undefined; }, 30_000, 'the prefix sends');
+      assert.deepEqual(x.map((y) => y.modem), ['modem3', 'modem3', 'modem3']);
     });
 
     await t.test('the API shows each modem, and the receiving modem of a message', async () => {
