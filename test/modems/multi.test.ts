@@ -48,6 +48,16 @@ test('three modems: in and out on all, routing by number, sender choice, one unp
         assert.equal(rows.length, 3, `three messages in on ${s.id}`);
         for (const r of rows) assert.deepEqual([r.box, r.modem], [s.number, s.id], `${r.kind} recorded with ${s.id}`);
       }
+      // One sender's long SMS to two of the box's numbers, byte for byte the same (same reference,
+      // same time stamp): two messages, one per receiving modem, neither taken for a duplicate.
+      const twin = encodeDeliver({ from: '+15550776000', text: `[twin] ${'long text '.repeat(30)}`, reference: 77, scts: new Date('2026-12-07T04:00:00Z') });
+      assert.ok(twin.length > 1, 'a concatenated SMS');
+      for (const p of twin) await env.sims[0]!.modemSim.deliverSms(p.hex);
+      for (const p of twin) await env.sims[2]!.modemSim.deliverSms(p.hex);
+      await waitUntil(async () => (await mailsWith(env.sink, '[twin]')).length === 2, 30_000, 'both copies at the mailboxes', () => gw.store.jobs.counts());
+      const twins = gw.store.db.prepare("SELECT modem, incomplete FROM messages WHERE from_addr = '+15550776000' ORDER BY modem").all();
+      assert.deepEqual(twins, [{ modem: 'modem1', incomplete: 0 }, { modem: 'modem3', incomplete: 0 }]);
+      assert.deepEqual((await mailsWith(env.sink, '[twin]')).map((m) => m.mail.envelopeTo[0]).sort(), [ROUTE('modem1'), ROUTE('modem3')]);
       // Each MMS was fetched from its own SIM's MMSC, once.
       for (const s of env.sims) assert.equal(s.mmscSim.notifyResps().length, 1, `${s.id}'s MMSC saw one notifyresp`);
     });
