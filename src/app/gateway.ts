@@ -159,7 +159,7 @@ export class Gateway {
         const u = config.modems.length > 0 ? modems.get(m) : undefined;
         return u ? pushPolicyOf(u.config, u.mm1?.carrier ?? carrierProfile(u.config, u.modem.status().imsi)) : undefined;
       },
-      modems: { numberOf: (m: string) => modems.numberOf(m), numbers: () => modems.list().map((u) => modems.numberOf(u.id)).filter((n): n is string => n !== undefined) },
+      modems: { several: config.modems.length > 0, numberOf: (m: string) => modems.numberOf(m), numbers: () => modems.list().map((u) => modems.numberOf(u.id)).filter((n): n is string => n !== undefined) },
       disk,
     };
 

@@ -53,6 +53,7 @@ export function mailInOptions(config: Config, ctx: PipelineContext, imsi?: strin
         allow: config.mail.in.destinations.allow,
       },
       ...(ownNumber ? { ownNumber } : {}),
+      ownNumbers: [...new Set([...(ctx.modems?.numbers() ?? []), config.box.ownNumber, ...config.box.numbers.map((n) => n.number), ...config.modems.map((m) => m.number)].filter((n): n is string => typeof n === 'string'))],
     },
     authorisation: {
       senders,

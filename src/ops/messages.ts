@@ -121,6 +121,9 @@ export interface MessageDetail {
   readonly events: readonly EventRow[];
   /** Jobs whose payload names this message, directly or through one of its raw PDUs. */
   readonly jobs: readonly JobRow[];
+  /** The modem (configured id) that received or sent it, and the own number a sender asked for (schema 9; several modems). */
+  readonly modem: string | null;
+  readonly via: string | null;
 }
 
 /** Everything about one message, read in one snapshot. */
@@ -141,8 +144,11 @@ export function messageDetail(db: Database.Database, id: number): MessageDetail 
       .pluck()
       .all({ id }) as number[];
     const jobsRepo = new JobsRepo(db);
+    const links = (db.pragma('user_version', { simple: true }) as number) >= 9 ? (db.prepare('SELECT modem, via FROM messages WHERE id = ?').get(id) as { modem: string | null; via: string | null }) : { modem: null, via: null };
     return {
       message,
+      modem: links.modem,
+      via: links.via,
       addresses: new MessagesRepo(db).addresses(id),
       parts,
       rawPdus,

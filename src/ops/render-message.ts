@@ -30,6 +30,7 @@ export function renderMessageDetail(d: MessageDetail & { readonly texts?: readon
     `  size          ${bytes(m.size)}`,
     `  box           ${clean(m.box)}${m.simId ? ` (SIM ${clean(m.simId)})` : ''}`,
   ];
+  if (d.modem !== null) out.push(`  modem         ${clean(d.modem)}${d.via !== null ? ` (sender asked for ${clean(d.via)})` : ''}`);
   if (m.transactionId !== null) out.push(`  transaction   ${clean(m.transactionId)}`);
   if (m.messageId !== null) out.push(`  message-id    ${clean(m.messageId)}`);
   if (m.emailMessageId !== null) out.push(`  from email    ${clean(m.emailMessageId)}`);

@@ -20,7 +20,7 @@ export interface PipelineContext {
    */
   readonly disk?: { refuse(): void; observe(e: unknown): boolean };
   /** The box's modems (several SIMs): the own number of a modem by its configured id. Absent: one modem, `ownNumber`. */
-  readonly modems?: { numberOf(modem: string): string | undefined; numbers(): string[] };
+  readonly modems?: { numberOf(modem: string): string | undefined; numbers(): string[]; readonly several?: boolean };
   /** Several modems: the push policy of the carrier of modem `id` (its SIM's MMSC settings); undefined: `pushPolicy`. */
   pushPolicyFor?(modem: string): PushPolicy | undefined;
   /** Who may push and what may be fetched (src/app/push-policy.ts); absent: everything (tests). */

@@ -34,7 +34,8 @@ async function queue(ctx: PipelineContext, mail: AcceptedMail): Promise<void> {
     identity: mail.dedupKey,
     date: mail.source.receivedAt,
     expiresAt: mail.expiresAt,
-    event: { kind: 'email-accepted', detail: { source: mail.source.id, sender: mail.sender, to: mail.plan.to, kind: mail.plan.kind } },
+    ...(mail.via !== undefined ? { via: mail.via } : {}),
+    event: { kind: 'email-accepted', detail: { source: mail.source.id, sender: mail.sender, to: mail.plan.to, kind: mail.plan.kind, ...(mail.via !== undefined ? { from: mail.via } : {}) } },
     raw: { kind: 'email', body: mail.raw, receivedAt: mail.source.receivedAt, source: mail.source.transport },
   });
 }

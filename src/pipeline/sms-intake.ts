@@ -72,9 +72,10 @@ function record(ctx: PipelineContext, sms: IncomingSmsPdu, tpdu: SmsTpdu): Intak
     const c = tpdu.concat;
     // 3GPP 23.040 §9.2.3.24.1: a concatenation header with seq 0 or seq > total is ignored.
     const validConcat = c !== undefined && c.total > 1 && c.seq >= 1 && c.seq <= c.total;
-    const segment = validConcat
-      ? { originator: normalizeAddress(tpdu.originator.number), ref: c.ref, total: c.total, seq: c.seq }
-      : undefined;
+    // Several modems: one sender's long SMS to two of the box's numbers (often with the same
+    // reference) are two messages, so the concatenation group names the receiving modem.
+    const group = normalizeAddress(tpdu.originator.number) + (sms.modem !== undefined && ctx.modems?.several ? `|${sms.modem}` : '');
+    const segment = validConcat ? { originator: group, ref: c.ref, total: c.total, seq: c.seq } : undefined;
     const r = ctx.store.intake.recordSms({ kind: 'sms-deliver', pdu: sms.pdu, receivedAt, segment, ...where });
     if (!r.duplicate) ctx.enqueue({ kind: JOB.smsAssemble, key: `sms:${r.rawPduId}`, payload: { rawPduId: r.rawPduId, segment } });
     return { kind: 'recorded', rawPduId: r.rawPduId, duplicate: r.duplicate };

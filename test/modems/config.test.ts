@@ -65,3 +65,20 @@ test('modems: duplicate ids, ports and numbers, modem: beside modems:, unknown i
   const ok = parseConfig({ modems: [{ port: '/dev/a', number: '+15550100001' }, { port: '/dev/b', number: '+15550100002' }], mail: { out: { routes: [{ to: '+15550100002', mailboxes: ['b@example.org'] }] } } });
   assert.equal(ok.mail.out.routes[0]?.to, '+15550100002');
 });
+
+test('mail addressing: box+<numbers>=<own number> asks to send from that number of the box; a number not the box\'s is refused', async () => {
+  const { classifyAddress, resolveRecipients } = await import('../../src/mail/in/addressing.js');
+  const opts = { mailbox: 'box@gw.example.org', numbering: { defaultCountryCode: '49' }, ownNumber: '+4917600000001', ownNumbers: ['+4917600000001', '+4917600000002'] };
+  assert.deepEqual(classifyAddress('box+491701234567=4917600000002@gw.example.org', opts), { kind: 'numbers', numbers: ['+491701234567'], via: '+4917600000002' });
+  assert.deepEqual(classifyAddress('491701234567_491701234568=+4917600000001@gw.example.org', { ...opts, numberDomains: ['gw.example.org'] }), { kind: 'numbers', numbers: ['+491701234567', '+491701234568'], via: '+4917600000001' });
+  const foreign = classifyAddress('box+491701234567=4915199999999@gw.example.org', opts);
+  assert.equal(foreign.kind, 'invalid');
+  assert.equal(classifyAddress('box+491701234567=4917600000001=4917600000002@gw.example.org', opts).kind, 'invalid');
+  const two = resolveRecipients(['box+491701234567=4917600000001@gw.example.org', 'box+491701234568=4917600000002@gw.example.org'], opts);
+  assert.ok(!two.ok && two.refusal.code === 'MAIL_BAD_RECIPIENT');
+  const one = resolveRecipients(['box+491701234567=4917600000002@gw.example.org', 'box+491701234568@gw.example.org'], opts);
+  assert.deepEqual(one, { ok: true, numbers: ['+491701234567', '+491701234568'], via: '+4917600000002' });
+  // Another own number is never a destination (it would loop back to email).
+  const loop = resolveRecipients(['box+4917600000002@gw.example.org'], opts);
+  assert.ok(!loop.ok && loop.refusal.code === 'MAIL_NO_RECIPIENT');
+});

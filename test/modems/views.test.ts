@@ -34,6 +34,16 @@ test('status, the web interface and doctor show each of three modems', { timeout
       for (const s of env.sims) assert.match(text.stdout, new RegExp(`^${s.id}  \\${s.number}  ${s.modemSim.path}`, 'm'));
     });
 
+    await t.test('mmsgw show names the receiving modem and number', async () => {
+      const id = gw.store.db.prepare("SELECT id FROM messages WHERE direction = 'in' AND modem = 'modem2'").pluck().get() as number;
+      const r = await cli(['show', String(id), '--state-dir', env.config.stateDir, '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const d = JSON.parse(r.stdout) as { modem: string; message: { box: string } };
+      assert.deepEqual([d.modem, d.message.box], ['modem2', env.sims[1]!.number]);
+      const text = await cli(['show', String(id), '--state-dir', env.config.stateDir]);
+      assert.match(text.stdout, /^ {2}modem {9}modem2$/m);
+    });
+
     await t.test('the Box page lists each modem (Chromium)', { skip: SKIP_BROWSER }, async () => {
       const browser = await launch();
       try {

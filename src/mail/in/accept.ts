@@ -293,5 +293,6 @@ export async function processInbound(raw: Buffer, source: InboundSource, envelop
     dedupKey,
     plan: composed.plan,
     expiresAt: expiresAt(now, opts.ttlSeconds),
+    ...(rcpt.via !== undefined ? { via: rcpt.via } : {}),
   };
 }

@@ -8,6 +8,10 @@
  *
  * `<numbers>` is one number, or several joined by '_' for a group MMS. Everything is validated
  * before anything is sent: one bad number refuses the whole mail.
+ *
+ * A box with several SIMs: `<numbers>=<own number>` (`box+4915112345678=4917600000001@…`) asks
+ * to send from that own number, i.e. through the modem holding it ('=' is atext, RFC 5322
+ * §3.2.3, and never part of a number).
  */
 import type { Refusal } from '../../compose/types.js';
 import { refusal } from '../../compose/types.js';
@@ -22,10 +26,12 @@ export interface AddressingOptions {
   readonly numbering: NumberingOptions;
   /** The SIM's own number: never a destination (a mail to it would loop back to email). */
   readonly ownNumber?: string;
+  /** Every own number of the box (several SIMs): what `=<own number>` may name. */
+  readonly ownNumbers?: readonly string[];
 }
 
 export type AddressClass =
-  | { readonly kind: 'numbers'; readonly numbers: readonly string[] }
+  | { readonly kind: 'numbers'; readonly numbers: readonly string[]; readonly via?: string }
   /** The bare mailbox: ours, but names no phone. */
   | { readonly kind: 'mailbox' }
   | { readonly kind: 'invalid'; readonly reason: string }
@@ -34,6 +40,8 @@ export type AddressClass =
 /** Characters allowed in the part of an address that names numbers. */
 const DETAIL_CHARS = /^[0-9+\-._]+$/;
 const LIST_SEPARATOR = '_';
+/** Separates the destinations from the own number to send from. */
+const VIA_SEPARATOR = '=';
 
 function splitAddress(address: string): { local: string; domain: string } | undefined {
   const at = address.lastIndexOf('@');
@@ -44,7 +52,15 @@ function splitAddress(address: string): { local: string; domain: string } | unde
   return { local, domain: address.slice(at + 1).toLowerCase() };
 }
 
-function parseDetail(detail: string, opts: AddressingOptions, address: string): AddressClass {
+function parseDetail(full: string, opts: AddressingOptions, address: string): AddressClass {
+  const [detail = '', via, extra] = full.split(VIA_SEPARATOR);
+  if (extra !== undefined) return { kind: 'invalid', reason: `The address "${printable(address)}" names more than one number to send from.` };
+  let own: string | undefined;
+  if (via !== undefined) {
+    const n = DETAIL_CHARS.test(via) ? normalizeNumber(via, opts.numbering) : undefined;
+    own = n?.ok ? (opts.ownNumbers ?? []).find((o) => sameNumber(o, n.e164, opts.numbering)) : undefined;
+    if (own === undefined) return { kind: 'invalid', reason: `The address "${printable(address)}" asks to send from ${printable(via)}, which is not a number of this gateway.` };
+  }
   if (!DETAIL_CHARS.test(detail)) {
     return { kind: 'invalid', reason: `The address "${printable(address)}" does not name a phone number.` };
   }
@@ -56,7 +72,7 @@ function parseDetail(detail: string, opts: AddressingOptions, address: string): 
     if (costly !== undefined) return { kind: 'invalid', reason: `The address "${printable(address)}" is not usable: ${costly}.` };
     if (!numbers.includes(n.e164)) numbers.push(n.e164);
   }
-  return { kind: 'numbers', numbers };
+  return { kind: 'numbers', numbers, ...(own !== undefined ? { via: own } : {}) };
 }
 
 /** Classifies one email address (already unwrapped from any display name). */
@@ -84,15 +100,21 @@ export function classifyAddress(address: string, opts: AddressingOptions): Addre
  * To/Cc/Delivered-To when only headers are known). Foreign addresses are ignored (a Cc to a
  * person is not an instruction to the box); any invalid box address refuses the whole mail.
  */
-export function resolveRecipients(addresses: readonly string[], opts: AddressingOptions): { ok: true; numbers: string[] } | { ok: false; refusal: Refusal } {
+export function resolveRecipients(addresses: readonly string[], opts: AddressingOptions): { ok: true; numbers: string[]; via?: string } | { ok: false; refusal: Refusal } {
   const numbers: string[] = [];
   let ownSeen = false;
+  let via: string | undefined;
   for (const a of addresses) {
     const c = classifyAddress(a, opts);
     if (c.kind === 'invalid') return { ok: false, refusal: refusal('MAIL_BAD_RECIPIENT', c.reason) };
     if (c.kind !== 'numbers') continue;
+    if (c.via !== undefined && via !== undefined && c.via !== via) {
+      return { ok: false, refusal: refusal('MAIL_BAD_RECIPIENT', `The mail asks to be sent from two numbers (${via} and ${c.via}); one message goes out from one number.`) };
+    }
+    via = c.via ?? via;
     for (const n of c.numbers) {
-      if (opts.ownNumber !== undefined && sameNumber(n, opts.ownNumber, opts.numbering)) {
+      // Any of the box's own numbers (several SIMs): a message to itself would loop back to email.
+      if ([opts.ownNumber, ...(opts.ownNumbers ?? [])].some((o) => o !== undefined && sameNumber(n, o, opts.numbering))) {
         ownSeen = true;
         continue;
       }
@@ -105,7 +127,7 @@ export function resolveRecipients(addresses: readonly string[], opts: Addressing
       : `No phone number was found among the recipients; address the mail to ${plusExample(opts.mailbox)}.`;
     return { ok: false, refusal: refusal('MAIL_NO_RECIPIENT', reason) };
   }
-  return { ok: true, numbers };
+  return { ok: true, numbers, ...(via !== undefined ? { via } : {}) };
 }
 
 function plusExample(mailbox: string): string {

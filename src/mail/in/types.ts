@@ -55,6 +55,8 @@ export interface AcceptedMail extends OutcomeBase {
   readonly dedupKey: string;
   /** After this instant the job must not be sent any more (see compose/ttl). */
   readonly expiresAt: Date;
+  /** The own number the mail asked to send from (`box+<numbers>=<own>@…`, several SIMs). */
+  readonly via?: string;
 }
 
 export interface RefusedMail extends OutcomeBase {
