@@ -1,9 +1,9 @@
 /**
  * What the gateway process loads at start (issue 17, footprint): with the web interface, MQTT,
- * mail intake and MM7 off, none of their libraries are loaded, nor sharp (media adaptation), nor the carrier database's XML parser when the MMS
- * settings are configured, nor nodemailer and the mail
- * renderer (loaded with the first mail) nor pino-pretty (a terminal only). The gateway runs as
- * `mmsgw run` in its own process against the modem simulator in another; a loader hook
+ * mail intake and MM7 off, none of their libraries are loaded; nor sharp (media adaptation), nor
+ * the carrier database's XML parser when the MMS settings are configured, nor nodemailer and the
+ * mail renderer (loaded with the first mail), nor pino-pretty (a terminal only). The gateway runs
+ * as `mmsgw run` in its own process against the modem simulator in another; a loader hook
  * (test/helpers/module-trace.mjs) lists every module the gateway's process loaded.
  */
 import { test } from 'node:test';
