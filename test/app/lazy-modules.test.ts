@@ -1,8 +1,9 @@
 /**
  * What the gateway process loads at start (issue 17, footprint): with the web interface, MQTT,
- * mail intake and MM7 off, none of their libraries are loaded, nor nodemailer and the mail
- * renderer (loaded with the first mail) nor pino-pretty (a terminal only). The gateway runs as
- * `mmsgw run` in its own process against the modem simulator in another; a loader hook
+ * mail intake and MM7 off, none of their libraries are loaded; nor sharp (media adaptation), nor
+ * the carrier database's XML parser when the MMS settings are configured, nor nodemailer and the
+ * mail renderer (loaded with the first mail), nor pino-pretty (a terminal only). The gateway runs
+ * as `mmsgw run` in its own process against the modem simulator in another; a loader hook
  * (test/helpers/module-trace.mjs) lists every module the gateway's process loaded.
  */
 import { test } from 'node:test';
@@ -20,7 +21,7 @@ const bin = join(root, 'bin/mmsgw.mjs');
 const NOT_AT_START = [
   '/node_modules/fastify/', '/node_modules/mqtt/', '/node_modules/prom-client/', '/node_modules/nodemailer/',
   '/node_modules/html-to-text/', '/node_modules/pino-pretty/', '/node_modules/imapflow/', '/node_modules/smtp-server/',
-  '/node_modules/mailparser/', '/src/web/', '/src/sim/', '/src/mm7/', '/src/mail/in/',
+  '/node_modules/mailparser/', '/node_modules/fast-xml-parser/', '/node_modules/sharp/', '/src/web/', '/src/sim/', '/src/mm7/', '/src/mail/in/',
 ];
 
 function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs: number): Promise<void> {
@@ -68,7 +69,9 @@ test('the gateway loads no web, MQTT, mail-intake, MM7, nodemailer, renderer or 
       stateDir: join(dir, 'state'),
       box: { ownNumber: '+15550100001' },
       modem: { port: link, profile: 'generic', smsStorage: 'ME' },
-      bearer: { kind: 'system' },
+      // MMS settings configured: the carrier database (fast-xml-parser) is not consulted.
+      bearer: { kind: 'system', apn: 'mms.test' },
+      mmsc: { url: 'http://127.0.0.1:9/mms' },
       mail: { out: { smtp: { host: '127.0.0.1', port: 1, secure: false, starttls: false }, fromDomain: 'sms.test', defaultMailbox: 'inbox@company.test' } },
       web: { enabled: false },
     }));

@@ -1,4 +1,5 @@
-import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser as XMLParserClass } from 'fast-xml-parser';
 import { MmsgwError } from '../../util/errors.js';
 
 /**
@@ -62,6 +63,9 @@ export function normaliseProxy(raw: string | undefined): string | undefined {
  */
 export function parseServiceProviders(xml: string): MbpiEntry[] {
   if (xml.length > MAX_BYTES) throw new MmsgwError('CARRIER_DB_TOO_LARGE', `carrier database larger than ${MAX_BYTES} bytes`);
+  // Loaded here, not at start: a box whose MMS settings are configured never parses the database.
+  // The CommonJS build is one bundled file (the ES build is ~35 modules).
+  const { XMLParser } = createRequire(import.meta.url)('fast-xml-parser') as { XMLParser: typeof XMLParserClass };
   const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', processEntities: true, htmlEntities: false, parseTagValue: false, trimValues: true });
   let doc: Node;
   try {
