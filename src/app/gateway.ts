@@ -193,7 +193,7 @@ export class Gateway {
     // Optional interfaces (metrics, web, MQTT) and their libraries are loaded only when enabled:
     // a box that does not use them does not carry them (test/app/lazy-modules.test.ts).
     // Metrics are served on the web listener only: without it they would be counted for no one.
-    const metrics = config.metrics.enabled && config.web.enabled ? new (await import('../web/metrics.js')).Metrics({ store, modemStatus: () => modem?.status() }) : undefined;
+    const metrics = config.metrics.enabled && config.web.enabled ? new (await import('../web/metrics.js')).Metrics({ store, modemStatus: () => modem?.status(), modems: () => modems.list().map((u) => ({ id: u.id, status: u.modem.status() })) }) : undefined;
     const allHandlers = { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers };
     const handlers = metrics ? metrics.instrument(allHandlers) : allHandlers;
     const worker = new JobWorker({ queue: store.jobs, handlers, log: areaLogger(log, 'jobs'), now, storeFailure: (e) => disk.observe(e), maxIdleMs: IDLE_SAFETY_MS });
@@ -201,10 +201,11 @@ export class Gateway {
     const gw = new Gateway(config, log, store, ctx, worker);
     gw.mm7 = mm7;
     gw.metrics = metrics;
-    if (modem && metrics) {
-      const onStatus = (st: ReturnType<Modem['status']>): void => metrics.modemStatusChanged(st);
-      modem.on('status', onStatus);
-      gw.closers.push(() => void modem.off('status', onStatus));
+    if (metrics) {
+      // Every modem's recovery ladder, also of modems added at run time.
+      const onStatus = (unit: { id: string }, st: ReturnType<Modem['status']>): void => metrics.modemStatusChanged(st, unit.id);
+      modems.on('status', onStatus);
+      gw.closers.push(() => void modems.off('status', onStatus));
     }
     gw.modem = modem;
     gw.modems = modems;
@@ -250,17 +251,17 @@ export class Gateway {
     gw.closers.push(() => disk.stop());
     gw.mailIn = await startMailIn(config, ctx, areaLogger(log, 'mail-in'), modem?.status().imsi, () => metrics?.imapError());
     // MQTT: events from the same outbox (own cursor), modem/health state, send commands.
-    const mqtt = config.mqtt.enabled ? await startMqttLazily(config, ctx, () => modem?.status(), areaLogger(log, 'mqtt'), metrics) : undefined;
+    const mqtt = config.mqtt.enabled ? await startMqttLazily(config, ctx, () => modem?.status(), () => modems.list().map((u) => ({ id: u.id, status: u.modem.status() })), areaLogger(log, 'mqtt'), metrics) : undefined;
     if (!config.mqtt.enabled) unregisterConsumer(store.db, MQTT_CONSUMER);
     if (mqtt) {
       gw.mqtt = mqtt;
       const onDone = (): void => void mqtt.drain();
       const onStatus = (): void => mqtt.publishState();
       worker.on('done', onDone);
-      modem?.on('status', onStatus);
+      modems.on('status', onStatus);
       gw.closers.unshift(async () => {
         worker.off('done', onDone);
-        modem?.off('status', onStatus);
+        modems.off('status', onStatus);
         await mqtt.stop();
       });
     }
@@ -328,7 +329,14 @@ async function metricsWebPlugin(config: Config, store: Store, metrics: Metrics):
 }
 
 /** The MQTT bridge (src/mqtt) with the send service behind its commands, loaded only when `mqtt.enabled`. */
-async function startMqttLazily(config: Config, ctx: PipelineContext, modemStatus: () => ReturnType<Modem['status']> | undefined, log: Logger, metrics: Metrics | undefined): Promise<MqttBridge | undefined> {
+async function startMqttLazily(
+  config: Config,
+  ctx: PipelineContext,
+  modemStatus: () => ReturnType<Modem['status']> | undefined,
+  modems: () => readonly { readonly id: string; readonly status: ReturnType<Modem['status']> }[],
+  log: Logger,
+  metrics: Metrics | undefined,
+): Promise<MqttBridge | undefined> {
   const [{ startMqtt }, { createSendService }] = await Promise.all([import('./mqtt.js'), import('./send.js')]);
-  return startMqtt(config, { store: ctx.store, send: createSendService(config, ctx), modemStatus, log, onPublished: (k) => metrics?.mqttPublish(k) });
+  return startMqtt(config, { store: ctx.store, send: createSendService(config, ctx), modemStatus, modems, log, onPublished: (k) => metrics?.mqttPublish(k) });
 }

@@ -24,6 +24,7 @@ export interface MqttDeps {
   readonly store: Store;
   readonly send: SendService;
   readonly modemStatus: () => ModemStatus | undefined;
+  readonly modems?: () => readonly { readonly id: string; readonly status: ModemStatus }[];
   readonly log: Logger;
   readonly onPublished?: (kind: string) => void;
   readonly reconnectPeriodMs?: number;
@@ -51,6 +52,7 @@ export function startMqtt(config: Config, deps: MqttDeps): MqttBridge | undefine
     store: deps.store,
     send: deps.send,
     modemStatus: deps.modemStatus,
+    ...(deps.modems ? { modems: deps.modems } : {}),
     log: deps.log,
     version: PACKAGE_VERSION,
     ...(deps.reconnectPeriodMs !== undefined ? { reconnectPeriodMs: deps.reconnectPeriodMs } : {}),

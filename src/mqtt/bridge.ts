@@ -41,6 +41,8 @@ export interface MqttBridgeOptions {
   readonly store: Store;
   readonly send: SendService;
   readonly modemStatus: () => ModemStatus | undefined;
+  /** Every modem with its id (multi-modem): each is published on `<prefix>/modem/<id>` too. */
+  readonly modems?: () => readonly { readonly id: string; readonly status: ModemStatus }[];
   readonly log: Logger;
   readonly version: string;
   /** Seconds-scale in production; tests shorten it. */
@@ -167,19 +169,7 @@ export class MqttBridge {
   /** Retained modem and health state (fire and forget: the next one supersedes it). */
   publishState(): void {
     if (!this.client.connected) return;
-    const s = this.o.modemStatus();
-    const sig = s?.signal;
-    const modem = s
-      ? {
-          state: s.state,
-          registration: s.registration.state,
-          operator: s.operator?.name ?? s.operator?.numeric ?? null,
-          technology: s.technology ?? null,
-          signal_dbm: sig?.rsrpDbm ?? sig?.rssiDbm ?? null,
-          signal: sig ?? null,
-          storage: s.smsStorage ?? null,
-        }
-      : { state: 'absent', registration: 'unknown', operator: null, technology: null, signal_dbm: null, signal: null, storage: null };
+    const modem = modemState(this.o.modemStatus());
     const jobs = this.o.store.jobs.counts();
     const oldest = this.o.store.db.prepare("SELECT min(created_at) FROM jobs WHERE state IN ('queued','running')").pluck().get() as number | null;
     const health = {
@@ -192,6 +182,7 @@ export class MqttBridge {
     const warn = (e: unknown): void => this.o.log.debug({ err: errorMessage(e) }, 'MQTT state not published');
     this.client.publishAsync(this.topics.modem, JSON.stringify(modem), { qos: 1, retain: true }).catch(warn);
     this.client.publishAsync(this.topics.health, JSON.stringify(health), { qos: 1, retain: true }).catch(warn);
+    for (const { id, status } of this.o.modems?.() ?? []) this.client.publishAsync(this.topics.modemOf(id), JSON.stringify(modemState(status)), { qos: 1, retain: true }).catch(warn);
   }
 
   /**
@@ -231,4 +222,19 @@ export class MqttBridge {
     if (this.client.connected) await settled(this.client.publishAsync(this.topics.status, OFFLINE, { qos: 1, retain: true }).catch(() => undefined), 5000);
     await this.client.endAsync(!this.client.connected);
   }
+}
+
+/** A modem's retained state payload; `absent` when there is no modem. */
+function modemState(s: ModemStatus | undefined): Record<string, unknown> {
+  if (!s) return { state: 'absent', registration: 'unknown', operator: null, technology: null, signal_dbm: null, signal: null, storage: null };
+  const sig = s.signal;
+  return {
+    state: s.state,
+    registration: s.registration.state,
+    operator: s.operator?.name ?? s.operator?.numeric ?? null,
+    technology: s.technology ?? null,
+    signal_dbm: sig?.rsrpDbm ?? sig?.rssiDbm ?? null,
+    signal: sig ?? null,
+    storage: s.smsStorage ?? null,
+  };
 }

@@ -2,7 +2,8 @@
  * The box's MQTT topics, all under one prefix (default `mmsgw/<box>`):
  *
  *   <prefix>/status                "online" / "offline" (retained; "offline" is the last will)
- *   <prefix>/modem                 modem state JSON (retained)
+ *   <prefix>/modem                 modem state JSON (retained; the first modem)
+ *   <prefix>/modem/<id>            each modem's state JSON by its id (retained)
  *   <prefix>/health                gateway health JSON (retained)
  *   <prefix>/last_message          the last received message, summary JSON (retained)
  *   <prefix>/event/<type>          message.received / .sent / .delivered / .failed events (QoS 1, not retained)
@@ -14,6 +15,8 @@ export interface Topics {
   readonly prefix: string;
   readonly status: string;
   readonly modem: string;
+  /** One modem's state by its id (`modems[].id`; `modem1` for a single `modem:`). */
+  modemOf(id: string): string;
   readonly health: string;
   readonly lastMessage: string;
   readonly received: string;
@@ -27,6 +30,7 @@ export function topics(prefix: string): Topics {
     prefix,
     status: `${prefix}/status`,
     modem: `${prefix}/modem`,
+    modemOf: (id) => `${prefix}/modem/${id}`,
     health: `${prefix}/health`,
     lastMessage: `${prefix}/last_message`,
     received: `${prefix}/received`,

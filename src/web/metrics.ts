@@ -28,15 +28,20 @@ export interface MetricsSource {
   readonly store: Store;
   /** The modem's status now, when there is a modem. */
   modemStatus?(): ModemStatus | undefined;
+  /** Every modem of a multi-modem box with its id (`modems:`); when absent, `modemStatus` as `modem1`. */
+  modems?(): readonly { readonly id: string; readonly status: ModemStatus }[];
 }
+
+/** The id a single modem has in a list of one (src/config/modems.ts). */
+const SINGLE_MODEM_ID = 'modem1';
 
 export class Metrics {
   readonly registry = new Registry();
   private readonly jobDuration: Histogram<'kind' | 'result'>;
-  private readonly recoveries: Counter;
+  private readonly recoveries: Counter<'modem'>;
   private readonly mailErrors: Counter<'protocol'>;
   private readonly mqttPublished: Counter<'topic'>;
-  private lastModemState: string | undefined;
+  private readonly lastModemState = new Map<string, string>();
 
   constructor(private readonly source: MetricsSource) {
     const r = this.registry;
@@ -111,30 +116,39 @@ export class Metrics {
         if (free !== null) this.set(free);
       },
     });
-    const modemStatus = (): ModemStatus | undefined => source.modemStatus?.();
+    const modems = (): readonly { readonly id: string; readonly status: ModemStatus }[] => {
+      if (source.modems) return source.modems();
+      const s = source.modemStatus?.();
+      return s ? [{ id: SINGLE_MODEM_ID, status: s }] : [];
+    };
     new Gauge({
       name: 'mmsgw_modem_signal_dbm',
       help: 'Modem received signal strength (RSSI, or RSRP on LTE) in dBm',
-      labelNames: ['measure'],
+      labelNames: ['modem', 'measure'],
       registers: [r],
       collect() {
         this.reset();
-        const s = modemStatus()?.signal;
-        if (s?.rssiDbm !== undefined) this.set({ measure: 'rssi' }, s.rssiDbm);
-        if (s?.rsrpDbm !== undefined) this.set({ measure: 'rsrp' }, s.rsrpDbm);
-        if (s?.rscpDbm !== undefined) this.set({ measure: 'rscp' }, s.rscpDbm);
+        for (const { id: modem, status } of modems()) {
+          const s = status.signal;
+          if (s?.rssiDbm !== undefined) this.set({ modem, measure: 'rssi' }, s.rssiDbm);
+          if (s?.rsrpDbm !== undefined) this.set({ modem, measure: 'rsrp' }, s.rsrpDbm);
+          if (s?.rscpDbm !== undefined) this.set({ modem, measure: 'rscp' }, s.rscpDbm);
+        }
       },
     });
     new Gauge({
       name: 'mmsgw_modem_up',
-      help: '1 when the modem is ready and registered (home or roaming), else 0',
+      help: '1 when the modem is ready and registered (home or roaming), else 0 (one sample per modem; 0 without a label when the box has none)',
+      labelNames: ['modem'],
       registers: [r],
       collect() {
-        const s = modemStatus();
-        this.set(s !== undefined && s.state === 'ready' && (s.registration.state === 'home' || s.registration.state === 'roaming') ? 1 : 0);
+        this.reset();
+        const list = modems();
+        if (list.length === 0) this.set(0);
+        for (const { id: modem, status: s } of list) this.set({ modem }, s.state === 'ready' && (s.registration.state === 'home' || s.registration.state === 'roaming') ? 1 : 0);
       },
     });
-    this.recoveries = new Counter({ name: 'mmsgw_modem_recoveries_total', help: 'Times the modem recovery ladder started', registers: [r] });
+    this.recoveries = new Counter({ name: 'mmsgw_modem_recoveries_total', help: 'Times a modem\'s recovery ladder started', labelNames: ['modem'], registers: [r] });
     this.mailErrors = new Counter({
       name: 'mmsgw_mail_errors_total',
       help: 'Failed mail attempts by protocol (smtp: relays to mailboxes and notices to senders; imap: connections, hand-offs and flagging of mail read from the box mailbox)',
@@ -176,9 +190,9 @@ export class Metrics {
   }
 
   /** Feed of the modem's status changes: counts entries into `recovering`. */
-  modemStatusChanged(s: Pick<ModemStatus, 'state'>): void {
-    if (s.state === 'recovering' && this.lastModemState !== 'recovering') this.recoveries.inc();
-    this.lastModemState = s.state;
+  modemStatusChanged(s: Pick<ModemStatus, 'state'>, modem: string = SINGLE_MODEM_ID): void {
+    if (s.state === 'recovering' && this.lastModemState.get(modem) !== 'recovering') this.recoveries.inc({ modem });
+    this.lastModemState.set(modem, s.state);
   }
 
   mqttPublish(topic: string): void {

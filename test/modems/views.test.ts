@@ -15,7 +15,7 @@ import { launch, SKIP_BROWSER } from '../web/browser.js';
  * port once the gateway has stopped.
  */
 test('status, the web interface and doctor show each of three modems', { timeout: 180_000 }, async (t) => {
-  const env = await startMulti(3);
+  const env = await startMulti(3, (c) => ({ ...c, metrics: { enabled: true } }));
   try {
     const gw = env.gateway;
     await waitUntil(() => gw.modemViews().every((v) => v.health.ok) && gw.modemViews().length === 3, 60_000, 'three modems ready');
@@ -42,6 +42,15 @@ test('status, the web interface and doctor show each of three modems', { timeout
       assert.deepEqual([d.modem, d.message.box], ['modem2', env.sims[1]!.number]);
       const text = await cli(['show', String(id), '--state-dir', env.config.stateDir]);
       assert.match(text.stdout, /^ {2}modem {9}modem2$/m);
+    });
+
+    await t.test('/metrics has each modem: mmsgw_modem_up and mmsgw_modem_signal_dbm by modem id', async () => {
+      const { parseExposition } = await import('../fleet/exposition.js');
+      const fams = parseExposition(await (await fetch(`${gw.webUrl}/metrics`)).text());
+      const up = fams.get('mmsgw_modem_up')?.samples.map((s) => [s.labels['modem'], s.value]);
+      assert.deepEqual(up, env.sims.map((s) => [s.id, 1]));
+      const signalled = new Set(fams.get('mmsgw_modem_signal_dbm')?.samples.map((s) => s.labels['modem']));
+      assert.deepEqual([...signalled].sort(), env.sims.map((s) => s.id).sort());
     });
 
     await t.test('the Box page lists each modem (Chromium)', { skip: SKIP_BROWSER }, async () => {
