@@ -8,6 +8,7 @@
  * that a run can be repeated exactly.
  */
 import type { ModemState } from './state.js';
+import { mulberry32 } from '../../util/prng.js';
 
 /**
  * Where a URC may land inside a reply: before the information text (right after the echo),
@@ -45,18 +46,6 @@ export interface InterleaveSettings {
   at: InterleaveAt[] | undefined;
 }
 
-/** mulberry32: a small 32-bit generator, enough to make placements repeatable. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A line whose PDU follows on the next line (27.005 §3.4.1, §3.5.1): never split from it. */
 const PDU_HEADER = /^\+(CMGL|CMGR|CMT|CDS|CBM):/;
 
@@ -75,13 +64,13 @@ export class Interleaver {
     private readonly spec: InterleaveSpec | undefined,
     private readonly state: ModemState,
   ) {
-    this.random = seededRandom(this.settings.seed);
+    this.random = mulberry32(this.settings.seed);
   }
 
   configure(next: Partial<InterleaveSettings>): InterleaveSettings {
     if (next.seed !== undefined) {
       this.settings.seed = next.seed;
-      this.random = seededRandom(next.seed);
+      this.random = mulberry32(next.seed);
     }
     if (next.rate !== undefined) this.settings.rate = next.rate;
     if (next.indications !== undefined) this.settings.indications = next.indications;
