@@ -48,3 +48,13 @@ test('modems[].usb: errors name the key', () => {
   bad({ modems: [first, { usb: { vendorId: '12d1', serial: 'A' } }, { usb: { vendorId: '12D1', serial: 'A' } }] }, 'modems[2].usb', /same USB identity as modems\[1\]/);
   assert.throws(() => parseModemEntry(parseConfig({}), { id: 'x', port: '/dev/ttyUSB4', usb: { vendorId: '12d1' } }), (e: unknown) => e instanceof ConfigInvalidError && e.problems.some((p) => p.key === 'modems.(added).usb'));
 });
+
+test('no modem named by usb: no device watcher is started (nothing watches or wakes up)', async () => {
+  const { ModemSet } = await import('../../src/app/modems.js');
+  const { startHotplug } = await import('../../src/app/hotplug.js');
+  const { logger } = await import('../../src/util/log.js');
+  const c = parseConfig({ stateDir: '/nonexistent/mmsgw', modems: [{ port: '/dev/ttyUSB2' }, { port: '/dev/ttyUSB3' }] });
+  const set = new ModemSet({ config: c, log: logger('test'), onSms: async () => undefined });
+  assert.equal(await startHotplug(set, modemEntries(c), logger('test')), undefined);
+  assert.deepEqual(set.views(), []);
+});
