@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { createSendService } from '../../src/app/send.js';
 import { decodeSmsPdu, encodeDeliver } from '../../src/codec/sms/index.js';
 import { readModemReports } from '../../src/modem/index.js';
+import { withReadOnly } from '../../src/ops/db.js';
+import { locate } from '../../src/ops/locate.js';
+import { collectStatus, renderStatus } from '../../src/ops/status.js';
 import { startModemSim, type ModemSimClient } from '../../src/sim/modem/client.js';
 import { mailsWith, sleep, waitUntil } from '../helpers/e2e.js';
 import { startMulti, submitted } from '../helpers/multi-modem.js';
@@ -49,6 +52,11 @@ test('a modem named by USB identity is picked up when plugged in and released wh
     const send = createSendService(env.config, gw.ctx);
     const view = (): ReturnType<typeof gw.modemViews>[number] | undefined => gw.modemViews().find((v) => v.id === 'usb2');
     const report = (): ReturnType<typeof readModemReports>[number] | undefined => readModemReports(env.config.stateDir).find((m) => m.id === 'usb2');
+    // What `mmsgw status` prints, read as the command reads it.
+    const statusText = (): string => {
+      const loc = locate({ stateDir: env.config.stateDir });
+      return renderStatus(withReadOnly(loc, (db) => collectStatus(db, loc)), Date.now());
+    };
     const deliver = async (sim: ModemSimClient, from: string, text: string): Promise<void> => {
       for (const p of encodeDeliver({ from, text, reference: 7 })) await sim.deliverSms(p.hex);
     };
@@ -65,6 +73,7 @@ test('a modem named by USB identity is picked up when plugged in and released wh
       assert.match(view()?.health.problem ?? '', /not plugged in/);
       assert.equal(report()?.absent, true);
       assert.equal(report()?.report?.status.state, 'absent');
+      assert.match(statusText(), /usb2 {2}\+15550100002 {2}usb 0000:0000 serial HOTPLUG2[^\n]*\n {2}modem {6}NOT WORKING since [^\n]*not plugged in/);
       await deliver(first.modemSim, '+15550881001', '[hp-m1-in]');
       await mailedOnce('[hp-m1-in]');
       const r = await send.send({ to: ['+15550882001'], text: '[hp-m1-out]', origin: 'api:test' });
@@ -80,6 +89,7 @@ test('a modem named by USB identity is picked up when plugged in and released wh
       assert.equal(view()?.port, node);
       assert.equal(report()?.absent, undefined);
       assert.equal(report()?.port, node);
+      await waitUntil(() => new RegExp(`usb2  \\+15550100002  ${node}[^\\n]*\\n  modem {6}ready`).test(statusText()), 30_000, 'status shows usb2 ready', statusText);
       await deliver(sim2, '+15550881002', '[hp-usb-in]');
       await mailedOnce('[hp-usb-in]');
       assert.equal(gw.store.db.prepare("SELECT modem FROM messages WHERE direction = 'in' AND from_addr = '+15550881002'").pluck().get(), 'usb2');
@@ -116,6 +126,7 @@ test('a modem named by USB identity is picked up when plugged in and released wh
       await waitUntil(() => view()?.status.state === 'absent', 30_000, 'usb2 absent', () => view());
       assert.equal(gw.modems.get('usb2'), undefined);
       assert.equal(report()?.absent, true);
+      assert.match(statusText(), /usb2 {2}\+15550100002 {2}usb 0000:0000 serial HOTPLUG2[^\n]*\n {2}modem {6}NOT WORKING since [^\n]*not plugged in/);
       const r = await send.send({ to: ['+15550882004'], text: '[hp-wait]', origin: 'api:test', from: NUMBER2 });
       assert.ok(r.ok);
       const key = `send-sms:${r.ok ? r.id : 0}`;
