@@ -18,6 +18,7 @@ import { pushPolicyOf } from './push-policy.js';
 import { modemEntries } from '../config/index.js';
 import { ModemSet, type ModemView } from './modems.js';
 import { modemPipelineDeps, openAll } from './gateway-modems.js';
+import { startHotplug, type Hotplug } from './hotplug.js';
 import { createNotifier } from './notifier.js';
 import { startMailIn, type MailIn } from './mail-in.js';
 import { hooksHandlers, startHooks } from './hooks.js';
@@ -76,6 +77,7 @@ export class Gateway {
   /** The box's modems (one per `modems:` entry, or the one `modem:`); add/remove at run time. */
   modems!: ModemSet;
   private modem: Modem | undefined;
+  private hotplug: Hotplug | undefined;
   private mailIn: MailIn | undefined;
   private web: WebWiring | undefined;
   private stopWatchdog: () => void = () => undefined;
@@ -163,7 +165,10 @@ export class Gateway {
       disk,
     };
 
-    await openAll(modems, modemEntries(config), log);
+    const entries = modemEntries(config);
+    await openAll(modems, entries.filter((e) => e.usb === null), log);
+    // Modems named by USB identity: opened when plugged in, released when pulled (no watcher without them).
+    const hotplug = await startHotplug(modems, entries, log);
     const firstUnit = modems.first();
     const modem = firstUnit?.modem;
     const mm1 = firstUnit?.mm1;
@@ -209,6 +214,7 @@ export class Gateway {
     }
     gw.modem = modem;
     gw.modems = modems;
+    gw.hotplug = hotplug;
     gw.closers.push(() => mailer.close(), () => notifier.close());
 
     // A send that failed for good is told to its sender.
@@ -315,6 +321,7 @@ export class Gateway {
     await this.web?.close();
     await this.mailIn?.stop();
     await this.worker.stop();
+    await this.hotplug?.close();
     await this.modems.closeAll();
     for (const close of this.closers) await close();
     this.store.close();

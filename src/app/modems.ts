@@ -59,6 +59,8 @@ export interface ModemSetOptions {
  */
 export class ModemSet extends EventEmitter {
   private readonly units = new Map<string, ModemUnit>();
+  /** Modems named by USB identity that are not plugged in: shown as `absent` until `add`. */
+  private readonly absent = new Map<string, ModemEntry>();
   private readonly pending = new Set<string>();
   /** Position of each modem: the configuration's order, whatever order their ports open in. */
   private readonly order = new Map<string, number>();
@@ -101,6 +103,7 @@ export class ModemSet extends EventEmitter {
       modem.on('status', onStatus);
       this.statusListeners.set(entry.id, onStatus);
       this.units.set(entry.id, unit);
+      this.absent.delete(entry.id);
       if (this.armed) modem.onSms((sms) => this.o.onSms(unit, sms));
       this.writeIndex();
       this.emit('add', unit);
@@ -123,6 +126,14 @@ export class ModemSet extends EventEmitter {
     await unit.mm1?.close();
     this.emit('remove', unit);
     return true;
+  }
+
+  /** Lists `entry` (a modem named by USB identity, not plugged in) as absent until it is added. */
+  markAbsent(entry: ModemEntry): void {
+    if (this.units.has(entry.id)) return;
+    if (!this.order.has(entry.id)) this.order.set(entry.id, this.nextOrder++);
+    this.absent.set(entry.id, entry);
+    this.writeIndex();
   }
 
   get(id: string): ModemUnit | undefined {
@@ -164,10 +175,15 @@ export class ModemSet extends EventEmitter {
   }
 
   views(): ModemView[] {
-    return this.list().map((u) => {
+    const present = this.list().map((u): ModemView => {
       const status = u.modem.status();
       return { id: u.id, number: this.numberOf(u.id) ?? null, port: u.entry.modem.port, profile: status.profile ?? null, sends: u.entry.limits.send, status, health: modemHealth(status) };
     });
+    const absent = [...this.absent.values()].map((e): ModemView => {
+      const status: ModemStatus = { port: e.modem.port, state: 'absent', sim: 'unknown', registration: { state: 'unknown' } };
+      return { id: e.id, number: e.number, port: e.modem.port, profile: null, sends: e.limits.send, status, health: modemHealth(status) };
+    });
+    return [...present, ...absent].sort((a, b) => (this.order.get(a.id) ?? 0) - (this.order.get(b.id) ?? 0));
   }
 
   async closeAll(): Promise<void> {
@@ -175,10 +191,17 @@ export class ModemSet extends EventEmitter {
     for (const id of [...this.units.keys()].reverse()) await this.remove(id);
   }
 
+  private statusDirOf(id: string): string {
+    const u = this.units.get(id);
+    if (u) return u.statusDir;
+    const e = this.absent.get(id);
+    return e ? modemStateDir(this.o.config, e) : '';
+  }
+
   /** `<stateDir>/modems.json`: id, port, number and status directory of each modem, for the commands run beside the gateway. */
   private writeIndex(): void {
     if (this.closing) return;
-    const list = this.list().map((u) => ({ id: u.id, port: u.entry.modem.port, number: this.numberOf(u.id) ?? null, statusDir: u.statusDir, sends: u.entry.limits.send }));
+    const list = this.views().map((v) => ({ id: v.id, port: v.port, number: v.number, statusDir: this.statusDirOf(v.id), sends: v.sends, ...(v.status.state === 'absent' ? { absent: true } : {}) }));
     try {
       writeModemsIndex(this.o.config.stateDir, list);
     } catch (e) {

@@ -8,4 +8,5 @@ export { demoConfigInput } from './demo.js';
 export { ENV_OVERRIDES, type Env } from './env.js';
 export { ConfigInvalidError, type ConfigProblem } from './issues.js';
 export { isLoopback, parseHostPort } from './fields.js';
-export { configForModem, modemEntries, parseModemEntry, modemStateDir, SINGLE_MODEM_ID, type ModemEntry } from './modems.js';
+export { configForModem, modemEntries, parseModemEntry, modemStateDir, SINGLE_MODEM_ID, usbLabel, type ModemEntry } from './modems.js';
+export type { UsbSelector } from './schema-modems.js';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ConfigInvalidError } from './issues.js';
 import { modemEntrySchema, type Config } from './schema.js';
+import type { UsbSelector } from './schema-modems.js';
 
 /**
  * The modems of a configuration as one list: `modems:` when given, else the single `modem:`
@@ -17,6 +18,16 @@ export interface ModemEntry {
   readonly bearer: Config['bearer'];
   readonly mmsc: Config['mmsc'];
   readonly limits: Config['modems'][number]['limits'];
+  /**
+   * Named by USB identity (`modems[].usb`): the device watcher finds its tty when it is plugged
+   * in and the set opens it there (`modem.port` is then that node; before, `usbLabel`).
+   */
+  readonly usb: UsbSelector | null;
+}
+
+/** How a modem named by USB identity is shown where a port would be: "usb 12d1:1506 serial X path 1-1.2 if 2". */
+export function usbLabel(u: UsbSelector): string {
+  return ['usb', `${u.vendorId}${u.productId !== undefined ? `:${u.productId}` : ''}`, ...(u.serial !== undefined ? ['serial', u.serial] : []), ...(u.usbPath !== undefined ? ['path', u.usbPath] : []), ...(u.interfaceNumber !== undefined ? ['if', String(u.interfaceNumber)] : [])].join(' ');
 }
 
 /** The id of the modem of a single-`modem:` configuration. */
@@ -24,18 +35,19 @@ export const SINGLE_MODEM_ID = 'modem1';
 
 export function modemEntries(config: Config): ModemEntry[] {
   if (config.modems.length === 0) {
-    return [{ id: SINGLE_MODEM_ID, primary: true, modem: config.modem, number: numberOf(config, config.modem.port, config.box.ownNumber), bearer: config.bearer, mmsc: config.mmsc, limits: { smsPerMinute: 0, send: true } }];
+    return [{ id: SINGLE_MODEM_ID, primary: true, modem: config.modem, number: numberOf(config, config.modem.port, config.box.ownNumber), bearer: config.bearer, mmsc: config.mmsc, limits: { smsPerMinute: 0, send: true }, usb: null }];
   }
   return config.modems.map((m, i) => {
-    const { id, number, bearer, mmsc, limits, ...modem } = m;
+    const { id, number, bearer, mmsc, limits, usb, port, ...rest } = m;
     return {
       id,
       primary: i === 0,
-      modem,
-      number: number ?? numberOf(config, modem.port, i === 0 ? config.box.ownNumber : null),
+      modem: { ...rest, port: port ?? (usb ? usbLabel(usb) : '') },
+      number: number ?? (port !== null ? numberOf(config, port, i === 0 ? config.box.ownNumber : null) : null),
       bearer: bearer ?? config.bearer,
       mmsc: mmsc ?? config.mmsc,
       limits,
+      usb,
     };
   });
 }
@@ -48,9 +60,9 @@ export function modemEntries(config: Config): ModemEntry[] {
 export function parseModemEntry(config: Config, input: unknown): ModemEntry {
   const r = modemEntrySchema.safeParse(input);
   if (!r.success) throw new ConfigInvalidError(r.error.issues.map((i) => ({ key: ['modems', '(added)', ...i.path].join('.'), message: i.message, path: i.path as PropertyKey[] })));
-  const { id, number, bearer, mmsc, limits, ...modem } = r.data;
+  const { id, number, bearer, mmsc, limits, usb, port, ...rest } = r.data;
   if (id === null) throw new ConfigInvalidError([{ key: 'modems.(added).id', message: 'a modem added at run time needs an id', path: ['id'] }]);
-  return { id, primary: false, modem, number: number ?? numberOf(config, modem.port, null), bearer: bearer ?? config.bearer, mmsc: mmsc ?? config.mmsc, limits };
+  return { id, primary: false, modem: { ...rest, port: port ?? (usb ? usbLabel(usb) : '') }, number: number ?? (port !== null ? numberOf(config, port, null) : null), bearer: bearer ?? config.bearer, mmsc: mmsc ?? config.mmsc, limits, usb };
 }
 
 function numberOf(config: Config, port: string, fallback: string | null): string | null {

@@ -6,7 +6,7 @@ import { composeSection, mailSection } from './schema-mail.js';
 import { apiSection, hooksSection, webhooksSection } from './schema-api.js';
 import { metricsSection, mqttSection } from './schema-fleet.js';
 import { mm7Section } from './schema-mm7.js';
-import { MAX_MODEMS_LIST, modemEntryFields, modemsRefine, outboundModems, withModemIds } from './schema-modems.js';
+import { DEFAULT_MODEM_PORT, MAX_MODEMS_LIST, modemEntryFields, modemsRefine, outboundModems, portOrUsb, withEntryPort, withModemIds } from './schema-modems.js';
 import { asCountry } from '../util/phone.js';
 
 /**
@@ -61,12 +61,11 @@ const recovery = z
   })
   .prefault({});
 
+const portPath = text('a serial device path or tcp://host:port').refine((v) => v.startsWith('/') || /^tcp:\/\/[^/:]+:\d{1,5}$/.test(v), {
+  error: (iss) => `expected a device path like /dev/ttyUSB2 or tcp://host:port, got ${show(iss.input)}`,
+});
 const modemFields = {
-    port: text('a serial device path or tcp://host:port')
-      .refine((v) => v.startsWith('/') || /^tcp:\/\/[^/:]+:\d{1,5}$/.test(v), {
-        error: (iss) => `expected a device path like /dev/ttyUSB2 or tcp://host:port, got ${show(iss.input)}`,
-      })
-      .default('/dev/ttyUSB2'),
+    port: portPath.default(DEFAULT_MODEM_PORT),
     baudRate: int(300, 4_000_000).default(115200),
     rtscts: bool().default(false),
     profile: oneOf(MODEM_PROFILES).default('auto'),
@@ -147,14 +146,19 @@ const mmsc = z
   .prefault({});
 
 /** `modems:` — several modems, each with its own SIM, number and carrier settings (docs/FLEET.md "Multi-modem"). */
-export const modemEntrySchema = z.strictObject({
-  ...modemFields,
-  ...modemEntryFields,
-  /** This SIM's bearer; null: the top-level `bearer`. */
-  bearer: bearer.nullable().default(null),
-  /** This SIM's MMSC settings; null: the top-level `mmsc`. */
-  mmsc: mmsc.nullable().default(null),
-});
+export const modemEntrySchema = z
+  .strictObject({
+    ...modemFields,
+    ...modemEntryFields,
+    /** Its serial port; not given: `usb` names it, else /dev/ttyUSB2. */
+    port: portPath.optional(),
+    /** This SIM's bearer; null: the top-level `bearer`. */
+    bearer: bearer.nullable().default(null),
+    /** This SIM's MMSC settings; null: the top-level `mmsc`. */
+    mmsc: mmsc.nullable().default(null),
+  })
+  .superRefine(portOrUsb)
+  .transform(withEntryPort);
 const modems = z
   .array(modemEntrySchema)
   .max(MAX_MODEMS_LIST, { error: `at most ${MAX_MODEMS_LIST} modems` })

@@ -17,6 +17,8 @@ export interface ModemsIndexEntry {
   readonly statusDir: string;
   /** false: a receive-only SIM (limits.send). */
   readonly sends: boolean;
+  /** A modem named by USB identity that is not plugged in: no status of its own (an old file in statusDir is not its state). */
+  readonly absent?: boolean;
 }
 
 export interface ModemsIndex {
@@ -49,7 +51,12 @@ export interface ModemReport extends ModemsIndexEntry {
 
 /** Every modem the gateway listed, with its status file; empty when the gateway wrote no list (one modem: see readModemStatus). */
 export function readModemReports(stateDir: string): ModemReport[] {
-  return (readModemsIndex(stateDir)?.modems ?? []).map((m) => {
+  const index = readModemsIndex(stateDir);
+  return (index?.modems ?? []).map((m) => {
+    if (m.absent === true) {
+      const status = { port: m.port, state: 'absent', sim: 'unknown', registration: { state: 'unknown' } } as const;
+      return { ...m, report: { status, updatedAt: Date.now(), stateSince: index?.updatedAt ?? Date.now(), pid: index?.pid ?? 0, health: modemHealth(status) } };
+    }
     const r = readModemStatus(m.statusDir);
     return { ...m, report: r ? { ...r, health: modemHealth(r.status) } : null };
   });

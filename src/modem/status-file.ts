@@ -28,6 +28,7 @@ export interface ModemHealth {
 /** Whether the modem can send and receive, and if not, why — for status, doctor and health. */
 export function modemHealth(s: ModemStatus): ModemHealth {
   if (s.errorCode === 'MODEM_SIM_PIN_WRONG') return { ok: false, problem: `the SIM refused the configured PIN; fix modem.pin (${s.lastError ?? ''})` };
+  if (s.state === 'absent') return { ok: false, problem: 'not plugged in (named by USB identity: picked up when it appears)' };
   if (s.responding === false) return { ok: false, problem: `the modem does not answer AT${s.lastError ? `: ${s.lastError}` : ''}` };
   if (s.state !== 'ready') return { ok: false, problem: `modem ${s.state}${s.lastError ? `: ${s.lastError}` : ''}` };
   return { ok: true };

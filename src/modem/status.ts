@@ -3,7 +3,8 @@ import type { ProfileId, Signal } from './profiles/types.js';
 import type { ModemIdentity } from './profiles/types.js';
 import type { SimStatus } from './sim.js';
 
-export type ModemState = 'opening' | 'initializing' | 'ready' | 'recovering' | 'closed' | 'failed';
+/** `absent`: a modem named by USB identity (`modems[].usb`) that is not plugged in. */
+export type ModemState = 'opening' | 'initializing' | 'ready' | 'recovering' | 'closed' | 'failed' | 'absent';
 
 /** Everything the gateway knows about the modem, as `modem.status()` returns it. */
 export interface ModemStatus {

@@ -175,6 +175,11 @@ async function doctorModems(configPath: string | undefined, json: boolean): Prom
   const config = loadConfig(configPath ?? process.env.MMSGW_CONFIG);
   const reports: (DoctorReport & { id: string; number: string | null })[] = [];
   for (const e of modemEntries(config)) {
+    // Named by USB identity: no port to probe here (the running gateway finds it when plugged in).
+    if (e.usb !== null) {
+      console.error(`modem ${e.id}: named by USB identity (${e.modem.port}), not probed; probe its tty with --port`);
+      continue;
+    }
     const m = e.modem;
     const r = await doctorPort(m.port, m.baudRate, m.profile === 'auto' ? undefined : m.profile, []);
     reports.push({ id: e.id, number: e.number, ...r });
