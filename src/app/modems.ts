@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { configForModem, modemStateDir, type Config, type ModemEntry } from '../config/index.js';
 import { modemHealth, writeModemsIndex, type Modem, type ModemHealth, type ModemStatus } from '../modem/index.js';
 import { MmsgwError } from '../util/errors.js';
-import { areaLogger, type Logger } from '../util/log.js';
+import { areaLogger, childLogger, type Logger } from '../util/log.js';
 import { needsSimIdentity, waitForSimIdentity } from './carrier-settings.js';
 import { createMm1, type Mm1Wiring } from './mmsc.js';
 import { openModem } from './modem.js';
@@ -86,7 +86,7 @@ export class ModemSet extends EventEmitter {
       const view = configForModem(this.o.config, entry);
       const statusDir = modemStateDir(this.o.config, entry);
       mkdirSync(statusDir, { recursive: true, mode: 0o700 });
-      const log = this.o.log.child({ modem: entry.id });
+      const log = childLogger(this.o.log, { modem: entry.id });
       const modem = await (this.o.open ?? ((v, l) => openModem(v, l)))(view, areaLogger(log, 'modem'), entry);
       // MMS settings left to the carrier database need the SIM: wait (bounded) for a late modem.
       const waitMs = this.o.simIdentityWaitMs ?? SIM_IDENTITY_WAIT_MS;

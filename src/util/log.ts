@@ -192,5 +192,15 @@ export function areaLogger(parent: Logger, ns: string): Logger {
   return l;
 }
 
+/**
+ * A child with more fields (`{ modem: 'modem2' }`) that `areaLogger` can still move to another
+ * area without writing `ns` twice.
+ */
+export function childLogger(parent: Logger, fields: Record<string, unknown>): Logger {
+  const l = parent.child(fields);
+  if (ours.has(parent)) ours.add(l);
+  return l;
+}
+
 /** A logger that drops everything; for library code used without a gateway around it. */
 export const silentLogger: Logger = pino({ level: 'silent' }, pino.destination({ fd: 2, sync: true }));
