@@ -1,6 +1,7 @@
 import type { ModemEntry } from '../config/index.js';
 import { DeviceWatcher, type DeviceEntry, type DeviceEvent } from '../modem/devices.js';
 import { areaLogger, type Logger } from '../util/log.js';
+import { knownUsbId } from '../setup/usb-ids.js';
 import type { ModemSet } from './modems.js';
 
 /**
@@ -50,6 +51,8 @@ export async function startHotplug(set: ModemSet, entries: readonly ModemEntry[]
     devDir: o.devDir ?? defaultDevDir(),
     ...(o.sysfsRoot !== undefined ? { sysfsRoot: o.sysfsRoot } : {}),
     ...(o.safetyMs !== undefined ? { safetyMs: o.safetyMs } : {}),
+    // An entry that names no interface takes the AT port its USB id is known to have (an EC25's if02).
+    atInterface: (vendorId: string, productId: string) => knownUsbId(vendorId, productId)?.atInterface,
     log: areaLogger(log, 'devices'),
   });
   // One queue per modem: plug and unplug of one device in the order they happened.

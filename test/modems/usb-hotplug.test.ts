@@ -43,7 +43,7 @@ test('a modem named by USB identity is picked up when plugged in and released wh
   let sim2: ModemSimClient | undefined;
   const env = await startMulti(1, (c) => ({
     ...c,
-    modems: [...(c.modems ?? []), { id: 'usb2', usb: { vendorId: '0000', productId: '0000', serial: 'HOTPLUG2' }, profile: 'generic', number: NUMBER2, mmsc: { url: 'http://127.0.0.1:9/mms' } }],
+    modems: [...(c.modems ?? []), { id: 'usb2', usb: { vendorId: '2c7c', productId: '0125', serial: 'HOTPLUG2' }, profile: 'quectel', number: NUMBER2, mmsc: { url: 'http://127.0.0.1:9/mms' } }],
     mail: { ...c.mail, out: { ...c.mail?.out, routes: [...(c.mail?.out?.routes ?? []), { to: NUMBER2, mailboxes: ['usb2@mmsgw.localhost'] }] } },
   }));
   try {
@@ -68,12 +68,12 @@ test('a modem named by USB identity is picked up when plugged in and released wh
     await t.test('not plugged in: absent in the views and in modems.json; the port-named modem works', async () => {
       await waitUntil(() => gw.modemViews().find((v) => v.id === 'modem1')?.health.ok, 60_000, 'modem1 ready');
       assert.deepEqual(gw.modemViews().map((v) => [v.id, v.status.state]), [['modem1', 'ready'], ['usb2', 'absent']]);
-      assert.equal(view()?.port, 'usb 0000:0000 serial HOTPLUG2');
+      assert.equal(view()?.port, 'usb 2c7c:0125 serial HOTPLUG2');
       assert.equal(view()?.number, NUMBER2);
       assert.match(view()?.health.problem ?? '', /not plugged in/);
       assert.equal(report()?.absent, true);
       assert.equal(report()?.report?.status.state, 'absent');
-      assert.match(statusText(), /usb2 {2}\+15550100002 {2}usb 0000:0000 serial HOTPLUG2[^\n]*\n {2}modem {6}NOT WORKING since [^\n]*not plugged in/);
+      assert.match(statusText(), /usb2 {2}\+15550100002 {2}usb 2c7c:0125 serial HOTPLUG2[^\n]*\n {2}modem {6}NOT WORKING since [^\n]*not plugged in/);
       await deliver(first.modemSim, '+15550881001', '[hp-m1-in]');
       await mailedOnce('[hp-m1-in]');
       const r = await send.send({ to: ['+15550882001'], text: '[hp-m1-out]', origin: 'api:test' });
@@ -82,7 +82,7 @@ test('a modem named by USB identity is picked up when plugged in and released wh
     });
 
     await t.test('plugged in: picked up without restart, receives (mailed once) and sends', async () => {
-      sim2 = await startModemSim({ profile: 'generic', baudRate: 0, usbDir, usbSerial: 'HOTPLUG2', imsi: '001010000000002', iccid: '8999000000000000002' });
+      sim2 = await startModemSim({ profile: 'quectel', baudRate: 0, usbDir, usbSerial: 'HOTPLUG2', imsi: '001010000000002', iccid: '8999000000000000002' });
       const node = sim2.usb?.tty;
       assert.ok(node);
       await waitUntil(() => view()?.health.ok, 60_000, 'usb2 ready', () => view());
@@ -126,7 +126,7 @@ test('a modem named by USB identity is picked up when plugged in and released wh
       await waitUntil(() => view()?.status.state === 'absent', 30_000, 'usb2 absent', () => view());
       assert.equal(gw.modems.get('usb2'), undefined);
       assert.equal(report()?.absent, true);
-      assert.match(statusText(), /usb2 {2}\+15550100002 {2}usb 0000:0000 serial HOTPLUG2[^\n]*\n {2}modem {6}NOT WORKING since [^\n]*not plugged in/);
+      assert.match(statusText(), /usb2 {2}\+15550100002 {2}usb 2c7c:0125 serial HOTPLUG2[^\n]*\n {2}modem {6}NOT WORKING since [^\n]*not plugged in/);
       const r = await send.send({ to: ['+15550882004'], text: '[hp-wait]', origin: 'api:test', from: NUMBER2 });
       assert.ok(r.ok);
       const key = `send-sms:${r.ok ? r.id : 0}`;
