@@ -129,6 +129,11 @@ export class SmsInbox {
 
   private enqueue(step: () => Promise<void>): void {
     this.chain = this.chain.then(step).catch((e: unknown) => {
+      // Closing the modem cuts a step short: nothing is wrong, and the message is still stored.
+      if (this.stopped) {
+        this.log.debug({ err: e }, 'SMS inbox step cut short by closing the modem; the message stays on the modem');
+        return;
+      }
       this.log.error({ err: e }, 'SMS inbox step failed; the message stays on the modem');
       this.scheduleRetry();
     });
