@@ -12,6 +12,7 @@ import { MmsgwError } from '../util/errors.js';
 import { demoConfig, freePort, newVaspAccount, portOr, startDemoGateway, type DemoCore, type DemoOptions } from './environment.js';
 import { remoteNetwork } from './network.js';
 import type { SimulatorEndpoints } from './simulators.js';
+import { readyLine } from '../util/ready-line.js';
 
 /** The ready line of ./sims-main.ts (kept here too, so this module does not load the entry). */
 const SIMULATORS_READY = 'MMSGW-DEMO-SIMULATORS-READY ';
@@ -51,26 +52,9 @@ async function spawnSimulators(o: DemoOptions, vasp: ReturnType<typeof newVaspAc
     ...(o.smsReportDelayMs !== null ? { smsReportDelayMs: o.smsReportDelayMs ?? 200 } : {}),
   };
   const child = spawn(process.execPath, entryArgs(), { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, MMSGW_DEMO_SIMULATORS: JSON.stringify(options) } });
-  const ready = await new Promise<{ endpoints: SimulatorEndpoints; pid: number; modemPid?: number }>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new MmsgwError('DEMO_SIMULATORS_TIMEOUT', `the demo's simulators were not ready within ${startTimeoutMs} ms`));
-    }, startTimeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new MmsgwError('DEMO_SIMULATORS_EXITED', `the demo's simulators exited (${code}) before they were ready`));
-    });
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (d: string) => {
-      out += d;
-      const at = out.indexOf(SIMULATORS_READY);
-      const nl = at >= 0 ? out.indexOf('\n', at) : -1;
-      if (nl < 0) return;
-      clearTimeout(timer);
-      child.removeAllListeners('exit');
-      resolve(JSON.parse(out.slice(at + SIMULATORS_READY.length, nl)) as { endpoints: SimulatorEndpoints; pid: number; modemPid?: number });
-    });
+  const ready = await readyLine<{ endpoints: SimulatorEndpoints; pid: number; modemPid?: number }>(child, SIMULATORS_READY, startTimeoutMs, {
+    timeout: () => new MmsgwError('DEMO_SIMULATORS_TIMEOUT', `the demo's simulators were not ready within ${startTimeoutMs} ms`),
+    exited: (code) => new MmsgwError('DEMO_SIMULATORS_EXITED', `the demo's simulators exited (${code}) before they were ready`),
   });
   // Whatever else it prints goes to stderr: stdout is for the demo's own output (--json).
   child.stdout?.pipe(process.stderr, { end: false });

@@ -23,6 +23,7 @@ import type { SentSms, SimState } from './state.js';
 import type { StorageEntry } from './storage.js';
 import type { SimUsbState } from './usb-tree.js';
 import type { SignalReport } from './types.js';
+import { readyLine } from '../../util/ready-line.js';
 
 export type { DeliverOutcome, PreloadedSms, SentSms, SimUsbState, StorageEntry };
 
@@ -373,25 +374,10 @@ export async function startModemSim(opts: StartModemSimOptions = {}): Promise<Mo
   child.stderr.on('data', (d: string) => {
     stderr = (stderr + d).slice(-4000);
   });
-  const ready = await new Promise<{ path: string; control: string; usb?: SimUsbState }>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new MmsgwError('SIM_START_TIMEOUT', `modem simulator not ready within ${opts.startTimeoutMs ?? 30_000} ms: ${stderr}`)), opts.startTimeoutMs ?? 30_000);
-    const fail = (e: Error): void => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(e);
-    };
-    child.once('exit', (code) => fail(new MmsgwError('SIM_EXITED', `modem simulator exited (${code}) before it was ready: ${stderr}`)));
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => {
-      out += d;
-      const at = out.indexOf(READY_MARK);
-      const nl = at >= 0 ? out.indexOf('\n', at) : -1;
-      if (nl < 0) return;
-      clearTimeout(timer);
-      child.removeAllListeners('exit');
-      resolve(JSON.parse(out.slice(at + READY_MARK.length, nl)) as { path: string; control: string; usb?: SimUsbState });
-    });
+  const startMs = opts.startTimeoutMs ?? 30_000;
+  const ready = await readyLine<{ path: string; control: string; usb?: SimUsbState }>(child, READY_MARK, startMs, {
+    timeout: () => new MmsgwError('SIM_START_TIMEOUT', `modem simulator not ready within ${startMs} ms: ${stderr}`),
+    exited: (code) => new MmsgwError('SIM_EXITED', `modem simulator exited (${code}) before it was ready: ${stderr}`),
   });
   // Keep draining stdout (its logs) so the child never blocks on a full pipe; with a log level
   // asked for, show them (MMSGW_LOG_LEVEL=debug includes the simulator's wire trace).
