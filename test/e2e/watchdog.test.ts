@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomHandsetParts } from '../../src/sim/mmsc/index.js';
 import { OWN_NUMBER, sleep, waitUntil, withE2e } from '../helpers/e2e.js';
+import { fakeSystemdNotify } from '../helpers/fake-notify.js';
 
 /**
  * The assembled gateway under systemd's watchdog (WatchdogSec=2 here): two MMS retrievals that
@@ -13,15 +11,7 @@ import { OWN_NUMBER, sleep, waitUntil, withE2e } from '../helpers/e2e.js';
  * event loop and the store answer. `systemd-notify` is a script that records each call.
  */
 test('the gateway feeds the watchdog while two jobs outlast WatchdogSec', { timeout: 180_000 }, async () => {
-  const bin = mkdtempSync(join(tmpdir(), 'mmsgw-notify-'));
-  const log = join(bin, 'calls');
-  writeFileSync(join(bin, 'systemd-notify'), `#!/bin/sh\necho "$(date +%s%N) $*" >> '${log}'\n`);
-  chmodSync(join(bin, 'systemd-notify'), 0o755);
-  writeFileSync(log, '');
-  const saved = { path: process.env.PATH, socket: process.env.NOTIFY_SOCKET, usec: process.env.WATCHDOG_USEC };
-  process.env.PATH = `${bin}:${process.env.PATH ?? ''}`;
-  process.env.NOTIFY_SOCKET = join(bin, 'notify.sock');
-  process.env.WATCHDOG_USEC = '2000000';
+  const notify = fakeSystemdNotify();
   try {
     await withE2e({ configure: (c) => ({ ...c, mmsc: { ...c.mmsc, timeoutSeconds: 600 } }) }, async (env) => {
       // 20 bytes a second, never silent for the bearer's 30 s idle limit: minutes per message.
@@ -34,10 +24,8 @@ test('the gateway feeds the watchdog while two jobs outlast WatchdogSec', { time
       const busySince = Date.now();
       await sleep(70_000);
       const jobs = env.gateway.store.jobs.list(undefined, 50).map((j) => `${j.kind}:${j.state}:${j.attempts}:${j.lastError ?? ''}`);
-      const pings = readFileSync(log, 'utf8')
-        .split('\n')
-        .filter((l) => l.includes('WATCHDOG=1'))
-        .map((l) => Number(BigInt(l.split(' ')[0] ?? '0') / 1_000_000n))
+      const pings = notify
+        .pings()
         .filter((t) => t >= busySince)
         .sort((a, b) => a - b);
       const gaps = [pings[0] ?? Date.now(), ...pings, Date.now()].slice(1).map((t, i, a) => t - (i === 0 ? busySince : (a[i - 1] ?? t)));
@@ -45,11 +33,6 @@ test('the gateway feeds the watchdog while two jobs outlast WatchdogSec', { time
       env.mmscSim.clearFaults();
     });
   } finally {
-    process.env.PATH = saved.path;
-    if (saved.socket === undefined) delete process.env.NOTIFY_SOCKET;
-    else process.env.NOTIFY_SOCKET = saved.socket;
-    if (saved.usec === undefined) delete process.env.WATCHDOG_USEC;
-    else process.env.WATCHDOG_USEC = saved.usec;
-    rmSync(bin, { recursive: true, force: true });
+    notify.restore();
   }
 });

@@ -186,30 +186,30 @@ export interface ReportInput {
   readonly statusText?: string;
 }
 
-/** DeliveryReportReq (MM7_delivery_report.REQ): MessageID, Recipient, Sender, Date, MMStatus, StatusText. */
-export function deliveryReportChildren(version: string, r: ReportInput): (XNode | undefined)[] {
+/**
+ * DeliveryReportReq (MM7_delivery_report.REQ: … Date …) and ReadReplyReq (MM7_read_reply.REQ:
+ * … TimeStamp …), 3GPP TS 23.140 §8.7.5/§8.7.6: MessageID, Recipient, Sender, the time, MMStatus,
+ * StatusText — the same children but for the name of the time element.
+ */
+function reportChildren(version: string, r: ReportInput, timeElement: 'Date' | 'TimeStamp'): (XNode | undefined)[] {
   return [
     el('MM7Version', version),
     el('MMSRelayServerID', r.relayServerId),
     el('MessageID', r.messageId),
     addressNode('Recipient', r.recipient),
     addressNode('Sender', r.sender),
-    el('Date', r.at.toISOString()),
+    el(timeElement, r.at.toISOString()),
     el('MMStatus', r.status),
     opt('StatusText', r.statusText),
   ];
 }
 
-/** ReadReplyReq (MM7_read_reply.REQ): MessageID, Recipient, Sender, TimeStamp, MMStatus, StatusText. */
+/** DeliveryReportReq (MM7_delivery_report.REQ). */
+export function deliveryReportChildren(version: string, r: ReportInput): (XNode | undefined)[] {
+  return reportChildren(version, r, 'Date');
+}
+
+/** ReadReplyReq (MM7_read_reply.REQ). */
 export function readReplyChildren(version: string, r: ReportInput): (XNode | undefined)[] {
-  return [
-    el('MM7Version', version),
-    el('MMSRelayServerID', r.relayServerId),
-    el('MessageID', r.messageId),
-    addressNode('Recipient', r.recipient),
-    addressNode('Sender', r.sender),
-    el('TimeStamp', r.at.toISOString()),
-    el('MMStatus', r.status),
-    opt('StatusText', r.statusText),
-  ];
+  return reportChildren(version, r, 'TimeStamp');
 }
