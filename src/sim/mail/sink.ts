@@ -32,6 +32,8 @@ export interface MailSinkOptions {
 export class MailSink extends EventEmitter {
   readonly mails: SinkMail[] = [];
   private server: SMTPServer | undefined;
+  /** Client connections that ended in a socket error (reset by a killed sender). */
+  connectionErrors = 0;
   port = 0;
 
   constructor(private readonly options: MailSinkOptions = {}) {
@@ -50,7 +52,17 @@ export class MailSink extends EventEmitter {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
+      server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    // smtp-server reports each client's socket errors on the server: a sender killed mid-session
+    // (a gateway SIGKILLed with pooled connections open) resets its connections. That is the
+    // sender's business; without a listener the emitter would throw in this process.
+    server.on('error', (e: Error) => {
+      this.connectionErrors++;
+      this.emit('connection-error', e);
     });
     const addr = (server as unknown as { server: { address(): { port: number } } }).server.address();
     this.port = addr.port;
