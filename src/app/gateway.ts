@@ -103,7 +103,7 @@ export class Gateway {
     mkdirPrivate(config.stateDir);
     const tmpDir = join(config.stateDir, 'tmp');
     mkdirPrivate(tmpDir);
-    const store = openStore({ stateDir: config.stateDir, integrityCheck: config.storage.integrityCheck });
+    const store = openStore({ stateDir: config.stateDir, integrityCheck: config.storage.integrityCheck, durability: config.storage.durability });
     let recovered = 0;
     try {
       recovered = store.jobs.recoverRunning(now());
@@ -201,7 +201,7 @@ export class Gateway {
     const metrics = config.metrics.enabled && config.web.enabled ? new (await import('../web/metrics.js')).Metrics({ store, modemStatus: () => modem?.status(), modems: () => modems.list().map((u) => ({ id: u.id, status: u.modem.status() })) }) : undefined;
     const allHandlers = { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers };
     const handlers = metrics ? metrics.instrument(allHandlers) : allHandlers;
-    const worker = new JobWorker({ queue: store.jobs, handlers, log: areaLogger(log, 'jobs'), now, storeFailure: (e) => disk.observe(e), maxIdleMs: IDLE_SAFETY_MS });
+    const worker = new JobWorker({ queue: store.jobs, handlers, log: areaLogger(log, 'jobs'), now, storeFailure: (e) => disk.observe(e), maxIdleMs: IDLE_SAFETY_MS, gatherMs: store.durability === 'acknowledge' ? 0 : undefined });
     wake.worker = worker;
     const gw = new Gateway(config, log, store, ctx, worker);
     gw.mm7 = mm7;
@@ -239,6 +239,8 @@ export class Gateway {
     onSmsRef.fn = async (unit, sms): Promise<void> => {
       crashPoint('sms-read');
       acceptSms(ctx, { pdu: sms.pdu, receivedAt: sms.receivedAt, modem: unit, ...(sms.storage !== undefined ? { storage: sms.storage } : {}), ...(sms.index !== undefined ? { index: sms.index } : {}) });
+      // The modem deletes (or +CNMA-acknowledges) the SMS when this returns: on disk first.
+      await store.durable();
       crashPoint('sms-stored');
       worker.poke();
     };

@@ -224,6 +224,12 @@ const storage = z
     retentionDays: int(0, 36500).default(0),
     checkpointMinutes: int(1, 1440).default(5),
     integrityCheck: oneOf(['quick', 'full', 'off']).default('quick'),
+    /**
+     * When a commit reaches the disk: `commit` — an fsync inside every commit (SQLite
+     * synchronous=FULL); `acknowledge` — one WAL fsync shared by every commit made before an
+     * acknowledgement (SMS delete, MMS ack, 250, API/MM7 answer, a send). docs/STORAGE.md.
+     */
+    durability: oneOf(['commit', 'acknowledge']).default('commit'),
     /** Intake pauses (SMS stay on the SIM, mail gets 451) below this much free space, and resumes above it. */
     minFreeMegabytes: int(1, 102_400).default(16),
   })

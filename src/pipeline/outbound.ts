@@ -18,8 +18,10 @@ export async function acceptInbound(ctx: PipelineContext, outcome: InboundOutcom
   // Disk full: fail, so the SMTP listener answers 451 and IMAP leaves the mail unflagged.
   ctx.disk?.refuse();
   try {
-    if (outcome.kind === 'refused') return refuse(ctx, outcome);
-    return await queue(ctx, outcome);
+    if (outcome.kind === 'refused') refuse(ctx, outcome);
+    else await queue(ctx, outcome);
+    // Answered 250 or flagged when this returns: the mail (or its quarantined bytes) on disk first.
+    await ctx.store.durable();
   } catch (e) {
     ctx.disk?.observe(e);
     throw e;
@@ -65,7 +67,11 @@ export interface QueuedPlan {
 export async function queuePlan(ctx: PipelineContext, q: QueuedPlan): Promise<{ message: MessageRow; created: boolean }> {
   const { store } = ctx;
   const known = store.messages.getByEmailMessageId(q.identity);
-  if (known) return { message: known, created: false };
+  if (known) {
+    // Queued by an earlier request whose commit may not be on disk yet: the answer waits for it.
+    await store.durable();
+    return { message: known, created: false };
+  }
   crashPoint('mailin-before-queue');
   const plan = q.plan;
   const parts: NewPart[] =
@@ -112,6 +118,8 @@ export async function queuePlan(ctx: PipelineContext, q: QueuedPlan): Promise<{ 
     ctx.enqueue({ kind: plan.kind === 'sms' ? JOB.sendSms : JOB.sendMms, key: `send-${plan.kind}:${message.id}`, payload: { msgId: message.id } });
     return result;
   });
+  // Every door answers "queued" when this returns (250, 201, SubmitRsp): on disk first.
+  await store.durable();
   crashPoint('mailin-after-queue');
   return queued;
 }

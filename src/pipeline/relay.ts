@@ -61,6 +61,8 @@ export async function relayMessage(ctx: PipelineContext, deps: RelayDeps, msgId:
       continue;
     }
     if (relay.state === 'dead') continue;
+    // The relay row is the record that this mail may have gone out: on disk before it does.
+    await store.durable();
     crashPoint('smtp-before');
     const outcome = await deps.mailer.relay(msg, mailbox);
     if (outcome.kind === 'accepted') crashPoint('smtp-after-250');

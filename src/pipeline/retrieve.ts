@@ -76,6 +76,8 @@ export async function retrieveMms(ctx: PipelineContext, deps: RetrieveDeps, msgI
   crashPoint('mms-stored');
   const acknowledged = store.events.ofMessage(msgId).some((e) => e.kind === 'acknowledged');
   if (!acknowledged) {
+    // The carrier forgets the message once told Retrieved: what was stored is on disk first.
+    await store.durable();
     const attempts = await deps.mm1.use(() => deps.mm1.notifyResp(txid, 'retrieved', deps.reportAllowed));
     crashPoint('mms-acked');
     store.events.add(msgId, 'acknowledged', { status: 'retrieved', attempts }, ctx.now());
@@ -209,6 +211,8 @@ async function unrecognised(ctx: PipelineContext, deps: RetrieveDeps, msg: Messa
   });
   ctx.log.warn({ msgId: msg.id, quarantineId: q.id, err: o.reason }, 'undecodable m-retrieve-conf quarantined');
   // OMA-TS-MMS_ENC §7.3.54: X-Mms-Status Unrecognised — the client could not make sense of it.
+  // The carrier may drop it then: the quarantined bytes are on disk first.
+  await store.durable();
   await deps.mm1.use(() => deps.mm1.notifyResp(msg.transactionId ?? '', 'unrecognised', deps.reportAllowed));
   failed(ctx, msg, 'failed', 'undecodable', `what the network delivered is not a readable MMS (${o.reason}); its ${o.bytes.byteLength} bytes are kept as quarantine entry #${q.id}`, { quarantineId: q.id, notifyResp: 'unrecognised' });
 }

@@ -88,6 +88,8 @@ export async function sendSms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
       const pdu = pdus[i]!;
       const sub = store.submissions.begin({ msgId, recipient: to, seq, total: pdus.length }, ctx.now());
       if (deps.modem !== undefined) store.modemLinks.setSubmissionModem(sub.id, deps.modem);
+      // `submitting` is what marks the part uncertain if we die with it on the wire: on disk first.
+      await store.durable();
       crashPoint('cmgs-submitting');
       let messageReference: number;
       try {
@@ -162,6 +164,7 @@ export async function sendMms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
       // up is not a send.
       const sub = store.submissions.begin({ msgId, recipient: '', seq: 1, total: 1 }, ctx.now());
       if (deps.modem !== undefined) store.modemLinks.setSubmissionModem(sub.id, deps.modem);
+      await store.durable();
       crashPoint('msend-before-post');
       try {
         return await mm1.send(bytes);

@@ -61,6 +61,12 @@ export interface WorkerOptions {
    * crashing on the write that records the failure) until `resume`.
    */
   readonly storeFailure?: (e: unknown) => boolean;
+  /**
+   * How long a finished job's outcome waits for other running jobs (default GATHER_MS). 0
+   * gathers what finishes within one event-loop turn: right when a commit costs no fsync
+   * (the store's `acknowledge` durability), where waiting only adds latency.
+   */
+  readonly gatherMs?: number;
 }
 
 /**
@@ -98,6 +104,7 @@ export class JobWorker extends EventEmitter {
   private readonly log: Logger;
   private readonly concurrency: number;
   private readonly maxIdleMs: number;
+  private readonly gatherMs: number;
   private readonly now: () => number;
   private readonly abort = new AbortController();
   private running = 0;
@@ -120,6 +127,7 @@ export class JobWorker extends EventEmitter {
     this.log = options.log;
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.maxIdleMs = options.maxIdleMs ?? 1_000;
+    this.gatherMs = options.gatherMs ?? GATHER_MS;
     this.now = options.now ?? Date.now;
     this.storeFailure = options.storeFailure ?? (() => false);
   }
@@ -152,13 +160,14 @@ export class JobWorker extends EventEmitter {
     else this.schedule();
   }
 
-  /** A pump within GATHER_MS (one pending at most), so that what happens meanwhile shares its commit. */
+  /** A pump within `gatherMs` (one pending at most), so that what happens meanwhile shares its commit. */
   private gather(): void {
     if (this.pumpQueued) return;
+    if (this.gatherMs <= 0) return this.schedule();
     this.gatherTimer ??= setTimeout(() => {
       this.gatherTimer = undefined;
       this.schedule();
-    }, GATHER_MS);
+    }, this.gatherMs);
   }
 
   /** One pump per event-loop turn, however many jobs finished or pokes arrived in it. */
@@ -247,7 +256,7 @@ export class JobWorker extends EventEmitter {
   private settle(outcome: JobOutcome, after: () => void | Promise<void> = () => undefined): Promise<void> {
     return new Promise<void>((settled) => {
       this.pending.push({ outcome, after, settled });
-      // Other jobs still running: give them GATHER_MS to finish too, so one commit records
+      // Other jobs still running: give them `gatherMs` to finish too, so one commit records
       // several outcomes and refills several slots. A lone job is recorded at once.
       if (this.stopped || this.running - this.pending.length <= 0) this.schedule();
       else this.gather();

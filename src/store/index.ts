@@ -7,7 +7,7 @@
  *   const { rawPduId } = store.intake.recordSms({ kind: 'sms-deliver', pdu, receivedAt });
  *   // …the modem may now delete the SMS
  */
-export { openStore, Store, type StoreOptions, type StoreStats } from './store.js';
+export { openStore, Store, type StoreOptions, type StoreStats, type Durability } from './store.js';
 export { MessagesRepo, type MessageIdentity } from './messages.js';
 export { ContentRepo, INLINE_MAX_BYTES } from './content.js';
 export { IntakeRepo, SMS_DUPLICATE_WINDOW_MS } from './intake.js';

@@ -6,6 +6,7 @@ import { logger } from '../util/log.js';
 import { BlobStore } from './blobs.js';
 import { ContentRepo } from './content.js';
 import { checkpoint, openDatabase, type CheckpointResult, type IntegrityCheck, type Synchronous } from './db.js';
+import { WalBarrier } from './durable.js';
 import { EventsRepo, RelaysRepo, ReportsRepo } from './delivery.js';
 import { IntakeRepo } from './intake.js';
 import { JobsRepo } from './jobs.js';
@@ -16,12 +17,22 @@ import { SubmissionsRepo } from './submissions.js';
 import { ModemLinksRepo } from './modem-links.js';
 import type { BlobRef, NewPart, NewRawPdu, PartRow, RawPduRow } from './types.js';
 
+export type Durability = 'commit' | 'acknowledge';
+
 export interface StoreOptions {
   /** The SQLite file. Default `<stateDir>/mmsgw.db`. */
   path?: string;
   /** Holds `blobs/` (part bodies, large raw PDUs). */
   stateDir: string;
-  /** Default `FULL`; see docs/STORAGE.md. */
+  /**
+   * When a commit reaches the disk (docs/STORAGE.md "Durability"):
+   * - `commit` (default): SQLite's `synchronous = FULL`, an fsync inside every COMMIT.
+   * - `acknowledge`: `synchronous = NORMAL` and `durable()` fsyncs the WAL, once for every
+   *   commit before it, off the event loop; every acknowledgement awaits it first (group
+   *   commit). The gateway's `storage.durability` chooses.
+   */
+  durability?: Durability;
+  /** The raw pragma, for tests and benches that want no fsync at all (`NORMAL`, no barrier). */
   synchronous?: Synchronous;
   /** Default `quick`. */
   integrityCheck?: IntegrityCheck;
@@ -70,13 +81,20 @@ export class Store {
   private checkpointTimer: NodeJS.Timeout | undefined;
   private housekeepingTimer: NodeJS.Timeout | undefined;
   private readonly log = logger('store');
+  /** Set in `acknowledge` durability: the WAL fsync every acknowledgement awaits. */
+  private readonly barrier: WalBarrier | undefined;
 
   constructor(
     readonly db: Database.Database,
     readonly path: string,
     readonly stateDir: string,
     readonly readOnly = false,
+    readonly durability: Durability = 'commit',
   ) {
+    if (durability === 'acknowledge' && !readOnly) {
+      const totalChanges = db.prepare('SELECT total_changes()').pluck();
+      this.barrier = new WalBarrier(`${path}-wal`, () => totalChanges.get() as number);
+    }
     this.blobs = new BlobStore(stateDir, { readonly: readOnly });
     this.messages = new MessagesRepo(db);
     this.content = new ContentRepo(db, this.blobs);
@@ -96,6 +114,21 @@ export class Store {
    */
   tx<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
+  }
+
+  /**
+   * Resolves once every commit made before the call is on disk. Await it before telling the
+   * outside world that something is safe here (deleting an SMS from the SIM, acknowledging an
+   * MMS, answering a mail or a request) or before acting on a record of "about to send".
+   * In `commit` durability every commit already is, and this resolves at once.
+   */
+  durable(): Promise<void> {
+    return this.barrier?.durable() ?? Promise.resolve();
+  }
+
+  /** WAL fsyncs made by `durable()` so far (0 in `commit` durability). */
+  get durableSyncs(): number {
+    return this.barrier?.syncs ?? 0;
   }
 
   /** Writes a body as a durable content-addressed file (see BlobStore). */
@@ -254,8 +287,9 @@ function freeBytes(dir: string): number | null {
 export function openStore(options: StoreOptions): Store {
   const path = options.path ?? join(options.stateDir, 'mmsgw.db');
   const readonly = options.readonly ?? false;
+  const durability = options.durability ?? 'commit';
   const db = openDatabase(path, {
-    synchronous: options.synchronous ?? 'FULL',
+    synchronous: options.synchronous ?? (durability === 'acknowledge' ? 'NORMAL' : 'FULL'),
     integrityCheck: options.integrityCheck ?? 'quick',
     busyTimeoutMs: options.busyTimeoutMs ?? 5000,
     readonly,
@@ -272,7 +306,7 @@ export function openStore(options: StoreOptions): Store {
       const applied = migrate(db);
       if (applied.length > 0) logger('store').info({ path, applied }, 'database schema migrated');
     }
-    return new Store(db, path, options.stateDir, readonly);
+    return new Store(db, path, options.stateDir, readonly, durability);
   } catch (e) {
     db.close();
     if (e instanceof MmsgwError) throw e;

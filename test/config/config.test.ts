@@ -59,7 +59,7 @@ test('an empty file gives the documented defaults', () => {
   assert.equal(c.mail.out.smtp.port, 587);
   assert.equal(c.compose.jpegQuality, 80);
   assert.equal(c.web.port, 8080);
-  assert.deepEqual(c.storage, { retentionDays: 0, checkpointMinutes: 5, integrityCheck: 'quick', minFreeMegabytes: 16 });
+  assert.deepEqual(c.storage, { retentionDays: 0, checkpointMinutes: 5, integrityCheck: 'quick', durability: 'commit', minFreeMegabytes: 16 });
   assert.deepEqual(c.outbound.uncertain, { sms: 'resend', mms: 'hold' });
 });
 

@@ -164,6 +164,8 @@ export class Mm7Service {
       });
       store.events.add(outcome.id, 'mm7-submitted', { vaspId: account.vaspId, transactionId, messageId, kind: outcome.kind }, this.o.ctx.now());
     });
+    // The SubmitRsp names the MessageID later reports are keyed by: its record on disk first.
+    await store.durable();
     return { status: STATUS.success, messageId };
   }
 
