@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { MmsgwError } from '../util/errors.js';
 import { mkdirPrivate, prepareDatabaseFile } from './private.js';
+import { cachePrepared } from './statement-cache.js';
 
 /**
  * `FULL`: every commit fsyncs the WAL. The gateway deletes an SMS from the modem and
@@ -55,6 +56,7 @@ export function openDatabase(path: string, options: DbOptions = {}): Database.Da
     db.pragma('wal_autocheckpoint = 1000');
     db.pragma('journal_size_limit = 4194304');
     checkIntegrity(db, path, options.integrityCheck ?? 'quick');
+    cachePrepared(db);
   } catch (e) {
     db.close();
     if (e instanceof MmsgwError) throw e;
