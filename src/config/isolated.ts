@@ -1,16 +1,19 @@
 /**
- * The configuration of the long-running gateway (`mmsgw run`), validated in a worker thread.
+ * The configuration of the long-running gateway (`mmsgw run`), validated in a process of its own.
  *
- * The configuration layer (yaml, zod, the schemas: about 5 MB of heap and 8 MB of resident
- * memory) is needed once, at start. The worker loads it, validates the file exactly as
- * `loadConfigDetailed` does (./load-worker.ts), hands back the validated configuration as plain
- * data (structured clone) and ends; its isolate and everything it loaded go with it. Failures
- * come back as data and are thrown here as the same ConfigInvalidError / ConfigError, so
- * `mmsgw run` says exactly what `mmsgw config check` says. Only this module and the zod-free ones
- * it imports (./issues.ts, ./plain.ts) are loaded in the calling isolate.
+ * The configuration layer (yaml, zod, the schemas) is needed once, at start, and loading it
+ * leaves ~21 MB of resident memory behind in a process (heap, compiled code, the pages of the
+ * node binary its compilation touched); in a worker thread that ends, still ~9 MB. A child
+ * process (./load-worker.ts) loads it, validates the file exactly as `loadConfigDetailed` does,
+ * hands back the validated configuration as plain data over the IPC channel (V8 serialization,
+ * the structured clone algorithm) and exits; nothing of it stays in the gateway's process.
+ * Failures come back as data and are thrown here as the same ConfigInvalidError / ConfigError,
+ * so `mmsgw run` says exactly what `mmsgw config check` says. Only this module and the zod-free
+ * ones it imports (./issues.ts, ./plain.ts, ./read-file.ts) are loaded in the calling process.
  */
+import { fork } from 'node:child_process';
 import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, MmsgwError } from '../util/errors.js';
 import type { Env } from './env.js';
 import { ConfigInvalidError, type ConfigProblem } from './issues.js';
@@ -20,7 +23,7 @@ import { readConfigText } from './read-file.js';
 
 export interface WorkerRequest {
   readonly path: string | undefined;
-  /** The file's text, read by the caller before the worker starts. */
+  /** The file's text, read by the caller before the child starts. */
   readonly text: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Also check what `mmsgw run` requires (startupProblems). */
@@ -34,16 +37,13 @@ export type WorkerError =
 
 export type WorkerAnswer = { readonly ok: true; readonly loaded: LoadedConfig; readonly missing: readonly ConfigProblem[] } | { readonly ok: false; readonly error: WorkerError };
 
-/** The worker's module beside this one: compiled (.js) or, under tsx, the TypeScript source. */
-function workerEntry(): { code: string; eval: boolean } {
+/** The child's module beside this one: compiled (.js) or, under tsx, the TypeScript source. */
+function childEntry(): { file: string; execArgv: string[] } {
   const self = import.meta.url;
-  if (self.endsWith('.ts')) {
-    // Node 20 runs a worker's entry without the parent's loader hooks: register tsx first.
-    const url = new URL('./load-worker.ts', self).href;
-    const api = import.meta.resolve('tsx/esm/api');
-    return { code: `import(${JSON.stringify(api)}).then((m) => m.register()).then(() => import(${JSON.stringify(url)}))`, eval: true };
-  }
-  return { code: new URL('./load-worker.js', self).href, eval: false };
+  // This process's node options (V8 flags), without a debugger's: its port is taken.
+  const execArgv = process.execArgv.filter((a) => !/^--(inspect|debug)/.test(a));
+  if (self.endsWith('.ts')) return { file: fileURLToPath(new URL('./load-worker.ts', self)), execArgv: [...execArgv, '--import', import.meta.resolve('tsx')] };
+  return { file: fileURLToPath(new URL('./load-worker.js', self)), execArgv };
 }
 
 function rethrow(e: WorkerError): never {
@@ -54,18 +54,20 @@ function rethrow(e: WorkerError): never {
 
 /**
  * `loadConfigDetailed(path, env)` (and, with `startup`, the checks of `startupProblems`, thrown
- * as ConfigInvalidError) in a worker thread that ends before this resolves.
+ * as ConfigInvalidError) in a child process that has ended when this resolves.
  */
 export async function loadConfigIsolated(path: string | undefined, env: Env, opts: { readonly startup?: boolean } = {}): Promise<LoadedConfig> {
   const file = path === undefined ? undefined : resolve(path);
   const request: WorkerRequest = { path: file, text: file === undefined ? undefined : readConfigText(file), env: { ...env }, startup: opts.startup ?? false };
-  const entry = workerEntry();
-  const worker = new Worker(entry.eval ? entry.code : new URL(entry.code), { eval: entry.eval, workerData: request, stdout: false, stderr: false });
+  const entry = childEntry();
+  // Plain data both ways over the IPC channel, V8-serialized (the structured clone algorithm).
+  const child = fork(entry.file, [], { execArgv: entry.execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const answer = await new Promise<WorkerAnswer>((resolve, reject) => {
     let got: WorkerAnswer | undefined;
-    worker.once('message', (m: WorkerAnswer) => (got = m));
-    worker.once('error', reject);
-    worker.once('exit', (code) => (got ? resolve(got) : reject(new Error(`the configuration worker ended (exit code ${code}) without an answer`))));
+    child.once('message', (m) => (got = m as WorkerAnswer));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => (got ? resolve(got) : reject(new Error(`the configuration check process ended (${signal ?? `exit code ${String(code)}`}) without an answer`))));
+    child.send(request);
   });
   if (!answer.ok) rethrow(answer.error);
   if (answer.missing.length > 0) throw new ConfigInvalidError(answer.missing, answer.loaded.file);

@@ -1,9 +1,9 @@
 /**
- * The body of the configuration worker (./isolated.ts): reads and validates the file with the
- * full configuration layer (yaml, zod, the schemas), checks what `mmsgw run` requires, posts the
- * outcome as plain data and ends, so none of it stays in the gateway's isolate.
+ * The configuration process of `mmsgw run` (./isolated.ts): takes one request over the IPC
+ * channel, validates the file with the full configuration layer (yaml, zod, the schemas), checks
+ * what `mmsgw run` requires, sends the outcome as plain data and exits, so none of it stays in
+ * the gateway's process.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { MmsgwError } from '../util/errors.js';
 import { startupProblems } from './check.js';
 import { ConfigInvalidError } from './issues.js';
@@ -24,4 +24,6 @@ function answer(req: WorkerRequest): WorkerAnswer {
   }
 }
 
-parentPort?.postMessage(answer(workerData as WorkerRequest));
+process.once('message', (req) => {
+  process.send?.(answer(req as WorkerRequest), () => process.disconnect());
+});

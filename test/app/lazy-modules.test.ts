@@ -3,17 +3,18 @@
  * mail intake and MM7 off, none of their libraries are loaded; nor sharp (media adaptation), nor
  * the carrier database's XML parser when the MMS settings are configured, nor nodemailer and the
  * mail renderer (loaded with the first mail), nor pino-pretty (a terminal only); nor the
- * configuration layer (yaml, zod, the schemas: validated in a worker thread that has ended), nor
+ * configuration layer (yaml, zod, the schemas: validated in a process of its own that has ended), nor
  * libphonenumber-js (loaded with the first number read or shown). The gateway runs as
  * `mmsgw run` in its own process against the modem simulator in another; a loader hook
- * (test/helpers/module-trace.mjs) lists every module the gateway's main thread loaded (test/config/isolated.test.ts
- * checks that the worker's answer is the in-thread one). Then an SMS arrives and is relayed to a real SMTP
+ * (test/helpers/module-trace.mjs) lists every module the gateway's main thread loaded, and those
+ * of a process it starts in a file of their own (test/config/isolated.test.ts checks that the
+ * configuration process answers what loading in this thread does). Then an SMS arrives and is relayed to a real SMTP
  * server: what was left out at start loads when it is needed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -97,6 +98,10 @@ test('the gateway loads no web, MQTT, mail-intake, MM7, nodemailer, renderer, pi
     assert.ok(loaded.some((u) => u.includes('/src/app/gateway.')), 'the trace saw the gateway load');
     const early = NOT_AT_START.map((p) => [p, loaded.filter((u) => u.includes(p))] as const).filter(([, hits]) => hits.length > 0);
     assert.deepEqual(early.map(([p, hits]) => `${p} (${hits.length}, e.g. ${hits[0]})`), [], 'modules loaded at start that a box with these settings does not use');
+    // The configuration was validated, by zod, in a process of its own (which has ended).
+    const elsewhere = readdirSync(dir).filter((f) => f.startsWith('modules.txt.pid')).flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'));
+    assert.ok(elsewhere.some((u) => u.includes('/node_modules/zod/')) && elsewhere.some((u) => u.includes('/src/config/schema.')), 'the configuration schema ran in another process');
+
     // An SMS arrives and is relayed: the phone-number library and nodemailer load for it.
     modem = await connectModemSim(control);
     await modem.deliverSms(SMS_PDU);

@@ -1,5 +1,5 @@
 /**
- * `mmsgw run` validates its configuration in a worker thread (src/config/isolated.ts) so that
+ * `mmsgw run` validates its configuration in a process of its own (src/config/isolated.ts) so that
  * the configuration layer does not stay loaded in the gateway's process. What it gives back —
  * the configuration, or the error — must be exactly what `loadConfigDetailed` (and, for the
  * start, `startupProblems`) gives in this thread: same values, same error class, key, message,
@@ -35,7 +35,7 @@ function outcome(f: () => unknown): Promise<unknown> {
     );
 }
 
-/** The same load in this thread, the way `mmsgw run` did it before the worker. */
+/** The same load in this thread, the way `mmsgw run` did it before. */
 function inThread(path: string, env: Env): unknown {
   const loaded = loadConfigDetailed(path, env);
   const missing = startupProblems(loaded.config, loaded.input);
@@ -55,7 +55,7 @@ function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   return fn(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
 }
 
-test('the worker gives the same configuration as loading in this thread, frozen', { timeout: 60_000 }, async () => {
+test('the configuration process gives the same configuration as loading in this thread, frozen', { timeout: 60_000 }, async () => {
   const r = (await same(EXAMPLE, { MMSGW_IMAP_PASSWORD: 'secret', MMSGW_STATE_DIR: '/srv/mmsgw' })) as { ok?: { config: { stateDir: string; mail: { out: unknown } }; envApplied: unknown } };
   assert.ok(r.ok, JSON.stringify(r));
   assert.ok(Object.isFrozen(r.ok.config) && Object.isFrozen(r.ok.config.mail.out), 'the configuration is frozen');
@@ -63,7 +63,7 @@ test('the worker gives the same configuration as loading in this thread, frozen'
   assert.deepEqual(r.ok.envApplied, ['MMSGW_STATE_DIR', 'MMSGW_IMAP_PASSWORD']);
 });
 
-test('the worker reports every kind of configuration error exactly as this thread does', { timeout: 60_000 }, async () => {
+test('the configuration process reports every kind of configuration error exactly as this thread does', { timeout: 60_000 }, async () => {
   await withDir(async (dir) => {
     const cases: Record<string, string> = {
       wrongType: 'modem:\n  port: /dev/ttyUSB2\n  baudRate: fast\n',
@@ -87,7 +87,7 @@ test('the worker reports every kind of configuration error exactly as this threa
   });
 });
 
-test('the file is read when the load is asked for, not later in the worker', { timeout: 60_000 }, async () => {
+test('the file is read when the load is asked for, not later in the configuration process', { timeout: 60_000 }, async () => {
   await withDir(async (dir) => {
     const file = join(dir, 'mmsgw.yaml');
     writeFileSync(file, MINIMAL);

@@ -31,8 +31,9 @@ export const command: CliCommand = {
       console.error(`mmsgw run: a configuration file is required (--config FILE); \`mmsgw demo\` runs without one\n\n${usage}`);
       return 2;
     }
-    // Validated in a worker thread that ends before the gateway starts: the configuration layer
-    // (yaml, zod, the schemas) never loads into this long-running isolate (src/config/isolated.ts).
+    // Validated in a process of its own that has ended before the gateway starts: the
+    // configuration layer (yaml, zod, the schemas) never loads into this long-running process
+    // (src/config/isolated.ts).
     const env = envWithSecrets(resolve(path), process.env, values.secrets === undefined ? undefined : resolve(values.secrets)).env;
     const { config } = await loadConfigIsolated(path, env, { startup: true });
     rootLogger({ level: process.env.MMSGW_LOG_LEVEL ?? config.logLevel });
