@@ -4,8 +4,10 @@
  *                                     [--before DIR] [--repeat 3]
  *
  * 1. RSS ready and idle of the gateway process alone (`mmsgw run`; the modem simulator in its own
- *    process), as installed (dist/), with and without the V8 flag the systemd unit sets; each
- *    measured `--repeat` times (min–max). The baseline is another checkout measured the same way
+ *    process), as installed (dist/), with and without the V8 flag the systemd unit sets: when it
+ *    says it is running, and `--settle` seconds (default 15) later with nothing happening (V8's
+ *    memory reducer runs ~8 s after start-up activity ends); each measured `--repeat` times
+ *    (min–max). The baseline is another checkout measured the same way
  *    in the same run: `--before DIR` (bin/, dist/ built, node_modules), by default
  *    /tmp/mmsgw-before when it exists (e.g. `git archive <rev> | tar -x -C DIR`, then
  *    `npm run build` there).
@@ -26,7 +28,7 @@ import { rssMb, startGatewayAndSim } from './gateway-process.js';
 const { values } = parseArgs({
   options: {
     messages: { type: 'string', default: '2000' }, 'skip-start': { type: 'boolean', default: false }, 'idle-only': { type: 'boolean', default: false },
-    settle: { type: 'string', default: '5' }, before: { type: 'string' }, repeat: { type: 'string', default: '3' },
+    settle: { type: 'string', default: '15' }, before: { type: 'string' }, repeat: { type: 'string', default: '3' },
   },
 });
 const before = values.before ?? (existsSync('/tmp/mmsgw-before/bin/mmsgw.mjs') ? '/tmp/mmsgw-before' : undefined);
@@ -140,7 +142,7 @@ async function idleRange(nodeOptions: string, dir: string): Promise<string> {
 for (const [label, options] of [['no V8 flag', ''], [`${SEMI}, as systemd/mmsgw.service`, SEMI]] as const) {
   const now = await idleRange(options, root);
   const base = before === undefined ? 'no baseline (--before DIR)' : `baseline ${await idleRange(options, before)} (${before}, same run)`;
-  row(`gateway RSS ready / idle (${label})`, `${now}; ${base}`, '≤ 70 MB');
+  row(`gateway RSS ready / idle ${values.settle} s later (${label})`, `${now}; ${base}`, '≤ 70 MB');
 }
 if (!values['idle-only']) {
   await pipeline(Number(values.messages));
