@@ -24,6 +24,10 @@ function answer(req: WorkerRequest): WorkerAnswer {
   }
 }
 
+// One request, one answer; then the channel is closed and the process ends. If the gateway has
+// gone meanwhile, the channel closes by itself and the process ends just the same.
 process.once('message', (req) => {
-  process.send?.(answer(req as WorkerRequest), () => process.disconnect());
+  process.send?.(answer(req as WorkerRequest), () => {
+    if (process.connected) process.disconnect();
+  });
 });
