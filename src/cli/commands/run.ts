@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../registry.js';
-import { Gateway } from '../../app/gateway.js';
 import { loadConfigIsolated } from '../../config/isolated.js';
 import { envWithSecrets } from '../../config/secrets-path.js';
 import { resolve } from 'node:path';
@@ -33,10 +32,12 @@ export const command: CliCommand = {
     }
     // Validated in a process of its own that has ended before the gateway starts: the
     // configuration layer (yaml, zod, the schemas) never loads into this long-running process
-    // (src/config/isolated.ts).
+    // (src/config/isolated.ts). The gateway's modules load after it, so the two processes'
+    // memory does not add up at start, and a refused configuration is said sooner.
     const env = envWithSecrets(resolve(path), process.env, values.secrets === undefined ? undefined : resolve(values.secrets)).env;
     const { config } = await loadConfigIsolated(path, env, { startup: true });
     rootLogger({ level: process.env.MMSGW_LOG_LEVEL ?? config.logLevel });
+    const { Gateway } = await import('../../app/gateway.js');
     const gateway = await Gateway.start({ config });
     await new Promise<void>((done) => {
       process.once('SIGINT', () => done());
