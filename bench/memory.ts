@@ -1,9 +1,16 @@
 /**
  * Footprint of the gateway (issue 17), each figure beside its goal:
- *   node --import tsx bench/memory.ts [--messages 2000] [--skip-start]
+ *   node --import tsx bench/memory.ts [--messages 2000] [--skip-start] [--idle-only]
+ *                                     [--before DIR] [--repeat 3]
  *
  * 1. RSS ready and idle of the gateway process alone (`mmsgw run`; the modem simulator in its own
- *    process), as installed (dist/), with and without the V8 flag the systemd unit sets.
+ *    process), as installed (dist/), with and without the V8 flag the systemd unit sets: when it
+ *    says it is running, and `--settle` seconds (default 15) later with nothing happening (V8's
+ *    memory reducer runs ~8 s after start-up activity ends); each measured `--repeat` times
+ *    (min–max). The baseline is another checkout measured the same way
+ *    in the same run: `--before DIR` (bin/, dist/ built, node_modules), by default
+ *    /tmp/mmsgw-before when it exists (e.g. `git archive <rev> | tar -x -C DIR`, then
+ *    `npm run build` there).
  * 2. Peak RSS retrieving and relaying one 5 MB MMS: the receive pipeline as compiled (store, job
  *    handlers, SMTP relay; bench/memory-pipeline.mjs) in a process of its own with the systemd
  *    unit's V8 flag, the SMTP sink in this one. Python's email package checks the relayed picture byte for byte (sha256).
@@ -12,13 +19,19 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rssMb, startGatewayAndSim } from './gateway-process.js';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '2000' }, 'skip-start': { type: 'boolean', default: false }, settle: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '2000' }, 'skip-start': { type: 'boolean', default: false }, 'idle-only': { type: 'boolean', default: false },
+    settle: { type: 'string', default: '15' }, before: { type: 'string' }, repeat: { type: 'string', default: '3' },
+  },
+});
+const before = values.before ?? (existsSync('/tmp/mmsgw-before/bin/mmsgw.mjs') ? '/tmp/mmsgw-before' : undefined);
 const root = new URL('..', import.meta.url).pathname;
 const SEMI = '--max-semi-space-size=1';
 const rows: [string, string, string][] = [];
@@ -29,10 +42,10 @@ const row = (what: string, value: string, goal: string): void => {
 
 spawnSync(process.execPath, [join(root, 'scripts/build-if-stale.mjs')], { stdio: 'inherit' });
 
-async function idle(nodeOptions: string): Promise<{ ready: number; idle: number }> {
+async function idle(nodeOptions: string, dir: string = root): Promise<{ ready: number; idle: number }> {
   const saved = process.env.NODE_OPTIONS;
   process.env.NODE_OPTIONS = nodeOptions;
-  const run = await startGatewayAndSim(root).finally(() => {
+  const run = await startGatewayAndSim(dir).finally(() => {
     if (saved === undefined) delete process.env.NODE_OPTIONS;
     else process.env.NODE_OPTIONS = saved;
   });
@@ -114,12 +127,27 @@ function npmStart(): Promise<number> {
   });
 }
 
-const plain = await idle('');
-row('gateway RSS ready / idle (no V8 flag)', `${plain.ready.toFixed(1)} / ${plain.idle.toFixed(1)} MB`, '≤ 70 MB');
-const tuned = await idle(SEMI);
-row(`gateway RSS ready / idle (${SEMI}, as systemd/mmsgw.service)`, `${tuned.ready.toFixed(1)} / ${tuned.idle.toFixed(1)} MB`, '≤ 70 MB');
-await pipeline(Number(values.messages));
-if (!values['skip-start']) row('npm start until the demo runs (dist/ up to date)', `${(await npmStart()).toFixed(1)} s`, '≤ 3 s');
+/** Min–max of RSS ready and idle over `--repeat` starts, this checkout and the baseline alternating. */
+async function idleRange(nodeOptions: string, dir: string): Promise<string> {
+  const runs: { ready: number; idle: number }[] = [];
+  for (let i = 0; i < Math.max(1, Number(values.repeat)); i++) runs.push(await idle(nodeOptions, dir));
+  const range = (xs: number[]): string => {
+    const lo = Math.min(...xs).toFixed(1);
+    const hi = Math.max(...xs).toFixed(1);
+    return lo === hi ? lo : `${lo}–${hi}`;
+  };
+  return `${range(runs.map((r) => r.ready))} / ${range(runs.map((r) => r.idle))} MB`;
+}
+
+for (const [label, options] of [['no V8 flag', ''], [`${SEMI}, as systemd/mmsgw.service`, SEMI]] as const) {
+  const now = await idleRange(options, root);
+  const base = before === undefined ? 'no baseline (--before DIR)' : `baseline ${await idleRange(options, before)} (${before}, same run)`;
+  row(`gateway RSS ready / idle ${values.settle} s later (${label})`, `${now}; ${base}`, '≤ 70 MB');
+}
+if (!values['idle-only']) {
+  await pipeline(Number(values.messages));
+  if (!values['skip-start']) row('npm start until the demo runs (dist/ up to date)', `${(await npmStart()).toFixed(1)} s`, '≤ 3 s');
+}
 
 console.log(rows.map(([w, v, g]) => `${w}\n    ${v}   goal ${g}`).join('\n'));
 process.exit(0);

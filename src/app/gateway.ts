@@ -15,7 +15,7 @@ import { instanceId } from './instance.js';
 import { createMailer } from './mail-out.js';
 import { carrierProfile } from './mmsc.js';
 import { pushPolicyOf } from './push-policy.js';
-import { modemEntries } from '../config/index.js';
+import { modemEntries } from '../config/modems.js';
 import { ModemSet, type ModemView } from './modems.js';
 import { modemPipelineDeps, openAll } from './gateway-modems.js';
 import { startHotplug, type Hotplug } from './hotplug.js';

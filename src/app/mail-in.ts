@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isLoopback, type Config } from '../config/index.js';
+import type { Config } from '../config/index.js';
+import { isLoopback } from '../config/plain.js';
 import type { AllowedSender, MailInOptions } from '../mail/in/index.js';
 import { acceptInbound } from '../pipeline/outbound.js';
 import type { PipelineContext } from '../pipeline/context.js';

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { configForModem, modemStateDir, type Config, type ModemEntry } from '../config/index.js';
+import type { Config } from '../config/index.js';
+import { configForModem, modemStateDir, type ModemEntry } from '../config/modems.js';
 import { modemHealth, writeModemsIndex, type Modem, type ModemHealth, type ModemStatus } from '../modem/index.js';
 import { MmsgwError } from '../util/errors.js';
 import { areaLogger, childLogger, type Logger } from '../util/log.js';

@@ -1,17 +1,9 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
-/** How a configuration value is shown in an error: strings quoted, the rest as JSON. */
-export function show(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (typeof v === 'string') return `'${v.length > 60 ? `${v.slice(0, 57)}...` : v}'`;
-  try {
-    const s = JSON.stringify(v);
-    return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-  } catch {
-    return String(v);
-  }
-}
+import { show } from './plain.js';
+
+export { isLoopback, show } from './plain.js';
 
 /** An integer in [min, max]; every refusal says the range and what was found. */
 export function int(min: number, max: number): z.ZodNumber {
@@ -108,8 +100,3 @@ export function httpUrl(): z.ZodString {
   }, { error });
 }
 
-/** True for addresses only this machine can reach. */
-export function isLoopback(h: string): boolean {
-  const v = h.toLowerCase().replace(/^\[|\]$/g, '');
-  return v === 'localhost' || v === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v) || v === '::ffff:127.0.0.1';
-}

@@ -8,5 +8,6 @@ export { demoConfigInput } from './demo.js';
 export { ENV_OVERRIDES, type Env } from './env.js';
 export { ConfigInvalidError, type ConfigProblem } from './issues.js';
 export { isLoopback, parseHostPort } from './fields.js';
-export { configForModem, modemEntries, parseModemEntry, modemStateDir, SINGLE_MODEM_ID, usbLabel, type ModemEntry } from './modems.js';
+export { configForModem, modemEntries, modemStateDir, SINGLE_MODEM_ID, usbLabel, type ModemEntry } from './modems.js';
+export { parseModemEntry } from './modem-entry.js';
 export type { UsbSelector } from './schema-modems.js';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ConfigError } from '../util/errors.js';
-import { show } from './fields.js';
+import { show } from './plain.js';
 
 /** One problem in a configuration: the dotted key and what is wrong with it. */
 export interface ConfigProblem {
@@ -32,6 +32,8 @@ export function redactMessage(message: string): string {
  */
 export class ConfigInvalidError extends ConfigError {
   readonly problems: readonly ConfigProblem[];
+  /** The configuration file, when the problems are in one. */
+  readonly file: string | undefined;
 
   constructor(problems: readonly ConfigProblem[], file?: string) {
     const first = problems[0] ?? { key: '(config)', message: 'invalid' };
@@ -40,6 +42,7 @@ export class ConfigInvalidError extends ConfigError {
     const where = file ? ` (in ${file}${first.line !== undefined ? `:${first.line}` : ''})` : '';
     super(first.key, `${first.message}${where}${rest}`);
     this.problems = problems;
+    this.file = file;
   }
 }
 

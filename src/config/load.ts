@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { ConfigError } from '../util/errors.js';
 import { demoConfigInput } from './demo.js';
 import { applyEnvOverrides, substituteEnv, type Env } from './env.js';
 import { ConfigInvalidError, fallbackMessage, leafType, problemsFrom, type ConfigProblem } from './issues.js';
+import { deepFreeze } from './plain.js';
+import { readConfigText } from './read-file.js';
 import { configSchema, type Config } from './schema.js';
 
 export interface LoadedConfig {
@@ -28,9 +29,10 @@ export function loadConfig(path: string | undefined, env: Env = process.env): Co
   return loadConfigDetailed(path, env).config;
 }
 
-export function loadConfigDetailed(path: string | undefined, env: Env = process.env): LoadedConfig {
+/** `text`: the file's content when the caller has read it already (./isolated.ts). */
+export function loadConfigDetailed(path: string | undefined, env: Env = process.env, text?: string): LoadedConfig {
   const file = path === undefined ? undefined : resolve(path);
-  const yaml = file === undefined ? undefined : readYaml(file);
+  const yaml = file === undefined ? undefined : readYaml(file, text ?? readConfigText(file));
   const raw = yaml === undefined ? (demoConfigInput() as Record<string, unknown>) : yaml.value;
   const withLines = (problems: ConfigProblem[]): ConfigProblem[] => (yaml ? problems.map((p) => withLine(p, yaml.doc, yaml.lines)) : problems);
   const substituted = substituteEnv(raw, env, (p) => leafType(configSchema, p));
@@ -64,14 +66,7 @@ export function parseConfig(input: unknown): Config {
   return deepFreeze(parsed.data);
 }
 
-function readYaml(file: string): { value: Record<string, unknown>; doc: Document; lines: LineCounter } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, code === 'ENOENT' ? 'configuration file not found' : `cannot read configuration file: ${(e as Error).message}`);
-  }
+function readYaml(file: string, text: string): { value: Record<string, unknown>; doc: Document; lines: LineCounter } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
   const first = doc.errors[0];
@@ -103,10 +98,3 @@ function resolvePaths(c: Config, base: string): Config {
   };
 }
 
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v)) deepFreeze(x);
-  }
-  return v;
-}

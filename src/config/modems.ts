@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { ConfigInvalidError } from './issues.js';
-import { modemEntrySchema, type Config } from './schema.js';
+import type { Config } from './schema.js';
 import type { UsbSelector } from './schema-modems.js';
 
 /**
@@ -52,20 +51,9 @@ export function modemEntries(config: Config): ModemEntry[] {
   });
 }
 
-/**
- * A modem added at run time (a USB modem plugged in): `input` is a `modems:` entry as in the
- * file (`{ id, port, profile, number, … }`), validated by the same schema and resolved like the
- * configured ones (top-level bearer and mmsc, `box.numbers[].port`). Never the first modem.
- */
-export function parseModemEntry(config: Config, input: unknown): ModemEntry {
-  const r = modemEntrySchema.safeParse(input);
-  if (!r.success) throw new ConfigInvalidError(r.error.issues.map((i) => ({ key: ['modems', '(added)', ...i.path].join('.'), message: i.message, path: i.path as PropertyKey[] })));
-  const { id, number, bearer, mmsc, limits, usb, port, ...rest } = r.data;
-  if (id === null) throw new ConfigInvalidError([{ key: 'modems.(added).id', message: 'a modem added at run time needs an id', path: ['id'] }]);
-  return { id, primary: false, modem: { ...rest, port: port ?? (usb ? usbLabel(usb) : '') }, number: number ?? (port !== null ? numberOf(config, port, null) : null), bearer: bearer ?? config.bearer, mmsc: mmsc ?? config.mmsc, limits, usb };
-}
 
-function numberOf(config: Config, port: string, fallback: string | null): string | null {
+/** The number of the modem on `port`: its `box.numbers` entry, else `fallback`. */
+export function numberOf(config: Config, port: string, fallback: string | null): string | null {
   return config.box.numbers.find((n) => n.port === port)?.number ?? fallback;
 }
 

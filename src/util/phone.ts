@@ -6,7 +6,9 @@
  * international format, and the number's type, so premium-rate and shared-cost numbers can be
  * refused before they cost the owner money.
  */
-import { Metadata, getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode, type NumberType } from 'libphonenumber-js/max';
+import { createRequire } from 'node:module';
+import type * as Libphonenumber from 'libphonenumber-js/max';
+import type { CountryCode, NumberType } from 'libphonenumber-js/max';
 import { countryOfMcc } from './mcc.js';
 
 export type { CountryCode, NumberType };
@@ -37,6 +39,26 @@ export type PhoneResult =
 /** Visual separators people write inside numbers: space, '-', '.', '/', parentheses, NBSP. */
 const SEPARATORS = /[\s\-./()\u00a0]/g;
 
+let loaded: typeof Libphonenumber | undefined;
+
+/**
+ * libphonenumber-js with its full metadata, loaded at the first number read or written rather
+ * than at start (about 2 MB of heap an idle gateway would otherwise hold from the moment it
+ * starts; issue 17). A synchronous require of the package's CommonJS build, so that every
+ * function here stays synchronous; the answers are the same library's with the same metadata.
+ */
+const require = createRequire(import.meta.url);
+
+function lib(): typeof Libphonenumber {
+  return (loaded ??= require('libphonenumber-js/max') as typeof Libphonenumber);
+}
+
+/** The metadata class (the CommonJS build of 'libphonenumber-js/max' does not export it; 'core' does). */
+function metadataClass(): new (m: unknown) => unknown {
+  lib();
+  return (require('libphonenumber-js/core') as { Metadata: new (m: unknown) => unknown }).Metadata;
+}
+
 /** Control characters replaced so that input cannot shape the lines of a reply. */
 export function printable(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
@@ -45,18 +67,18 @@ export function printable(s: string): string {
 /** An ISO country code when the string is one libphonenumber knows (case-insensitive). */
 export function asCountry(code: string | null | undefined): CountryCode | undefined {
   const c = code?.trim().toUpperCase();
-  return c && isSupportedCountry(c) ? c : undefined;
+  return c && lib().isSupportedCountry(c) ? c : undefined;
 }
 
 /** The main country of a calling code ("353" → IE, "1" → US, "44" → GB). */
 export function countryOfCallingCode(callingCode: string): CountryCode | undefined {
-  const list = (new Metadata() as unknown as { getCountryCodesForCallingCode(cc: string): CountryCode[] | undefined }).getCountryCodesForCallingCode(callingCode.replace(/\D/g, ''));
+  const list = (new (metadataClass())(require('libphonenumber-js/metadata.max.json')) as unknown as { getCountryCodesForCallingCode(cc: string): CountryCode[] | undefined }).getCountryCodesForCallingCode(callingCode.replace(/\D/g, ''));
   return list?.[0];
 }
 
 /** The country of an E.164 number ("+353871112223" → IE), by its numbering plan. */
 export function countryOfNumber(e164: string): CountryCode | undefined {
-  const p = parsePhoneNumberFromString(e164.startsWith('+') ? e164 : `+${e164}`);
+  const p = lib().parsePhoneNumberFromString(e164.startsWith('+') ? e164 : `+${e164}`);
   if (!p) return undefined;
   return p.country ?? countryOfCallingCode(p.countryCallingCode);
 }
@@ -77,7 +99,7 @@ export function boxCountry(o: { readonly configured?: string | null; readonly im
 
 /** The calling code of a country ("IE" → "353"). */
 export function callingCodeOf(country: CountryCode): string {
-  return getCountryCallingCode(country);
+  return lib().getCountryCallingCode(country);
 }
 
 /**
@@ -101,7 +123,7 @@ export function parsePhone(input: string, opts: PhoneOptions = {}): PhoneResult 
   if (national && !opts.country) return { ok: false, reason: `"${shown}" is a national number, and the box's country is not known (set box.country)` };
   const digits = text.replace(/^\+/, '');
   if (!national && digits.startsWith('0')) return { ok: false, reason: `"${shown}" has no valid country code` };
-  const p = parsePhoneNumberFromString(text, national ? opts.country : undefined);
+  const p = lib().parsePhoneNumberFromString(text, national ? opts.country : undefined);
   if (!p) return { ok: false, reason: national ? `"${shown}" is not a phone number of ${opts.country ?? ''}` : `"${shown}" has no valid country code` };
   const e164 = p.number;
   const n = e164.length - 1;
@@ -129,7 +151,7 @@ export function formatPhone(raw: string, country: CountryCode | undefined): stri
   const bare = raw.replace(/\/TYPE=[A-Za-z0-9_-]*$/i, '').trim();
   const r = parsePhone(bare, { country, bareDigits: 'national' });
   if (!r.ok) return bare;
-  const p = parsePhoneNumberFromString(r.e164);
+  const p = lib().parsePhoneNumberFromString(r.e164);
   if (!p) return r.e164;
   return country !== undefined && r.country === country ? p.formatNational() : p.formatInternational();
 }
@@ -141,7 +163,7 @@ export function formatPhone(raw: string, country: CountryCode | undefined): stri
  */
 export function costlyReason(e164: string, opts: { readonly refuse?: readonly NumberType[]; readonly allow?: readonly string[] } = {}): string | undefined {
   if ((opts.allow ?? []).some((a) => (a.endsWith('*') ? e164.startsWith(a.slice(0, -1)) : a === e164))) return undefined;
-  const type = parsePhoneNumberFromString(e164)?.getType();
+  const type = lib().parsePhoneNumberFromString(e164)?.getType();
   if (type === undefined || !(opts.refuse ?? COSTLY_TYPES).includes(type)) return undefined;
   return `${e164} is a ${type.toLowerCase().replace(/_/g, '-')} number; sending to it costs extra and is not allowed by this gateway`;
 }
@@ -172,7 +194,7 @@ export function formatPhoneNumber(raw: string, options: PhoneFormatOptions = {})
   if (!text.startsWith('+') && (!text.startsWith('0') || cc === undefined || cc === '')) return bare;
   const country = text.startsWith('+') ? undefined : countryOfCallingCode(cc ?? '');
   if (!text.startsWith('+') && country === undefined) return bare;
-  const parsed = parsePhoneNumberFromString(text, country);
+  const parsed = lib().parsePhoneNumberFromString(text, country);
   if (parsed === undefined || !parsed.isPossible()) return bare;
   if (options.style === 'national' && cc !== undefined && parsed.countryCallingCode === cc) return parsed.formatNational();
   return parsed.formatInternational();
@@ -185,5 +207,5 @@ export function formatPhoneNumber(raw: string, options: PhoneFormatOptions = {})
 export function boxCallingCode(configured: string | null | undefined, ownNumber: string | null | undefined): string | undefined {
   if (configured !== null && configured !== undefined && configured !== '') return configured;
   if (ownNumber === null || ownNumber === undefined) return undefined;
-  return parsePhoneNumberFromString(ownNumber.replace(TYPE_SUFFIX, ''))?.countryCallingCode;
+  return lib().parsePhoneNumberFromString(ownNumber.replace(TYPE_SUFFIX, ''))?.countryCallingCode;
 }

@@ -14,7 +14,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { isLoopback } from '../config/fields.js';
+import { isLoopback } from '../config/plain.js';
 import type { ModemStatus } from '../modem/status.js';
 import { JOB } from '../pipeline/context.js';
 import type { ClaimedJob, JobHandler } from '../pipeline/worker.js';

@@ -3,7 +3,7 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { isLoopback } from '../config/fields.js';
+import { isLoopback } from '../config/plain.js';
 import { MmsgwError, errorMessage } from '../util/errors.js';
 import { logger, type Logger } from '../util/log.js';
 import { ASSETS } from './assets.js';

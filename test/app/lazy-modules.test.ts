@@ -2,17 +2,24 @@
  * What the gateway process loads at start (issue 17, footprint): with the web interface, MQTT,
  * mail intake and MM7 off, none of their libraries are loaded; nor sharp (media adaptation), nor
  * the carrier database's XML parser when the MMS settings are configured, nor nodemailer and the
- * mail renderer (loaded with the first mail), nor pino-pretty (a terminal only). The gateway runs
- * as `mmsgw run` in its own process against the modem simulator in another; a loader hook
- * (test/helpers/module-trace.mjs) lists every module the gateway's process loaded.
+ * mail renderer (loaded with the first mail), nor pino-pretty (a terminal only); nor the
+ * configuration layer (yaml, zod, the schemas: validated in a process of its own that has ended), nor
+ * libphonenumber-js (loaded with the first number read or shown). The gateway runs as
+ * `mmsgw run` in its own process against the modem simulator in another; a loader hook
+ * (test/helpers/module-trace.mjs) lists every module the gateway's main thread loaded, and those
+ * of a process it starts in a file of their own (test/config/isolated.test.ts checks that the
+ * configuration process answers what loading in this thread does). Then an SMS arrives and is relayed to a real SMTP
+ * server: what was left out at start loads when it is needed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { connectModemSim, type ModemSimClient } from '../../src/sim/modem/client.js';
+import { MailSink } from '../../src/sim/mail/sink.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const bin = join(root, 'bin/mmsgw.mjs');
@@ -22,17 +29,22 @@ const NOT_AT_START = [
   '/node_modules/fastify/', '/node_modules/mqtt/', '/node_modules/prom-client/', '/node_modules/nodemailer/',
   '/node_modules/html-to-text/', '/node_modules/pino-pretty/', '/node_modules/imapflow/', '/node_modules/smtp-server/',
   '/node_modules/mailparser/', '/node_modules/fast-xml-parser/', '/node_modules/sharp/', '/src/web/', '/src/sim/', '/src/mm7/', '/src/mail/in/',
+  '/node_modules/zod/', '/node_modules/yaml/', '/node_modules/libphonenumber-js/', '/src/config/schema', '/src/config/load.',
 ];
 
-function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs: number): Promise<void> {
+/** An SMS-DELIVER from +31641600986 (3GPP 23.040 §9.2.2.1), "How are you?" in the GSM 7-bit alphabet. */
+const SMS_PDU = '07911326040000F0040B911346610089F60000208062917314800CC8F71D14969741F977FD07';
+
+function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms: ${buf.slice(-2000)}`)), timeoutMs);
     child[stream]?.on('data', (d: Buffer) => {
       buf += d.toString();
-      if (pattern.test(buf)) {
+      const m = pattern.exec(buf);
+      if (m) {
         clearTimeout(timer);
-        resolve();
+        resolve(m);
       }
     });
     child.once('exit', (code) => {
@@ -54,7 +66,7 @@ async function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-test('the gateway loads no web, MQTT, mail-intake, MM7, nodemailer, renderer or pino-pretty module at start when they are not in use', { timeout: 240_000 }, async () => {
+test('the gateway loads no web, MQTT, mail-intake, MM7, nodemailer, renderer, pino-pretty, configuration-schema or phone-number module at start when they are not in use, and loads them when they are', { timeout: 240_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mmsgw-lazy-'));
   const link = join(dir, 'modem.pty');
   const trace = join(dir, 'modules.txt');
@@ -62,8 +74,10 @@ test('the gateway loads no web, MQTT, mail-intake, MM7, nodemailer, renderer or 
   const env = { ...process.env, MMSGW_DEV: '1', MMSGW_LOG_LEVEL: 'info', MMSGW_LOG_FORMAT: 'json' };
   const sim = spawn(process.execPath, [bin, 'sim', '--link', link, '--baud', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let gateway: ChildProcess | undefined;
+  let modem: ModemSimClient | undefined;
+  const sink = await new MailSink().start();
   try {
-    await waitFor(sim, 'stdout', /control: \S+/, 120_000);
+    const control = (await waitFor(sim, 'stdout', /control: (\S+)/, 120_000))[1] ?? '';
     const config = join(dir, 'mmsgw.yaml');
     writeFileSync(config, stringify({
       stateDir: join(dir, 'state'),
@@ -72,7 +86,7 @@ test('the gateway loads no web, MQTT, mail-intake, MM7, nodemailer, renderer or 
       // MMS settings configured: the carrier database (fast-xml-parser) is not consulted.
       bearer: { kind: 'system', apn: 'mms.test' },
       mmsc: { url: 'http://127.0.0.1:9/mms' },
-      mail: { out: { smtp: { host: '127.0.0.1', port: 1, secure: false, starttls: false }, fromDomain: 'sms.test', defaultMailbox: 'inbox@company.test' } },
+      mail: { out: { smtp: { host: '127.0.0.1', port: sink.port, secure: false, starttls: false }, fromDomain: 'sms.test', defaultMailbox: 'inbox@company.test' } },
       web: { enabled: false },
     }));
     const traced = { ...env, MMSGW_MODULE_TRACE: trace, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${join(root, 'test/helpers/module-trace.mjs')}`.trim() };
@@ -84,9 +98,23 @@ test('the gateway loads no web, MQTT, mail-intake, MM7, nodemailer, renderer or 
     assert.ok(loaded.some((u) => u.includes('/src/app/gateway.')), 'the trace saw the gateway load');
     const early = NOT_AT_START.map((p) => [p, loaded.filter((u) => u.includes(p))] as const).filter(([, hits]) => hits.length > 0);
     assert.deepEqual(early.map(([p, hits]) => `${p} (${hits.length}, e.g. ${hits[0]})`), [], 'modules loaded at start that a box with these settings does not use');
+    // The configuration was validated, by zod, in a process of its own (which has ended).
+    const elsewhere = readdirSync(dir).filter((f) => f.startsWith('modules.txt.pid')).flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'));
+    assert.ok(elsewhere.some((u) => u.includes('/node_modules/zod/')) && elsewhere.some((u) => u.includes('/src/config/schema.')), 'the configuration schema ran in another process');
+
+    // An SMS arrives and is relayed: the phone-number library and nodemailer load for it.
+    modem = await connectModemSim(control);
+    await modem.deliverSms(SMS_PDU);
+    await sink.waitFor(1, 120_000);
+    assert.match(sink.mails[0]?.raw.toString() ?? '', /How are you\?/);
+    const later = readFileSync(trace, 'utf8');
+    assert.ok(later.includes('/node_modules/libphonenumber-js/'), 'libphonenumber-js loaded for the first number');
+    assert.ok(later.includes('/node_modules/nodemailer/'), 'nodemailer loaded for the first mail');
   } finally {
+    modem?.disconnect();
     if (gateway) await stop(gateway);
     await stop(sim);
+    await sink.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

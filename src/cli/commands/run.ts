@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../registry.js';
-import { Gateway } from '../../app/gateway.js';
-import { ConfigInvalidError, loadConfigDetailed } from '../../config/index.js';
-import { startupProblems } from '../../config/check.js';
+import { loadConfigIsolated } from '../../config/isolated.js';
 import { envWithSecrets } from '../../config/secrets-path.js';
 import { resolve } from 'node:path';
 import { rootLogger } from '../../util/log.js';
@@ -32,11 +30,14 @@ export const command: CliCommand = {
       console.error(`mmsgw run: a configuration file is required (--config FILE); \`mmsgw demo\` runs without one\n\n${usage}`);
       return 2;
     }
-    const loaded = loadConfigDetailed(path, envWithSecrets(resolve(path), process.env, values.secrets === undefined ? undefined : resolve(values.secrets)).env);
-    const config = loaded.config;
-    const missing = startupProblems(config, loaded.input);
-    if (missing.length > 0) throw new ConfigInvalidError(missing, loaded.file);
+    // Validated in a process of its own that has ended before the gateway starts: the
+    // configuration layer (yaml, zod, the schemas) never loads into this long-running process
+    // (src/config/isolated.ts). The gateway's modules load after it, so the two processes'
+    // memory does not add up at start, and a refused configuration is said sooner.
+    const env = envWithSecrets(resolve(path), process.env, values.secrets === undefined ? undefined : resolve(values.secrets)).env;
+    const { config } = await loadConfigIsolated(path, env, { startup: true });
     rootLogger({ level: process.env.MMSGW_LOG_LEVEL ?? config.logLevel });
+    const { Gateway } = await import('../../app/gateway.js');
     const gateway = await Gateway.start({ config });
     await new Promise<void>((done) => {
       process.once('SIGINT', () => done());

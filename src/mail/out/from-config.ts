@@ -4,7 +4,8 @@
  * address book file, when one is named, is read here.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import type { Config } from '../../config/index.js';
 import { ConfigError, errorMessage } from '../../util/errors.js';
 import { boxCountry } from '../../util/phone.js';
@@ -18,6 +19,11 @@ export interface MailOutSettings {
 }
 
 type MailOutSection = Config['mail']['out'];
+
+/** The YAML parser, loaded only when an address book file is read (not at every start). */
+function parseYaml(text: string): unknown {
+  return (createRequire(import.meta.url)('yaml') as typeof Yaml).parse(text);
+}
 
 /**
  * Reads an address book file: a YAML (or JSON) mapping of numbers to names,
@@ -123,30 +129,40 @@ export function routingFromConfig(out: MailOutSection): RoutingConfig {
   return { rules, defaultMailboxes: out.defaultMailbox === null ? [] : [out.defaultMailbox] };
 }
 
-/** The box's country for conversation keys: configured, else that of its own number or calling code. */
-function countryOf(config: Config): { country?: string } {
-  const country = boxCountry({ configured: config.box.country, ownNumber: config.box.ownNumber ?? config.box.numbers[0]?.number, callingCode: config.box.countryCode });
-  return country ? { country } : {};
+/**
+ * The box's country (conversation keys) and calling code (showing numbers): configured, else
+ * that of its own number or calling code. Worked out at the first read, so libphonenumber-js
+ * (src/util/phone.ts) loads with the first mail rather than at start (issue 17); the values are
+ * the same. Defined as getters on `render`, which is read and never spread or copied.
+ */
+function withBoxNumbering(render: RenderConfig, config: Config): RenderConfig {
+  const own = config.box.ownNumber ?? config.box.numbers[0]?.number;
+  let memo: { country: string | undefined; countryCode: string | undefined } | undefined;
+  const get = (): NonNullable<typeof memo> => (memo ??= {
+    country: boxCountry({ configured: config.box.country, ownNumber: own, callingCode: config.box.countryCode }),
+    countryCode: boxCallingCode(config.box.countryCode, own),
+  });
+  return Object.defineProperties(render, {
+    country: { get: () => get().country, enumerable: true },
+    countryCode: { get: () => get().countryCode, enumerable: true },
+  });
 }
 
 export function mailOutFromConfig(config: Config): MailOutSettings {
   const out = config.mail.out;
   const book = typeof out.addressBook === 'string' ? readAddressBook(out.addressBook) : out.addressBook;
-  const countryCode = boxCallingCode(config.box.countryCode, config.box.ownNumber ?? config.box.numbers[0]?.number);
   return {
     smtp: smtpFromConfig(out),
-    render: {
+    render: withBoxNumbering({
       addressDomain: out.fromDomain,
       nameFormat: out.fromNameFormat,
       ...(out.replyTo === null ? {} : { replyToPattern: out.replyTo }),
       addressBook: book,
       attachRawMms: out.attachRawMms,
-      ...countryOf(config),
-      ...(countryCode === undefined ? {} : { countryCode }),
       ...(config.box.timeZone === null ? {} : { timeZone: config.box.timeZone }),
       ...(out.threadSubject === null ? {} : { threadSubject: out.threadSubject }),
       imageMaxHeight: out.imageMaxHeight,
-    },
+    }, config),
     routing: routingFromConfig(out),
   };
 }
