@@ -190,7 +190,7 @@ if (baseline) {
 } else if (tsharkNote) {
   console.log(tsharkNote);
 }
-console.log('ratios (same run, same bytes):');
+if (before || baseline) console.log('ratios (same run, same bytes):');
 for (const p of pairs) {
   if (p.was) console.log(`  ${pad(p.label, 28)} after/before ${(rate(p.now) / rate(p.was)).toFixed(2)}×`);
   if (!baseline || (p !== corpusPair && p !== bodyPair)) continue;
