@@ -1,14 +1,15 @@
 import { decodeSmsPdu, type SmsStatusReport } from '../codec/sms/index.js';
-import { normalizeAddress } from '../store/index.js';
+import { normalizeAddress, type MessageState } from '../store/index.js';
 import { JOB, type PipelineContext } from './context.js';
 import { PermanentJobError } from './errors.js';
 
-/** How far back a status report is matched against sent SMS (TP-MR wraps at 256). */
-const MATCH_WINDOW = 200;
+/** States of an outbound SMS a status report can still change. */
+const MATCHABLE: ReadonlySet<MessageState> = new Set(['sent', 'submitting', 'held', 'delivered']);
 
 /**
  * Job `sms-report`: an SMS-STATUS-REPORT (3GPP 23.040 §9.2.2.3) is matched to the sent SMS
- * part with the same TP-MR and recipient, most recent first. Once every part to every
+ * part with the same TP-MR and recipient, through the modem it came from, most recent first
+ * however many were sent since. Once every part to every
  * recipient is delivered the message becomes `delivered` and the sender is told; a permanent
  * failure is reported at once.
  */
@@ -20,11 +21,14 @@ export async function handleStatusReport(ctx: PipelineContext, rawPduId: number)
   if (!d.ok || d.value.type !== 'status-report') throw new PermanentJobError('PIPELINE_UNDECODABLE', `raw PDU ${rawPduId} is not a status report`);
   const report: SmsStatusReport = d.value;
   const recipient = normalizeAddress(report.recipient.number);
-  const candidates = store.messages.list({ direction: 'out', kind: 'sms', state: ['sent', 'submitting', 'held', 'delivered'], limit: MATCH_WINDOW });
-  for (const msg of candidates) {
-    const parts = store.events.ofMessage(msg.id).filter((e) => e.kind === 'sms-part-sent').map((e) => e.detail as { recipient: string; seq: number; of: number; mr: number });
-    const part = parts.find((p) => p.mr === report.messageReference && normalizeAddress(p.recipient) === recipient);
-    if (!part) continue;
+  // The part it reports on: the most recently sent one with this TP-MR to this recipient,
+  // through the modem the report came from (TP-MR counts per modem).
+  const modem = store.modemLinks.rawPduModem(rawPduId);
+  for (const part of store.submissions.sentWithReference(String(report.messageReference))) {
+    if (normalizeAddress(part.recipient) !== recipient) continue;
+    if (modem !== undefined && part.modem !== null && part.modem !== modem) continue;
+    const msg = store.messages.get(part.msgId);
+    if (!msg || msg.direction !== 'out' || msg.kind !== 'sms' || !MATCHABLE.has(msg.state)) continue;
     store.tx(() => {
       store.content.linkRawPdu(rawPduId, msg.id);
       const r = store.reports.add({ kind: 'delivery', msgId: msg.id, recipient, status: report.status.category, at: report.dischargeTime.date.getTime(), rawPduId });

@@ -345,6 +345,14 @@ ALTER TABLE submissions ADD COLUMN modem TEXT;
 CREATE INDEX messages_modem ON messages(modem) WHERE modem IS NOT NULL;
 `;
 
+/**
+ * v10: SMS status reports find their part by TP-MR (3GPP 23.040 §9.2.3.6) among the sent
+ * submissions, however many were sent since (the report of an SMS sent 500 messages ago).
+ */
+const V10_SUBMISSION_REFERENCE = `
+CREATE INDEX submissions_sent_reference ON submissions(reference, updated_at) WHERE state = 'sent';
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: V1_INITIAL },
   { version: 2, name: 'idempotency keys', sql: V2_IDEMPOTENCY, after: backfillRawPduHashes },
@@ -355,6 +363,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'web: conversations, signal samples', sql: V7_WEB },
   { version: 8, name: 'state history readers', sql: V8_STATE_READERS },
   { version: 9, name: 'modems per message', sql: V9_MODEMS },
+  { version: 10, name: 'submissions by reference', sql: V10_SUBMISSION_REFERENCE },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -100,6 +100,19 @@ export class SubmissionsRepo {
     return (this.db.prepare('SELECT * FROM submissions WHERE msg_id = ? ORDER BY recipient, seq').all(msgId) as SubmissionRecord[]).map(row);
   }
 
+  /**
+   * Sent parts whose network reference is `reference` (an SMS part's TP-MR), most recently
+   * sent first, with the modem each went through: what an SMS-STATUS-REPORT can belong to.
+   * TP-MR is one octet per modem (3GPP 23.040 §9.2.3.6), so it repeats every 256 parts; the
+   * caller narrows by recipient and modem. `limit` bounds the look back (64 × 256 parts).
+   */
+  sentWithReference(reference: string, limit = 64): (SubmissionRow & { readonly modem: string | null })[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM submissions WHERE reference = ? AND state = 'sent' ORDER BY updated_at DESC, id DESC LIMIT ?`)
+      .all(reference, limit) as (SubmissionRecord & { modem: string | null })[];
+    return rows.map((r) => ({ ...row(r), modem: r.modem }));
+  }
+
   /** Sends a crash left uncertain, newest first, with their message (`mmsgw jobs --uncertain`, the web interface). */
   uncertain(limit = 100): UncertainSubmission[] {
     const rows = this.db
