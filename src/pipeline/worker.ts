@@ -25,10 +25,10 @@ export type JobOutcome =
 export interface JobQueue {
   /**
    * Records `outcomes` and claims up to `limit` due jobs in ONE commit (group commit: one
-   * fsync for several jobs' transitions). `errors` maps an outcome's index to why it could
-   * not be applied; the others stand.
+   * fsync for several jobs' transitions), at most `caps.get(kind)` of a capped kind. `errors`
+   * maps an outcome's index to why it could not be applied; the others stand.
    */
-  settle(outcomes: readonly JobOutcome[], limit: number, now: number): { claimed: ClaimedJob[]; errors: Map<number, unknown> };
+  settle(outcomes: readonly JobOutcome[], limit: number, now: number, caps?: ReadonlyMap<string, number>): { claimed: ClaimedJob[]; errors: Map<number, unknown> };
   /** Earliest run time of a queued job, to sleep until then. */
   nextRunAt(): number | undefined;
 }
@@ -67,6 +67,13 @@ export interface WorkerOptions {
    * (the store's `acknowledge` durability), where waiting only adds latency.
    */
   readonly gatherMs?: number;
+  /**
+   * The most jobs of a kind that may run at once (asked at every round). A kind whose jobs
+   * wait for one resource — SMS sends for the modem's AT channel, each waiting for the SMSC's
+   * answer to +CMGS — would otherwise hold every slot while the jobs that do not need it (a
+   * received SMS to assemble, a relay) wait behind them.
+   */
+  readonly kindLimits?: () => Readonly<Record<string, number>>;
 }
 
 /**
@@ -84,6 +91,7 @@ const GATHER_MS = 5;
 /** A finished job waiting for the next group commit of outcomes. */
 interface Pending {
   readonly outcome: JobOutcome;
+  readonly kind: string;
   /** Runs once the outcome is committed (events, logs, dead-letter hooks). */
   readonly after: () => void | Promise<void>;
   readonly settled: () => void;
@@ -108,6 +116,8 @@ export class JobWorker extends EventEmitter {
   private readonly now: () => number;
   private readonly abort = new AbortController();
   private running = 0;
+  private readonly runningByKind = new Map<string, number>();
+  private readonly kindLimits: (() => Readonly<Record<string, number>>) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private paused = false;
@@ -128,6 +138,7 @@ export class JobWorker extends EventEmitter {
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.maxIdleMs = options.maxIdleMs ?? 1_000;
     this.gatherMs = options.gatherMs ?? GATHER_MS;
+    this.kindLimits = options.kindLimits;
     this.now = options.now ?? Date.now;
     this.storeFailure = options.storeFailure ?? (() => false);
   }
@@ -208,6 +219,7 @@ export class JobWorker extends EventEmitter {
           batch.map((p) => p.outcome),
           limit,
           this.now(),
+          this.caps(batch),
         ));
         committed = true;
       } catch (e) {
@@ -233,6 +245,7 @@ export class JobWorker extends EventEmitter {
         .finally(p.settled);
     }
     this.running -= batch.length;
+    for (const p of batch) this.runningByKind.set(p.kind, (this.runningByKind.get(p.kind) ?? 1) - 1);
     for (const job of claimed) this.start1(job);
     if (this.stopped || this.running >= this.concurrency) return;
     let next: number | undefined;
@@ -246,16 +259,29 @@ export class JobWorker extends EventEmitter {
     this.timer = setTimeout(() => this.pump(), wait);
   }
 
+  /** Free slots per capped kind once the jobs of `batch` have left theirs. */
+  private caps(batch: readonly Pending[]): ReadonlyMap<string, number> | undefined {
+    const limits = this.kindLimits?.();
+    if (limits === undefined) return undefined;
+    const caps = new Map<string, number>();
+    for (const [kind, max] of Object.entries(limits)) {
+      const leaving = batch.filter((p) => p.kind === kind).length;
+      caps.set(kind, Math.max(0, max - ((this.runningByKind.get(kind) ?? 0) - leaving)));
+    }
+    return caps;
+  }
+
   private start1(job: ClaimedJob): void {
     this.running++;
+    this.runningByKind.set(job.kind, (this.runningByKind.get(job.kind) ?? 0) + 1);
     const p = this.execute(job).finally(() => this.inflight.delete(p));
     this.inflight.add(p);
   }
 
   /** Hands a finished job's outcome to the next group commit; resolves once it is committed and followed up. */
-  private settle(outcome: JobOutcome, after: () => void | Promise<void> = () => undefined): Promise<void> {
+  private settle(job: ClaimedJob, outcome: JobOutcome, after: () => void | Promise<void> = () => undefined): Promise<void> {
     return new Promise<void>((settled) => {
-      this.pending.push({ outcome, after, settled });
+      this.pending.push({ outcome, kind: job.kind, after, settled });
       // Other jobs still running: give them `gatherMs` to finish too, so one commit records
       // several outcomes and refills several slots. A lone job is recorded at once.
       if (this.stopped || this.running - this.pending.length <= 0) this.schedule();
@@ -267,7 +293,7 @@ export class JobWorker extends EventEmitter {
     const handler = this.handlers[job.kind];
     if (!handler) {
       const reason = `no handler for job kind '${job.kind}'`;
-      await this.settle({ id: job.id, outcome: 'dead', error: reason }, () => void this.emit('dead', job, reason));
+      await this.settle(job, { id: job.id, outcome: 'dead', error: reason }, () => void this.emit('dead', job, reason));
       return;
     }
     const started = Date.now();
@@ -277,13 +303,13 @@ export class JobWorker extends EventEmitter {
       if (this.onStoreFailure(e)) {
         // Not the job's fault: it runs again once space returns (a write that fails here
         // leaves it `running`; the gateway re-queues those on resume).
-        await this.settle({ id: job.id, outcome: 'retry', retryAt: this.now(), error: `paused: ${errorMessage(e)}` });
+        await this.settle(job, { id: job.id, outcome: 'retry', retryAt: this.now(), error: `paused: ${errorMessage(e)}` });
         return;
       }
       await this.failed(job, handler, e);
       return;
     }
-    await this.settle({ id: job.id, outcome: 'done' }, () => {
+    await this.settle(job, { id: job.id, outcome: 'done' }, () => {
       this.log.debug({ job: job.key, ms: Date.now() - started }, 'job done');
       this.emit('done', job);
     });
@@ -299,7 +325,7 @@ export class JobWorker extends EventEmitter {
     const reason = errorMessage(e);
     if (this.stopped) {
       // Shutting down: leave it for the next start, without counting the attempt as failed.
-      await this.settle({ id: job.id, outcome: 'retry', retryAt: this.now(), error: `interrupted: ${reason}` });
+      await this.settle(job, { id: job.id, outcome: 'retry', retryAt: this.now(), error: `interrupted: ${reason}` });
       return;
     }
     const attempts = job.attempts;
@@ -307,7 +333,7 @@ export class JobWorker extends EventEmitter {
       ? undefined
       : nextRetryAt(attempts, this.now(), handler.backoff ?? DEFAULT_BACKOFF, handler.deadline?.(job));
     if (retryAt === undefined) {
-      await this.settle({ id: job.id, outcome: 'dead', error: reason }, async () => {
+      await this.settle(job, { id: job.id, outcome: 'dead', error: reason }, async () => {
         this.log.warn({ job: job.key, attempts, err: reason }, 'job dead-lettered');
         try {
           await handler.onDead?.(job, reason);
@@ -317,7 +343,7 @@ export class JobWorker extends EventEmitter {
         this.emit('dead', job, reason);
       });
     } else {
-      await this.settle({ id: job.id, outcome: 'retry', retryAt, error: reason }, () => {
+      await this.settle(job, { id: job.id, outcome: 'retry', retryAt, error: reason }, () => {
         this.log.info({ job: job.key, attempts, retryInMs: retryAt - this.now(), err: reason }, 'job will be retried');
         this.emit('retry', job, reason);
       });

@@ -99,7 +99,7 @@ export class JobsRepo {
    * that cannot apply (the job changed state meanwhile) is reported in `errors` by index and
    * does not undo the others. Nothing is committed when the transaction itself fails.
    */
-  settle(outcomes: readonly JobOutcome[], limit: number, now: number = Date.now()): { claimed: JobRow[]; errors: Map<number, unknown> } {
+  settle(outcomes: readonly JobOutcome[], limit: number, now: number = Date.now(), caps?: ReadonlyMap<string, number>): { claimed: JobRow[]; errors: Map<number, unknown> } {
     const errors = new Map<number, unknown>();
     const one = this.db.transaction((o: JobOutcome) => this.apply(o, now));
     const claimed = this.db.transaction((): JobRow[] => {
@@ -111,10 +111,33 @@ export class JobsRepo {
         }
       });
       if (limit <= 0) return [];
-      const rows = this.claimMany.all({ now, limit }) as JobRecord[];
+      const rows = caps === undefined || caps.size === 0 ? (this.claimMany.all({ now, limit }) as JobRecord[]) : this.claimCapped(now, limit, caps);
       return rows.sort((a, b) => a.run_at - b.run_at || a.id - b.id).map((r) => jobRow(r));
     }).immediate();
     return { claimed, errors };
+  }
+
+  /**
+   * Claims up to `limit` due jobs one at a time, oldest first, skipping the kinds whose free
+   * slots in `caps` are used up (the worker's bound per kind). Inside `settle`'s transaction.
+   */
+  private claimCapped(now: number, limit: number, caps: ReadonlyMap<string, number>): JobRecord[] {
+    const left = new Map(caps);
+    const rows: JobRecord[] = [];
+    while (rows.length < limit) {
+      const full = [...left].filter(([, n]) => n <= 0).map(([kind]) => kind);
+      const r = this.db
+        .prepare(`UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?
+          WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= ?${full.length > 0 ? ` AND kind NOT IN (${full.map(() => '?').join(', ')})` : ''}
+                      ORDER BY run_at, id LIMIT 1)
+          RETURNING *`)
+        .get(now, now, ...full) as JobRecord | undefined;
+      if (r === undefined) break;
+      rows.push(r);
+      const n = left.get(r.kind);
+      if (n !== undefined) left.set(r.kind, n - 1);
+    }
+    return rows;
   }
 
   private apply(o: JobOutcome, now: number): void {

@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { JobWorker, type JobHandler } from '../../src/pipeline/worker.js';
+import { silentLogger } from '../../src/util/log.js';
+import { tempStore } from '../store/helpers.js';
+
+/**
+ * A kind of job that waits for one resource is bounded (WorkerOptions.kindLimits): SMS sends
+ * queue on the modem's one AT channel, each waiting for the SMSC's answer to +CMGS, and in a
+ * burst they used to hold all six slots while received SMS and relays — milliseconds of work
+ * each — waited seconds for one.
+ */
+test('sends bounded to one at a time leave the other slots to other jobs', async () => {
+  const t = tempStore();
+  const worker = (limits?: Record<string, number>): { w: JobWorker; events: string[]; release: () => void } => {
+    const events: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((r) => { open = r; });
+    let sending = 0;
+    let most = 0;
+    const handlers: Record<string, JobHandler> = {
+      'send-sms': {
+        run: async (job) => {
+          sending++;
+          most = Math.max(most, sending);
+          events.push(`send ${job.key} (at once: ${most})`);
+          await gate;
+          sending--;
+        },
+      },
+      relay: { run: async (job) => { events.push(`relay ${job.key}`); } },
+    };
+    const w = new JobWorker({ queue: t.store.jobs, handlers, log: silentLogger, concurrency: 6, maxIdleMs: 50, ...(limits ? { kindLimits: () => limits } : {}) });
+    return { w, events, release: open };
+  };
+  try {
+    for (let i = 0; i < 6; i++) t.store.jobs.enqueue({ kind: 'send-sms', key: `send-sms:${i}` });
+    for (let i = 0; i < 3; i++) t.store.jobs.enqueue({ kind: 'relay', key: `relay:${i}` });
+    const { w, events, release } = worker({ 'send-sms': 1 });
+    w.start();
+    const deadline = Date.now() + 5_000;
+    while (events.filter((e) => e.startsWith('relay')).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(events.filter((e) => e.startsWith('relay')).sort(), ['relay relay:0', 'relay relay:1', 'relay relay:2'], 'the relays ran while a send waited');
+    assert.deepEqual(events.filter((e) => e.startsWith('send')), ['send send-sms:0 (at once: 1)'], 'one send at a time');
+    release();
+    const end = Date.now() + 5_000;
+    while (t.store.jobs.list().some((j) => j.state !== 'done') && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    await w.stop();
+    assert.equal(events.filter((e) => e.startsWith('send')).length, 6, 'every send ran');
+    assert.ok(events.every((e) => !e.startsWith('send') || e.endsWith('(at once: 1)')), `never two sends at once: ${events.join('; ')}`);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('without a bound, six waiting sends hold every slot (what the bound is for)', async () => {
+  const t = tempStore();
+  try {
+    for (let i = 0; i < 6; i++) t.store.jobs.enqueue({ kind: 'send-sms', key: `send-sms:${i}` });
+    t.store.jobs.enqueue({ kind: 'relay', key: 'relay:0' });
+    let open!: () => void;
+    const gate = new Promise<void>((r) => { open = r; });
+    let relayed = false;
+    const w = new JobWorker({
+      queue: t.store.jobs,
+      handlers: { 'send-sms': { run: () => gate }, relay: { run: async () => { relayed = true; } } },
+      log: silentLogger,
+      concurrency: 6,
+      maxIdleMs: 50,
+    });
+    w.start();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(relayed, false);
+    open();
+    await w.stop();
+  } finally {
+    t.cleanup();
+  }
+});
