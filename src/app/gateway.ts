@@ -201,7 +201,7 @@ export class Gateway {
     const metrics = config.metrics.enabled && config.web.enabled ? new (await import('../web/metrics.js')).Metrics({ store, modemStatus: () => modem?.status(), modems: () => modems.list().map((u) => ({ id: u.id, status: u.modem.status() })) }) : undefined;
     const allHandlers = { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers };
     const handlers = metrics ? metrics.instrument(allHandlers) : allHandlers;
-    const worker = new JobWorker({ queue: store.jobs, handlers, log: areaLogger(log, 'jobs'), now, storeFailure: (e) => disk.observe(e), maxIdleMs: IDLE_SAFETY_MS, gatherMs: store.durability === 'acknowledge' ? 0 : undefined, kindLimits: () => ({ [JOB.sendSms]: Math.max(1, modems.list().length) }) });
+    const worker = new JobWorker({ queue: store.jobs, handlers, log: areaLogger(log, 'jobs'), now, storeFailure: (e) => disk.observe(e), maxIdleMs: IDLE_SAFETY_MS, gatherMs: store.durability === 'acknowledge' ? 0 : undefined, kindLimits: () => ({ [JOB.sendSms]: 2 * Math.max(1, modems.list().length) }) });
     wake.worker = worker;
     const gw = new Gateway(config, log, store, ctx, worker);
     gw.mm7 = mm7;
