@@ -21,6 +21,8 @@ export interface DemoOptions {
   readonly log?: Logger;
   /** Delay before the MMSC pushes delivery reports for sent messages (default 200 ms; null: no reports). */
   readonly reportDelayMs?: number | null;
+  /** The SMSC's round trip for each AT+CMGS in ms (default 150; 0: the line and the gateway alone). */
+  readonly smscMs?: number;
   /** Delay before the network answers a sent SMS with a status report (default 200 ms; null: no reports). */
   readonly smsReportDelayMs?: number | null;
   /** Port of the web interface (default 8080, or a free port when 8080 is taken). */
@@ -137,6 +139,7 @@ export async function startDemo(o: DemoOptions): Promise<DemoEnvironment> {
     ...(o.baudRate !== undefined ? { baudRate: o.baudRate } : {}),
     ...(o.profile !== undefined ? { profile: o.profile } : {}),
     ...(o.reportDelayMs !== undefined ? { reportDelayMs: o.reportDelayMs } : {}),
+    ...(o.smscMs !== undefined ? { smscMs: o.smscMs } : {}),
     ...(o.smsReportDelayMs !== null ? { smsReportDelayMs: o.smsReportDelayMs ?? 200 } : {}),
   });
   const net = localNetwork({ ...sims, mailbox: demoPaths(o.stateDir).mailbox });

@@ -48,6 +48,7 @@ async function spawnSimulators(o: DemoOptions, vasp: ReturnType<typeof newVaspAc
     vasp,
     baudRate: o.baudRate ?? 115200,
     profile: o.profile ?? 'generic',
+    ...(o.smscMs !== undefined ? { smscMs: o.smscMs } : {}),
     reportDelayMs: o.reportDelayMs === null ? null : (o.reportDelayMs ?? 200),
     ...(o.smsReportDelayMs !== null ? { smsReportDelayMs: o.smsReportDelayMs ?? 200 } : {}),
   };
