@@ -141,7 +141,8 @@ export async function drive(env: DriveTarget, o: DriveOptions): Promise<DriveSum
     if (arrivals) arrivals.push(m.receivedAt);
     else {
       seen.set(marker, [m.receivedAt]);
-      relayed++;
+      // Only a marker this run sent counts towards "all relayed" (a stray one must not end the wait early).
+      if (sentAt.has(marker)) relayed++;
       lastRelayed = Math.max(lastRelayed ?? m.receivedAt, m.receivedAt);
     }
   });
@@ -188,7 +189,8 @@ export async function drive(env: DriveTarget, o: DriveOptions): Promise<DriveSum
   let mailsSent = 0;
   const mailStream = emailOut ? ended('mail', sendMails(env, n, refused, () => mailsSent++)) : Promise.resolve();
   // MM7 traffic runs where the network has a demo VASP (the demo's has).
-  const mm7Stream = vasp ? ended('mm7', submitMm7(vasp, n, mm7Ids)) : Promise.resolve(undefined);
+  let mm7Sent: { refused: string[] } | undefined;
+  const mm7Stream = vasp ? ended('mm7', submitMm7(vasp, n, mm7Ids)).then((r) => (mm7Sent = r)) : Promise.resolve(undefined);
   let injecting = true;
   const injection = Promise.all([mmsStream, smsStream, mailStream, mm7Stream]).finally(() => (injecting = false));
   // A failed injection ends the run with its error, once every stream has stopped.
@@ -200,8 +202,9 @@ export async function drive(env: DriveTarget, o: DriveOptions): Promise<DriveSum
     let delivered = { n: 0, lastAt: null as number | null };
     for (;;) {
       await watch.poll();
-      if (emailOut) delivered = deliveredFromMail(env, firstId);
       if (!injecting) {
+        // Asked of the gateway's store only once the injection is over (then each poll counts).
+        if (emailOut) delivered = deliveredFromMail(env, firstId);
         if (injectionError !== undefined) throw injectionError;
         const wantOut = emailOut ? n - refused.length : 0;
         const relayedAll = relayed >= sentAt.size;
@@ -214,8 +217,8 @@ export async function drive(env: DriveTarget, o: DriveOptions): Promise<DriveSum
       await new Promise((r) => setTimeout(r, 200));
     }
     const elapsedMs = Date.now() - started;
+    if (emailOut) delivered = deliveredFromMail(env, firstId);
     // Past the deadline the injection may still be running: what it did not send is lost.
-    const mm7Sent = await Promise.race([mm7Stream.catch(() => undefined), Promise.resolve(undefined)]);
     if (mm7Sent && mm7Sent.refused.length > 0) process.stderr.write(`demo: the box refused ${mm7Sent.refused.length} MM7 submission(s), e.g. ${mm7Sent.refused[0]}\n`);
     const mm7 = tally.progress();
     const latencies: number[] = [];
