@@ -10,7 +10,7 @@ import { startModemSim, type ModemSimClient } from '../sim/modem/client.js';
 
 /** Vendor profiles the simulated modems take in turn (modem 1 generic, as the one-modem demo). */
 export const DEMO_PROFILES = ['generic', 'huawei', 'quectel', 'simcom', 'zte', 'sierra'] as const;
-export const MAX_DEMO_MODEMS = 6;
+export { MAX_DEMO_MODEMS } from './paths.js';
 
 export interface SimModem {
   readonly id: string;

@@ -2,14 +2,10 @@ import { parseArgs } from 'node:util';
 import { rmSync } from 'node:fs';
 import type { CliCommand } from '../registry.js';
 import { startSplitDemo, type SplitDemo } from '../../demo/split.js';
-import { drive } from '../../demo/drive.js';
-import { driveApi, startDemoApi } from '../../demo/api.js';
 import { mergeEndpoints } from '../../demo/endpoints.js';
-import { demoPaths, demoStateDir, DEFAULT_DEMO_DIR } from '../../demo/paths.js';
+import { demoPaths, demoStateDir, DEFAULT_DEMO_DIR, MAX_DEMO_MODEMS } from '../../demo/paths.js';
 import { peakRssMb } from '../../demo/rss.js';
 import { rootLogger } from '../../util/log.js';
-import { runDemoSend } from './demo-send.js';
-import { MAX_DEMO_MODEMS } from '../../demo/multi-modem.js';
 
 /** `--modems N` (N > 1): src/demo/multi-demo.ts, loaded only then. */
 async function multiDemo(o: { stateDir: string; modems: number; baud: number; smscMs: number | undefined; messages: number | undefined; json: boolean; keep: boolean; timeout: string | undefined }): Promise<number> {
@@ -79,7 +75,7 @@ export const command: CliCommand = {
   summary: 'run the gateway against simulated modem, MMSC and mailbox (what `npm start` runs); `demo send` drives it',
   usage,
   async run(argv) {
-    if (argv[0] === 'send') return runDemoSend(argv.slice(1));
+    if (argv[0] === 'send') return (await import('./demo-send.js')).runDemoSend(argv.slice(1));
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -144,13 +140,18 @@ export const command: CliCommand = {
           process.once('SIGTERM', on);
         });
     const noReports = values['no-reports'] === true ? { reportDelayMs: null, smsReportDelayMs: null } : {};
-    const env = await startSplitDemo({ stateDir, baudRate: baud, ...noReports, ...(smscMs !== undefined ? { smscMs } : {}), ...(values.profile ? { profile: values.profile } : {}) });
+    const starting = startSplitDemo({ stateDir, baudRate: baud, ...noReports, ...(smscMs !== undefined ? { smscMs } : {}), ...(values.profile ? { profile: values.profile } : {}) });
+    starting.catch(() => undefined); // its failure is thrown by the await below
+    // Loaded while the simulators start (./split.ts); the driver only for --messages.
+    const { startDemoApi, driveApi } = await import('../../demo/api.js');
+    const env = await starting;
     const api = await startDemoApi(env);
     const webUrl = env.gateway.webUrl;
     const endpointsPath = mergeEndpoints(stateDir, { ...(webUrl ? { web: webUrl } : {}), simulators: { ...env.simulators, mailIn: `smtp://127.0.0.1:${env.smtpInPort}` } });
     if (scripted) {
       try {
         const deadline = Date.now() + timeoutMs;
+        const { drive } = await import('../../demo/drive.js');
         const driven = await drive(env, { messages, ...(values.seed ? { seed: Number(values.seed) } : {}), timeoutMs });
         const a = await driveApi(env, api, messages, deadline);
         const sims = env.simulatorPids.map((pid) => peakRssMb(pid)).filter((x): x is number => x !== undefined);
