@@ -8,9 +8,10 @@ import type { Transport } from './transport.js';
 import { PDU_URCS, REGISTRATION_PREFIXES, isRegistrationQueryResponse, toUrc, UrcTable, type Urc } from './urc.js';
 
 /**
- * The AT transaction layer: one command in flight, a FIFO behind it, a timeout and an
- * AbortSignal per command, and every incoming line classified (final / response / URC)
- * before a command sees it — the order is written down in ./urc.ts and docs/MODEM.md.
+ * The AT transaction layer: one command in flight, a FIFO behind it (reading a received
+ * message first: AtCommand.receive), a timeout and an AbortSignal per command, and every
+ * incoming line classified (final / response / URC) before a command sees it — the order is
+ * written down in ./urc.ts and docs/MODEM.md.
  *
  * Events: 'urc' (Urc), 'timeout' (AtError, consecutive count), 'open', 'close' (Error|undefined).
  */
@@ -52,6 +53,8 @@ interface InFlight {
 }
 
 interface Queued {
+  /** A `receive` command: queued ahead of those that are not (AtCommand.receive). */
+  readonly receive: boolean;
   readonly start: () => void;
   readonly fail: (e: AtError) => void;
 }
@@ -145,7 +148,7 @@ export class AtChannel extends EventEmitter {
 
   /** Queues one command; resolves with its parsed answer or rejects with an AtError. */
   run<T>(command: AtCommand<T>, options: RunOptions = {}): Promise<T> {
-    return this.enqueue(() => this.execute(command, options), options.signal);
+    return this.enqueue(() => this.execute(command, options), options.signal, command.receive === true);
   }
 
   /**
@@ -203,12 +206,13 @@ export class AtChannel extends EventEmitter {
     }, undefined);
   }
 
-  private enqueue<T>(job: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  private enqueue<T>(job: () => Promise<T>, signal: AbortSignal | undefined, receive = false): Promise<T> {
     if (!this.isOpen) return Promise.reject(new AtError('AT_PORT_CLOSED', 'the AT port is closed'));
     if (signal?.aborted) return Promise.reject(new AtError('AT_ABORTED', 'aborted before it was queued'));
     return new Promise<T>((resolve, reject) => {
       let started = false;
       const item: Queued = {
+        receive,
         start: () => {
           started = true;
           signal?.removeEventListener('abort', onAbort);
@@ -229,7 +233,12 @@ export class AtChannel extends EventEmitter {
         item.fail(new AtError('AT_ABORTED', 'aborted while queued'));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.queue.push(item);
+      // FIFO, except that a `receive` command goes behind the last queued one of its kind,
+      // ahead of the rest (AtCommand.receive).
+      if (receive) {
+        const firstOther = this.queue.findIndex((q) => !q.receive);
+        this.queue.splice(firstOther < 0 ? this.queue.length : firstOther, 0, item);
+      } else this.queue.push(item);
       this.pump();
     });
   }

@@ -46,6 +46,16 @@ export interface AtCommand<T> {
    * for any other command those lines are notifications (a data call ending on another port).
    */
   readonly callProgress?: boolean;
+  /**
+   * Taken before the queued commands that are not (never before the one in flight, never
+   * inside an exclusive sequence): reading and deleting a received message (27.005 +CMGR,
+   * +CMGD, +CNMA, the +CPMS that selects its storage). A message waiting in the modem is then
+   * read before the next one is sent: with several sends queued, each waiting seconds for the
+   * SMSC's answer to +CMGS, received messages and delivery reports would otherwise wait for
+   * all of them, and the modem's storage would fill meanwhile. The inbox handles one message
+   * at a time, so the sends still get every other turn.
+   */
+  readonly receive?: boolean;
   /** Turns the response into a value; throw an MmsgwError for an answer that makes no sense. */
   readonly parse: (response: AtResponse) => T;
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Gateway } from '../app/gateway.js';
@@ -12,6 +11,9 @@ import { startDemoMm7, type DemoMm7 } from './mm7.js';
 import { localNetwork, type DemoNetwork } from './network.js';
 import { demoPaths } from './paths.js';
 import type { SimulatorEndpoints } from './simulators.js';
+import { newVaspAccount, type VaspAccount } from './vasp-account.js';
+
+export { newVaspAccount, type VaspAccount };
 
 export interface DemoOptions {
   readonly stateDir: string;
@@ -21,6 +23,8 @@ export interface DemoOptions {
   readonly log?: Logger;
   /** Delay before the MMSC pushes delivery reports for sent messages (default 200 ms; null: no reports). */
   readonly reportDelayMs?: number | null;
+  /** The SMSC's round trip for each AT+CMGS in ms (default 150; 0: the line and the gateway alone). */
+  readonly smscMs?: number;
   /** Delay before the network answers a sent SMS with a status report (default 200 ms; null: no reports). */
   readonly smsReportDelayMs?: number | null;
   /** Port of the web interface (default 8080, or a free port when 8080 is taken). */
@@ -29,12 +33,6 @@ export interface DemoOptions {
   readonly web?: boolean;
 }
 
-/** The demo VASP's account at the box (MM7). */
-export interface VaspAccount {
-  readonly vaspId: string;
-  readonly user: string;
-  readonly password: string;
-}
 
 /** What the driver, the seed and the demo's API and MM7 parts need: the gateway and the simulated world. */
 export interface DemoCore {
@@ -82,10 +80,6 @@ export function portOr(preferred: number): Promise<number> {
 }
 
 /** A fresh demo VASP account (its password is new on every start). */
-export function newVaspAccount(): VaspAccount {
-  return { vaspId: 'demo-vasp', user: 'demo-vasp', password: randomBytes(12).toString('base64url') };
-}
-
 /** The embedded configuration pointed at the simulators. */
 export function demoConfig(o: DemoOptions, sims: SimulatorEndpoints, ports: { readonly smtpIn: number; readonly web: number }, vasp: VaspAccount): Config {
   const base = demoConfigInput();
@@ -137,6 +131,7 @@ export async function startDemo(o: DemoOptions): Promise<DemoEnvironment> {
     ...(o.baudRate !== undefined ? { baudRate: o.baudRate } : {}),
     ...(o.profile !== undefined ? { profile: o.profile } : {}),
     ...(o.reportDelayMs !== undefined ? { reportDelayMs: o.reportDelayMs } : {}),
+    ...(o.smscMs !== undefined ? { smscMs: o.smscMs } : {}),
     ...(o.smsReportDelayMs !== null ? { smsReportDelayMs: o.smsReportDelayMs ?? 200 } : {}),
   });
   const net = localNetwork({ ...sims, mailbox: demoPaths(o.stateDir).mailbox });

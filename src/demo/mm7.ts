@@ -3,6 +3,7 @@ import type { Gateway } from '../app/gateway.js';
 import { mergeEndpoints } from './endpoints.js';
 import { SAMPLE_JPEG } from './media.js';
 import type { DemoVasp, MmsAtMmsc, VaspReceivedSummary } from './network.js';
+import { inFlight } from './pool.js';
 
 /** The box's MM7 endpoint in the demo, and the demo VASP's credentials (also in endpoints.json). */
 export interface DemoMm7 {
@@ -53,14 +54,28 @@ export interface Mm7Progress {
   duplicates: number;
 }
 
+/** When (ms since the epoch) the first and the last of each kind of MM7 event came; undefined: none yet. */
+export interface Mm7Times {
+  readonly lastAtMmsc: number | undefined;
+  readonly firstReport: number | undefined;
+  readonly lastReport: number | undefined;
+  readonly lastIncoming: number | undefined;
+}
+
 const SUBMIT_MARKER = /\[demo-mm7-\d+\]/;
 const INCOMING_MARKER = /\[demo-(?:mms|sms)-\d+\]/;
 
-/** The demo VASP submits `n` MMS with a JPEG each, asking for delivery reports. */
-export async function submitMm7(vasp: DemoVasp, n: number): Promise<{ messageIds: Set<string>; refused: string[] }> {
-  const messageIds = new Set<string>();
+/** How many MM7 submissions the demo VASP has in flight at once (a VASP's few HTTP connections). */
+export const MM7_IN_FLIGHT = 4;
+
+/**
+ * The demo VASP submits `n` MMS with a JPEG each, asking for delivery reports, at most
+ * `MM7_IN_FLIGHT` at once. Each accepted submission's MessageID goes into `messageIds` as soon
+ * as its SubmitRsp is in (a report counted before that is matched once the id is known).
+ */
+export async function submitMm7(vasp: DemoVasp, n: number, messageIds: Set<string> = new Set<string>()): Promise<{ messageIds: Set<string>; refused: string[] }> {
   const refused: string[] = [];
-  for (let i = 0; i < n; i++) {
+  await inFlight(n, MM7_IN_FLIGHT, async (i) => {
     const marker = `[demo-mm7-${i}]`;
     const answer = await vasp.submit({
       to: [`+1555060${String(i % 10000).padStart(4, '0')}`],
@@ -70,40 +85,69 @@ export async function submitMm7(vasp: DemoVasp, n: number): Promise<{ messageIds
     });
     if (answer.code === 1000 && answer.messageId) messageIds.add(answer.messageId);
     else refused.push(`${marker}: ${answer.code} ${answer.text}`);
-  }
+  });
   return { messageIds, refused };
 }
 
 /**
  * How far the MM7 traffic of a run got, counted as the MMSC's m-send-req and the VASP's
- * requests come in (each looked at once).
+ * requests come in (each looked at once). Reports are kept by MessageID, so one that comes
+ * before its SubmitRsp was read still counts once the id is known.
  */
 export class Mm7Tally {
   private readonly delivered = new Set<string>();
-  private readonly reports = new Set<string>();
+  private lastAtMmsc: number | undefined;
+  /** DeliveryReportReq answered 200, by MessageID: how many, first and last at. */
+  private readonly reports = new Map<string, { count: number; at: number }>();
   private readonly incoming = new Set<string>();
-  private duplicates = 0;
+  private lastIncoming: number | undefined;
+  private incomingDuplicates = 0;
 
   constructor(private readonly messageIds: ReadonlySet<string>) {}
 
   mms(s: MmsAtMmsc): void {
     const m = SUBMIT_MARKER.exec(s.subject ?? '')?.[0];
-    if (m) this.delivered.add(m);
+    if (!m) return;
+    this.delivered.add(m);
+    const at = s.at ?? Date.now();
+    this.lastAtMmsc = Math.max(this.lastAtMmsc ?? at, at);
   }
 
   received(r: VaspReceivedSummary): void {
-    if (r.op === 'DeliveryReportReq' && r.messageId && this.messageIds.has(r.messageId) && r.answered === 200) {
-      if (this.reports.has(r.messageId)) this.duplicates++;
-      this.reports.add(r.messageId);
+    if (r.op === 'DeliveryReportReq' && r.messageId && r.answered === 200) {
+      const seen = this.reports.get(r.messageId);
+      if (seen) seen.count++;
+      else this.reports.set(r.messageId, { count: 1, at: r.at });
     }
     if (r.op === 'DeliverReq' && r.answered === 200) {
       const m = INCOMING_MARKER.exec(`${r.subject ?? ''} ${r.text}`)?.[0];
-      if (m && this.incoming.has(m)) this.duplicates++;
-      if (m) this.incoming.add(m);
+      if (!m) return;
+      if (this.incoming.has(m)) this.incomingDuplicates++;
+      else {
+        this.incoming.add(m);
+        this.lastIncoming = Math.max(this.lastIncoming ?? r.at, r.at);
+      }
     }
   }
 
+  /** The run's own reports (those of a MessageID the box gave the demo VASP). */
+  private ownReports(): { count: number; at: number }[] {
+    return [...this.messageIds].flatMap((id) => this.reports.get(id) ?? []);
+  }
+
   progress(): Mm7Progress {
-    return { submitted: this.messageIds.size, delivered: this.delivered.size, reports: this.reports.size, incoming: this.incoming.size, duplicates: this.duplicates };
+    const own = this.ownReports();
+    const duplicates = own.reduce((sum, r) => sum + r.count - 1, 0) + this.incomingDuplicates;
+    return { submitted: this.messageIds.size, delivered: this.delivered.size, reports: own.length, incoming: this.incoming.size, duplicates };
+  }
+
+  times(): Mm7Times {
+    const at = this.ownReports().map((r) => r.at);
+    return {
+      lastAtMmsc: this.lastAtMmsc,
+      firstReport: at.length > 0 ? Math.min(...at) : undefined,
+      lastReport: at.length > 0 ? Math.max(...at) : undefined,
+      lastIncoming: this.lastIncoming,
+    };
   }
 }

@@ -19,6 +19,8 @@ export interface MultiDemoOptions {
   readonly stateDir: string;
   readonly modems: number;
   readonly baudRate?: number;
+  /** The SMSC's round trip for each AT+CMGS in ms (default 150). */
+  readonly smscMs?: number;
   /** Drive this many messages of each kind and return; undefined: run until `until` resolves. */
   readonly messages?: number;
   readonly timeoutMs?: number;
@@ -53,7 +55,7 @@ const SENDER = 'demo@mmsgw.localhost';
 /** Runs the demo; resolves with the summary (scripted) or undefined (interactive, after `until`). */
 export async function runMultiDemo(o: MultiDemoOptions): Promise<MultiDemoSummary | undefined> {
   mkdirSync(o.stateDir, { recursive: true });
-  const sims = await startSimModems({ count: o.modems, dir: o.stateDir, baudRate: o.baudRate ?? 115200, reportDelayMs: 200 });
+  const sims = await startSimModems({ count: o.modems, dir: o.stateDir, baudRate: o.baudRate ?? 115200, reportDelayMs: 200, ...(o.smscMs !== undefined ? { smscMs: o.smscMs } : {}) });
   const sink = await new MailSink({ dir: join(o.stateDir, 'mailbox') }).start().catch(async (e: unknown) => {
     await stopSimModems(sims);
     throw e;

@@ -10,7 +10,7 @@ import { startModemSim, type ModemSimClient } from '../sim/modem/client.js';
 
 /** Vendor profiles the simulated modems take in turn (modem 1 generic, as the one-modem demo). */
 export const DEMO_PROFILES = ['generic', 'huawei', 'quectel', 'simcom', 'zte', 'sierra'] as const;
-export const MAX_DEMO_MODEMS = 6;
+export { MAX_DEMO_MODEMS } from './paths.js';
 
 export interface SimModem {
   readonly id: string;
@@ -27,6 +27,8 @@ export interface SimModemsOptions {
   readonly dir: string;
   readonly baudRate?: number;
   readonly reportDelayMs?: number;
+  /** The SMSC's round trip for each AT+CMGS in ms (default: the modem simulator's 150). */
+  readonly smscMs?: number;
 }
 
 /** The own number of simulated modem i (0-based): +15550100001, +15550100002, … */
@@ -43,6 +45,7 @@ export async function startSimModems(o: SimModemsOptions): Promise<SimModem[]> {
       const modemSim = await startModemSim({ profile, baudRate: o.baudRate ?? 0, link: join(o.dir, `modem${i + 1}.pty`), imsi: `00101000000000${i + 1}`, iccid: `899900000000000000${i + 1}` });
       let mmscSim: MmscSim;
       try {
+        if (o.smscMs !== undefined) await modemSim.configure({ submitMs: o.smscMs });
         mmscSim = await startMmscSim({ modemSim, pushFrom: `+1555010990${i}`, ...(o.reportDelayMs !== undefined ? { reportDelayMs: o.reportDelayMs } : {}) });
       } catch (e) {
         await modemSim.stop();

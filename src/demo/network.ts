@@ -22,6 +22,8 @@ export interface MmsAtMmsc {
   readonly messageId: string;
   readonly subject: string | undefined;
   readonly to: readonly string[];
+  /** When the MMSC received it (ms since the epoch). */
+  readonly at?: number;
 }
 
 export interface VaspPart {
@@ -56,7 +58,7 @@ export function localNetwork(s: { readonly modemSim: ModemSimClient; readonly mm
   return {
     modem: s.modemSim,
     submitMms: (input) => s.mmscSim.submitFromHandset(input),
-    mmsSent: async (since) => s.mmscSim.sent().slice(since).map((r) => ({ messageId: r.messageId, subject: r.pdu.subject, to: r.pdu.to.map((a) => a.value) })),
+    mmsSent: async (since) => s.mmscSim.sent().slice(since).map((r) => ({ messageId: r.messageId, subject: r.pdu.subject, to: r.pdu.to.map((a) => a.value), at: Date.parse(r.at) })),
     // The sink numbers its mails 1, 2, … in arrival order: seq n is mails[n - 1].
     mails: async (since) => Promise.all(s.sink.mails.slice(Math.max(0, since)).map((m) => summarise(m, s.mailbox))),
     vasp: vasp && {
@@ -91,8 +93,8 @@ export async function remoteNetwork(endpoints: SimulatorEndpoints): Promise<Demo
       return (await mmscControl<{ transactionId: string }>(control, '/_sim/submit', { method: 'POST', body: { ...input, parts } })).transactionId;
     },
     async mmsSent(since) {
-      const state = await mmscControl<{ sent: { messageId: string; subject?: string; to: string[] }[] }>(control, `/_sim/state?since=${since}`);
-      return state.sent.map((s) => ({ messageId: s.messageId, subject: s.subject, to: s.to }));
+      const state = await mmscControl<{ sent: { messageId: string; subject?: string; to: string[]; at?: string }[] }>(control, `/_sim/state?since=${since}`);
+      return state.sent.map((s) => ({ messageId: s.messageId, subject: s.subject, to: s.to, ...(s.at !== undefined ? { at: Date.parse(s.at) } : {}) }));
     },
     mails: (since) => mail.call<MailSummary[]>('mails', { since }),
     vasp: {

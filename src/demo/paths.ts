@@ -27,3 +27,6 @@ export function demoPaths(stateDir: string) {
     endpoints: join(stateDir, 'endpoints.json'),
   } as const;
 }
+
+/** `mmsgw demo --modems N`: at most this many simulated modems (./multi-modem.ts). */
+export const MAX_DEMO_MODEMS = 6;

@@ -24,6 +24,8 @@ export interface SimulatorsOptions {
   readonly profile?: string;
   /** Delay before the MMSC pushes delivery reports for sent MMS (default 200 ms; null: no reports). */
   readonly reportDelayMs?: number | null;
+  /** The SMSC's round trip for each AT+CMGS, in ms (default 150, the modem simulator's; 0: none). */
+  readonly smscMs?: number;
   /** Delay before the network answers an SMS-SUBMIT with a status report; none or null: no reports. */
   readonly smsReportDelayMs?: number | null;
   /** The demo VASP's account at the box. */
@@ -101,6 +103,7 @@ export async function startSimulators(o: SimulatorsOptions): Promise<Simulators>
     closers.push(() => mailControl.close());
     const modemSim = await startModemSimulator(o.stateDir, { ...(o.baudRate !== undefined ? { baudRate: o.baudRate } : {}), ...(o.profile !== undefined ? { profile: o.profile } : {}) });
     closers.push(() => modemSim.stop());
+    if (o.smscMs !== undefined) await modemSim.configure({ submitMs: o.smscMs });
     if (o.smsReportDelayMs !== undefined && o.smsReportDelayMs !== null) {
       const stopReports = answerStatusReports(modemSim, o.smsReportDelayMs);
       closers.push(async () => stopReports());

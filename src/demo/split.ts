@@ -9,10 +9,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MmsgwError } from '../util/errors.js';
-import { demoConfig, freePort, newVaspAccount, portOr, startDemoGateway, type DemoCore, type DemoOptions } from './environment.js';
-import { remoteNetwork } from './network.js';
+import type { DemoCore, DemoOptions } from './environment.js';
 import type { SimulatorEndpoints } from './simulators.js';
 import { readyLine } from '../util/ready-line.js';
+import { newVaspAccount } from './vasp-account.js';
 
 /** The ready line of ./sims-main.ts (kept here too, so this module does not load the entry). */
 const SIMULATORS_READY = 'MMSGW-DEMO-SIMULATORS-READY ';
@@ -48,6 +48,7 @@ async function spawnSimulators(o: DemoOptions, vasp: ReturnType<typeof newVaspAc
     vasp,
     baudRate: o.baudRate ?? 115200,
     profile: o.profile ?? 'generic',
+    ...(o.smscMs !== undefined ? { smscMs: o.smscMs } : {}),
     reportDelayMs: o.reportDelayMs === null ? null : (o.reportDelayMs ?? 200),
     ...(o.smsReportDelayMs !== null ? { smsReportDelayMs: o.smsReportDelayMs ?? 200 } : {}),
   };
@@ -64,7 +65,18 @@ async function spawnSimulators(o: DemoOptions, vasp: ReturnType<typeof newVaspAc
 export async function startSplitDemo(o: DemoOptions): Promise<SplitDemo> {
   mkdirSync(o.stateDir, { recursive: true });
   const vaspAccount = newVaspAccount();
-  const sims = await spawnSimulators(o, vaspAccount);
+  // The simulators' process starts first; the gateway's modules load here meanwhile (about half
+  // a second of the demo's start, spent in parallel with the simulators' own).
+  const spawned = spawnSimulators(o, vaspAccount);
+  const modules = Promise.all([import('./environment.js'), import('./network.js')]);
+  modules.catch(() => undefined);
+  const sims = await spawned;
+  const [{ demoConfig, freePort, portOr, startDemoGateway }, { remoteNetwork }] = await modules.catch(async (e: unknown) => {
+    sims.child.stdin?.end();
+    sims.child.kill('SIGTERM');
+    await ended(sims.child, 10_000);
+    throw e;
+  });
   let stopping = false;
   const simulatorsLost = new Promise<string>((resolve) => {
     sims.child.once('exit', (code, signal) => {

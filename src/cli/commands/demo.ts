@@ -2,17 +2,13 @@ import { parseArgs } from 'node:util';
 import { rmSync } from 'node:fs';
 import type { CliCommand } from '../registry.js';
 import { startSplitDemo, type SplitDemo } from '../../demo/split.js';
-import { drive } from '../../demo/drive.js';
-import { driveApi, startDemoApi } from '../../demo/api.js';
 import { mergeEndpoints } from '../../demo/endpoints.js';
-import { demoPaths, demoStateDir, DEFAULT_DEMO_DIR } from '../../demo/paths.js';
+import { demoPaths, demoStateDir, DEFAULT_DEMO_DIR, MAX_DEMO_MODEMS } from '../../demo/paths.js';
 import { peakRssMb } from '../../demo/rss.js';
 import { rootLogger } from '../../util/log.js';
-import { runDemoSend } from './demo-send.js';
-import { MAX_DEMO_MODEMS } from '../../demo/multi-modem.js';
 
 /** `--modems N` (N > 1): src/demo/multi-demo.ts, loaded only then. */
-async function multiDemo(o: { stateDir: string; modems: number; baud: number; messages: number | undefined; json: boolean; keep: boolean; timeout: string | undefined }): Promise<number> {
+async function multiDemo(o: { stateDir: string; modems: number; baud: number; smscMs: number | undefined; messages: number | undefined; json: boolean; keep: boolean; timeout: string | undefined }): Promise<number> {
   const { runMultiDemo } = await import('../../demo/multi-demo.js');
   const until = (): Promise<void> =>
     new Promise<void>((done) => {
@@ -20,7 +16,7 @@ async function multiDemo(o: { stateDir: string; modems: number; baud: number; me
       process.once('SIGTERM', () => done());
     });
   try {
-    const summary = await runMultiDemo({ stateDir: o.stateDir, modems: o.modems, baudRate: o.baud, ...(o.messages !== undefined ? { messages: o.messages } : { until: until() }), ...(o.timeout ? { timeoutMs: Number(o.timeout) * 1000 } : {}), print: (s) => console.log(s) });
+    const summary = await runMultiDemo({ stateDir: o.stateDir, modems: o.modems, baudRate: o.baud, ...(o.smscMs !== undefined ? { smscMs: o.smscMs } : {}), ...(o.messages !== undefined ? { messages: o.messages } : { until: until() }), ...(o.timeout ? { timeoutMs: Number(o.timeout) * 1000 } : {}), print: (s) => console.log(s) });
     if (!summary) return 0;
     console.log(o.json ? JSON.stringify(summary) : summary);
     const spread = summary.modems.every((m) => summary.messages < summary.modems.length || (m.in > 0 && m.out > 0));
@@ -30,7 +26,7 @@ async function multiDemo(o: { stateDir: string; modems: number; baud: number; me
   }
 }
 
-const usage = `usage: mmsgw demo [--state-dir DIR] [--baud N] [--profile NAME] [--modems N] [--messages N [--json] [--seed N] [--timeout SECONDS] [--keep] [--no-reports]]
+const usage = `usage: mmsgw demo [--state-dir DIR] [--baud N] [--smsc-ms MS] [--profile NAME] [--modems N] [--messages N [--json] [--seed N] [--timeout SECONDS] [--keep] [--no-reports]]
        mmsgw demo send sms  [--state-dir DIR] --from NUMBER --text TEXT [--timeout SECONDS] [--json]
        mmsgw demo send mms  [--state-dir DIR] --from NUMBER --image FILE [--text TEXT] [--timeout SECONDS] [--json]
        mmsgw demo send mail [--state-dir DIR] --to NUMBER --text TEXT [--image FILE] [--timeout SECONDS] [--json]
@@ -45,10 +41,13 @@ Ctrl-C; mail received by the sink is written to <state-dir>/mailbox/*.eml, and e
                     ./${DEFAULT_DEMO_DIR}; with --messages a fresh directory is used and removed
                     unless --keep)
   --baud N          simulated serial line speed (default 115200; 0 = unthrottled)
+  --smsc-ms MS      the simulated SMSC's round trip for each SMS the gateway sends (AT+CMGS
+                    waits this long for its answer; default 150, 0 = none: the gateway alone)
   --profile NAME    modem dialect: generic, huawei, quectel, simcom, sierra, zte
   --messages N      drive N handset→box MMS, N SMS, N mails out, N API and N MM7 submissions,
-                    wait for every one and every delivery report, print a summary; exit
-                    status 1 if anything was lost or duplicated or a delivery report is missing
+                    at once (each stream a few in flight), wait for every one and every
+                    delivery report, print a summary with a phase timeline; exit status 1
+                    if anything was lost or duplicated or a delivery report is missing
   --seed N          the random seed of the driven traffic (default 7)
   --timeout SECONDS how long to wait (default 120; for send: 60)
   --keep            keep the fresh state directory of a --messages run
@@ -76,13 +75,14 @@ export const command: CliCommand = {
   summary: 'run the gateway against simulated modem, MMSC and mailbox (what `npm start` runs); `demo send` drives it',
   usage,
   async run(argv) {
-    if (argv[0] === 'send') return runDemoSend(argv.slice(1));
+    if (argv[0] === 'send') return (await import('./demo-send.js')).runDemoSend(argv.slice(1));
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       options: {
         'state-dir': { type: 'string' },
         baud: { type: 'string' },
+        'smsc-ms': { type: 'string' },
         profile: { type: 'string' },
         messages: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -112,6 +112,11 @@ export const command: CliCommand = {
       console.error(`mmsgw demo: --baud must be a whole number, got '${values.baud}'`);
       return 2;
     }
+    const smscMs = values['smsc-ms'] === undefined ? undefined : Number(values['smsc-ms']);
+    if (smscMs !== undefined && (!Number.isInteger(smscMs) || smscMs < 0 || smscMs > 600_000)) {
+      console.error(`mmsgw demo: --smsc-ms must be a whole number of milliseconds from 0 to 600000, got '${values['smsc-ms']}'`);
+      return 2;
+    }
     const timeoutMs = values.timeout === undefined ? 120_000 : Number(values.timeout) * 1000;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
       console.error(`mmsgw demo: --timeout must be a number of seconds, got '${values.timeout}'`);
@@ -120,7 +125,7 @@ export const command: CliCommand = {
     const scripted = messages !== undefined;
     const stateDir = demoStateDir(values['state-dir'] ?? (scripted ? `.mmsgw-demo-run-${process.pid}` : undefined));
     if (scripted) rootLogger({ level: process.env.MMSGW_LOG_LEVEL ?? 'warn' });
-    if (modems > 1) return multiDemo({ stateDir, modems, baud, messages, json: values.json, keep: values.keep || values['state-dir'] !== undefined, timeout: values.timeout });
+    if (modems > 1) return multiDemo({ stateDir, modems, baud, smscMs, messages, json: values.json, keep: values.keep || values['state-dir'] !== undefined, timeout: values.timeout });
     // A running demo stops cleanly on Ctrl-C / SIGTERM, also one that comes while it starts (the
     // simulators' process stops on Ctrl-C itself, and whenever this process is gone).
     let stopRequested = false;
@@ -135,13 +140,18 @@ export const command: CliCommand = {
           process.once('SIGTERM', on);
         });
     const noReports = values['no-reports'] === true ? { reportDelayMs: null, smsReportDelayMs: null } : {};
-    const env = await startSplitDemo({ stateDir, baudRate: baud, ...noReports, ...(values.profile ? { profile: values.profile } : {}) });
+    const starting = startSplitDemo({ stateDir, baudRate: baud, ...noReports, ...(smscMs !== undefined ? { smscMs } : {}), ...(values.profile ? { profile: values.profile } : {}) });
+    starting.catch(() => undefined); // its failure is thrown by the await below
+    // Loaded while the simulators start (./split.ts); the driver only for --messages.
+    const { startDemoApi, driveApi } = await import('../../demo/api.js');
+    const env = await starting;
     const api = await startDemoApi(env);
     const webUrl = env.gateway.webUrl;
     const endpointsPath = mergeEndpoints(stateDir, { ...(webUrl ? { web: webUrl } : {}), simulators: { ...env.simulators, mailIn: `smtp://127.0.0.1:${env.smtpInPort}` } });
     if (scripted) {
       try {
         const deadline = Date.now() + timeoutMs;
+        const { drive } = await import('../../demo/drive.js');
         const driven = await drive(env, { messages, ...(values.seed ? { seed: Number(values.seed) } : {}), timeoutMs });
         const a = await driveApi(env, api, messages, deadline);
         const sims = env.simulatorPids.map((pid) => peakRssMb(pid)).filter((x): x is number => x !== undefined);

@@ -35,4 +35,4 @@ export function parseCmgl(lines: readonly string[]): StoredPdu[] {
 }
 
 /** AT+CMGL=4: every message in <mem1>, any status (PDU mode "ALL"). Reading marks unread as read. */
-export const cmglAll: AtCommand<StoredPdu[]> = { text: 'AT+CMGL=4', prefixes: ['+CMGL:'], timeoutMs: TIMEOUTS.smsList, parse: (r) => parseCmgl(r.lines) };
+export const cmglAll: AtCommand<StoredPdu[]> = { text: 'AT+CMGL=4', receive: true, prefixes: ['+CMGL:'], timeoutMs: TIMEOUTS.smsList, parse: (r) => parseCmgl(r.lines) };

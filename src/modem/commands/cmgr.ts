@@ -19,5 +19,5 @@ export function parseCmgr(index: number, lines: readonly string[]): StoredPdu | 
 }
 
 export function cmgr(index: number): AtCommand<StoredPdu | undefined> {
-  return { text: `AT+CMGR=${index}`, prefixes: ['+CMGR:'], timeoutMs: TIMEOUTS.smsRead, parse: (r) => parseCmgr(index, r.lines) };
+  return { text: `AT+CMGR=${index}`, prefixes: ['+CMGR:'], receive: true, timeoutMs: TIMEOUTS.smsRead, parse: (r) => parseCmgr(index, r.lines) };
 }

@@ -7,5 +7,5 @@ import { TIMEOUTS } from './timeouts.js';
  * retries). Without an ack in time the ME rejects the message and turns routing off (+CNMI
  * <mt>/<ds> → 0), so the caller restores +CNMI after a failure.
  */
-export const cnmaAck: AtCommand<void> = { text: 'AT+CNMA', timeoutMs: TIMEOUTS.cnma, parse: () => undefined };
-export const cnmaNack: AtCommand<void> = { text: 'AT+CNMA=2', timeoutMs: TIMEOUTS.cnma, parse: () => undefined };
+export const cnmaAck: AtCommand<void> = { text: 'AT+CNMA', receive: true, timeoutMs: TIMEOUTS.cnma, parse: () => undefined };
+export const cnmaNack: AtCommand<void> = { text: 'AT+CNMA=2', receive: true, timeoutMs: TIMEOUTS.cnma, parse: () => undefined };

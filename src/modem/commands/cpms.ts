@@ -45,6 +45,7 @@ export function cpmsSet(mem1: string, mem2?: string, mem3?: string): AtCommand<{
   return {
     text: `AT+CPMS=${mems}`,
     prefixes: ['+CPMS:'],
+    receive: true,
     timeoutMs: TIMEOUTS.sim,
     parse: (r) => {
       const line = r.lines.find((l) => l.startsWith('+CPMS:'));

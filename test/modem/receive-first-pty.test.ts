@@ -1,0 +1,72 @@
+/**
+ * A message waiting in the modem is read before the next queued SMS is sent (AtCommand.receive):
+ * with several sends queued, each waiting for the SMSC's answer to +CMGS, an SMS that arrives
+ * meanwhile is read, handed over and deleted after the send in flight, not after all of them.
+ * The simulator is its own process on a real pty; its SMSC takes 400 ms per +CMGS.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startModemSim, type ModemSimClient } from '../../src/sim/modem/client.js';
+import { Modem } from '../../src/modem/index.js';
+import { DELIVER_1, recorder, until } from './helpers.js';
+
+/** Empty SMSC field, then SMS-SUBMIT "How are you?" to +31641600986 (3GPP 23.040 §9.2.2.2). */
+const SUBMIT = '0011000B911346610089F60000AA0CC8F71D14969741F977FD07';
+const SUBMIT_LEN = SUBMIT.length / 2 - 1;
+const SENDS = 6;
+const SMSC_MS = 400;
+
+test('an SMS that arrives while sends are queued is read and deleted before the queued sends', { timeout: 90_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mmsgw-recv-first-'));
+  let sim: ModemSimClient | undefined;
+  let modem: Modem | undefined;
+  try {
+    sim = await startModemSim({ profile: 'generic', baudRate: 0, link: join(dir, 'modem') });
+    await sim.configure({ submitMs: SMSC_MS });
+    modem = await Modem.open({ port: join(dir, 'modem'), statusIntervalMs: 0, smsRetryMs: 200 });
+    const inbox = recorder();
+    let sendsDone = 0;
+    let sendsDoneAtHandOver: number | undefined;
+    modem.onSms(async (s) => {
+      sendsDoneAtHandOver ??= sendsDone;
+      await inbox.handler(s);
+    });
+    let cmgsSeen = 0;
+    sim.on('command', (c: { text: string }) => {
+      if (c.text.startsWith('+CMGS')) cmgsSeen++;
+    });
+    // A first message read and deleted: the inbox's start-up drain (+CMGL of each storage) is over.
+    await sim.deliverSms({ pdu: DELIVER_1 });
+    await until(() => inbox.got.length === 1, 15_000, 'the first SMS handed over');
+    await until(async () => (await sim!.storage()).ME.length === 0, 15_000, 'the first SMS deleted');
+    sendsDoneAtHandOver = undefined;
+    const m = modem;
+    const sends = Array.from({ length: SENDS }, () => m.sendSmsPdu(SUBMIT, SUBMIT_LEN).then(() => sendsDone++));
+    // The first +CMGS is in flight, the others are queued behind it.
+    await until(() => cmgsSeen === 1, 10_000, 'the first AT+CMGS written');
+    assert.equal(sendsDone, 0);
+    await sim.deliverSms({ pdu: DELIVER_1 });
+    await until(() => inbox.got.length === 2, 30_000, 'the SMS handed over');
+    let sendsDoneAtDelete: number | undefined;
+    await until(async () => {
+      const st = await sim!.storage();
+      if (st.ME.length + st.SM.length > 0) return false;
+      sendsDoneAtDelete = sendsDone;
+      return true;
+    }, 30_000, 'the SMS deleted');
+    await Promise.all(sends);
+    assert.equal((await sim.sent()).length, SENDS, 'every SMS sent exactly once');
+    assert.equal(inbox.got[1]?.pdu, DELIVER_1);
+    // Before: +CMGR waited behind every queued +CMGS (handed over after all six, ~2.4 s later).
+    // Now: +CMGR right after the send in flight, +CMGD after the next one.
+    assert.ok(sendsDoneAtHandOver !== undefined && sendsDoneAtHandOver <= 2, `handed over after ${sendsDoneAtHandOver} of ${SENDS} sends`);
+    assert.ok(sendsDoneAtDelete !== undefined && sendsDoneAtDelete <= 3, `deleted after ${sendsDoneAtDelete} of ${SENDS} sends`);
+  } finally {
+    await modem?.close();
+    await sim?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
