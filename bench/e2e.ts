@@ -3,6 +3,7 @@
  * SMTP sink, real gateway), built on `mmsgw demo --messages N --json`.
  *
  *   node --import tsx bench/e2e.ts [--messages 20] [--burst 300,1000] [--before DIR] [--timeout 1800]
+ *                                  [--durability commit|acknowledge] [--compare-durability]
  *   node --import tsx bench/e2e.ts --quick      (a smoke run: 5 messages, a burst of 50)
  *
  * 1. Latency at 115200 baud: from handing the SMS / WAP Push to the modem simulator to the
@@ -37,6 +38,10 @@ const { values } = parseArgs({
     /** How long one burst may wait for its last message and report, in seconds (the demo's --timeout). */
     timeout: { type: 'string', default: '1800' },
     'latency-only': { type: 'boolean', default: false },
+    /** storage.durability of this tree's gateway in the bursts (docs/STORAGE.md "Durability"). */
+    durability: { type: 'string', default: 'commit' },
+    /** Each burst once more with --smsc-ms 0 and the other durability, in the same run. */
+    'compare-durability': { type: 'boolean', default: false },
     /** A smoke run that checks the bench itself: `--messages 5 --burst 50` unless given. */
     quick: { type: 'boolean', default: false },
   },
@@ -138,10 +143,14 @@ interface Timeline {
 const sec = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '—' : (ms / 1000).toFixed(1));
 
 /** Messages/s of one burst (MMS in + SMS in + mails out, over the demo's elapsed time), or undefined. `smscMs` undefined: the tree's default timing. */
-function burstRun(tree: string, burst: number, smscMs?: number): Burst | undefined {
+function burstRun(tree: string, burst: number, smscMs?: number, durability: string | undefined = tree === root ? values.durability : undefined): Burst | undefined {
   const t = performance.now();
   const timeFile = join(tmpdir(), `mmsgw-bench-e2e-time-${process.pid}`);
-  const args = [join(tree, 'bin/mmsgw.mjs'), 'demo', '--messages', String(burst), '--json', '--baud', '0', '--timeout', values.timeout, ...(smscMs !== undefined ? ['--smsc-ms', String(smscMs)] : [])];
+  const args = [
+    join(tree, 'bin/mmsgw.mjs'), 'demo', '--messages', String(burst), '--json', '--baud', '0', '--timeout', values.timeout,
+    ...(smscMs !== undefined ? ['--smsc-ms', String(smscMs)] : []),
+    ...(durability !== undefined ? ['--durability', durability] : []),
+  ];
   const timed = existsSync(TIME);
   const r = spawnSync(timed ? TIME : process.execPath, timed ? ['-f', '%U %S', '-o', timeFile, process.execPath, ...args] : args, {
     cwd: tree,
@@ -246,6 +255,14 @@ for (const n of BURSTS) {
     `burst of ${n}, line unthrottled, --smsc-ms 0 (the pipeline alone): ${fmt(a0?.rate, 1)} messages/s${a0?.workRate ?? ''} (goal ≥ 50)${a0 ? `; ${a0.line}` : ''}` +
       (runBefore ? (beforeKnowsSmsc ? `\n  before: ${fmt(b0?.rate, 1)} messages/s${b0 ? `; ${b0.line}` : ''}${ratio(a0?.rate, b0?.rate)}` : '\n  before: — (no --smsc-ms in that tree)') : ''),
   );
+  if (values['compare-durability']) {
+    const other = values.durability === 'commit' ? 'acknowledge' : 'commit';
+    const c0 = burstRun(root, n, 0, other);
+    console.log(
+      `burst of ${n}, --smsc-ms 0, durability ${other} (this run's others: ${values.durability}): ${fmt(c0?.rate, 1)} messages/s${c0?.workRate ?? ''}` +
+        `${ratio(c0?.rate, a0?.rate).replace('now/before', `${other}/${values.durability}`)}${c0 ? `; ${c0.line}` : ''}`,
+    );
+  }
   rates.set(n, { timed: a?.rate, bare: a0?.rate });
 }
 const small = rates.get(300);

@@ -6,6 +6,7 @@ import type { MailSink } from '../sim/mail/sink.js';
 import type { MmscSim } from '../sim/mmsc/index.js';
 import type { ModemSimClient } from '../sim/modem/client.js';
 import type { VaspSim } from '../sim/vasp/index.js';
+import type { Durability } from '../store/index.js';
 import type { Logger } from '../util/log.js';
 import { startDemoMm7, type DemoMm7 } from './mm7.js';
 import { localNetwork, type DemoNetwork } from './network.js';
@@ -27,6 +28,8 @@ export interface DemoOptions {
   readonly smscMs?: number;
   /** Delay before the network answers a sent SMS with a status report (default 200 ms; null: no reports). */
   readonly smsReportDelayMs?: number | null;
+  /** `storage.durability` of the demo's gateway (default the configuration's: commit). */
+  readonly durability?: Durability;
   /** Port of the web interface (default 8080, or a free port when 8080 is taken). */
   readonly webPort?: number;
   /** Serve the web interface (default true). */
@@ -79,7 +82,6 @@ export function portOr(preferred: number): Promise<number> {
   });
 }
 
-/** A fresh demo VASP account (its password is new on every start). */
 /** The embedded configuration pointed at the simulators. */
 export function demoConfig(o: DemoOptions, sims: SimulatorEndpoints, ports: { readonly smtpIn: number; readonly web: number }, vasp: VaspAccount): Config {
   const base = demoConfigInput();
@@ -87,6 +89,7 @@ export function demoConfig(o: DemoOptions, sims: SimulatorEndpoints, ports: { re
   return parseConfig({
     ...base,
     stateDir: o.stateDir,
+    ...(o.durability !== undefined ? { storage: { ...base.storage, durability: o.durability } } : {}),
     modem: { ...base.modem, port: demoPaths(o.stateDir).modemLink(), profile: (o.profile ?? 'generic') as 'generic' },
     mmsc: { ...base.mmsc, url: sims.mmsc.url, proxy: `${proxy.hostname}:${proxy.port}` },
     mail: {

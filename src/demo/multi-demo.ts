@@ -21,6 +21,8 @@ export interface MultiDemoOptions {
   readonly baudRate?: number;
   /** The SMSC's round trip for each AT+CMGS in ms (default 150). */
   readonly smscMs?: number;
+  /** `storage.durability` of the gateway (default the configuration's: commit). */
+  readonly durability?: 'commit' | 'acknowledge';
   /** Drive this many messages of each kind and return; undefined: run until `until` resolves. */
   readonly messages?: number;
   readonly timeoutMs?: number;
@@ -70,6 +72,7 @@ export async function runMultiDemo(o: MultiDemoOptions): Promise<MultiDemoSummar
         {
           ...base,
           stateDir: o.stateDir,
+          ...(o.durability !== undefined ? { storage: { ...base.storage, durability: o.durability } } : {}),
           mail: {
             ...base.mail,
             out: { ...base.mail?.out, smtp: { host: '127.0.0.1', port: sink.port, secure: false, starttls: false } },

@@ -8,7 +8,7 @@ import { peakRssMb } from '../../demo/rss.js';
 import { rootLogger } from '../../util/log.js';
 
 /** `--modems N` (N > 1): src/demo/multi-demo.ts, loaded only then. */
-async function multiDemo(o: { stateDir: string; modems: number; baud: number; smscMs: number | undefined; messages: number | undefined; json: boolean; keep: boolean; timeout: string | undefined }): Promise<number> {
+async function multiDemo(o: { stateDir: string; modems: number; baud: number; smscMs: number | undefined; durability: 'commit' | 'acknowledge' | undefined; messages: number | undefined; json: boolean; keep: boolean; timeout: string | undefined }): Promise<number> {
   const { runMultiDemo } = await import('../../demo/multi-demo.js');
   const until = (): Promise<void> =>
     new Promise<void>((done) => {
@@ -16,7 +16,7 @@ async function multiDemo(o: { stateDir: string; modems: number; baud: number; sm
       process.once('SIGTERM', () => done());
     });
   try {
-    const summary = await runMultiDemo({ stateDir: o.stateDir, modems: o.modems, baudRate: o.baud, ...(o.smscMs !== undefined ? { smscMs: o.smscMs } : {}), ...(o.messages !== undefined ? { messages: o.messages } : { until: until() }), ...(o.timeout ? { timeoutMs: Number(o.timeout) * 1000 } : {}), print: (s) => console.log(s) });
+    const summary = await runMultiDemo({ stateDir: o.stateDir, modems: o.modems, baudRate: o.baud, ...(o.smscMs !== undefined ? { smscMs: o.smscMs } : {}), ...(o.durability !== undefined ? { durability: o.durability } : {}), ...(o.messages !== undefined ? { messages: o.messages } : { until: until() }), ...(o.timeout ? { timeoutMs: Number(o.timeout) * 1000 } : {}), print: (s) => console.log(s) });
     if (!summary) return 0;
     console.log(o.json ? JSON.stringify(summary) : summary);
     const spread = summary.modems.every((m) => summary.messages < summary.modems.length || (m.in > 0 && m.out > 0));
@@ -26,7 +26,7 @@ async function multiDemo(o: { stateDir: string; modems: number; baud: number; sm
   }
 }
 
-const usage = `usage: mmsgw demo [--state-dir DIR] [--baud N] [--smsc-ms MS] [--profile NAME] [--modems N] [--messages N [--json] [--seed N] [--timeout SECONDS] [--keep] [--no-reports]]
+const usage = `usage: mmsgw demo [--state-dir DIR] [--baud N] [--smsc-ms MS] [--durability D] [--profile NAME] [--modems N] [--messages N [--json] [--seed N] [--timeout SECONDS] [--keep] [--no-reports]]
        mmsgw demo send sms  [--state-dir DIR] --from NUMBER --text TEXT [--timeout SECONDS] [--json]
        mmsgw demo send mms  [--state-dir DIR] --from NUMBER --image FILE [--text TEXT] [--timeout SECONDS] [--json]
        mmsgw demo send mail [--state-dir DIR] --to NUMBER --text TEXT [--image FILE] [--timeout SECONDS] [--json]
@@ -43,6 +43,8 @@ Ctrl-C; mail received by the sink is written to <state-dir>/mailbox/*.eml, and e
   --baud N          simulated serial line speed (default 115200; 0 = unthrottled)
   --smsc-ms MS      the simulated SMSC's round trip for each SMS the gateway sends (AT+CMGS
                     waits this long for its answer; default 150, 0 = none: the gateway alone)
+  --durability D    storage.durability of the demo's gateway: commit (default) or acknowledge
+                    (docs/STORAGE.md "Durability")
   --profile NAME    modem dialect: generic, huawei, quectel, simcom, sierra, zte
   --messages N      drive N handset→box MMS, N SMS, N mails out, N API and N MM7 submissions,
                     at once (each stream a few in flight), wait for every one and every
@@ -83,6 +85,7 @@ export const command: CliCommand = {
         'state-dir': { type: 'string' },
         baud: { type: 'string' },
         'smsc-ms': { type: 'string' },
+        durability: { type: 'string' },
         profile: { type: 'string' },
         messages: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -117,6 +120,11 @@ export const command: CliCommand = {
       console.error(`mmsgw demo: --smsc-ms must be a whole number of milliseconds from 0 to 600000, got '${values['smsc-ms']}'`);
       return 2;
     }
+    const durability = values.durability;
+    if (durability !== undefined && durability !== 'commit' && durability !== 'acknowledge') {
+      console.error(`mmsgw demo: --durability must be commit or acknowledge, got '${durability}'`);
+      return 2;
+    }
     const timeoutMs = values.timeout === undefined ? 120_000 : Number(values.timeout) * 1000;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
       console.error(`mmsgw demo: --timeout must be a number of seconds, got '${values.timeout}'`);
@@ -125,7 +133,7 @@ export const command: CliCommand = {
     const scripted = messages !== undefined;
     const stateDir = demoStateDir(values['state-dir'] ?? (scripted ? `.mmsgw-demo-run-${process.pid}` : undefined));
     if (scripted) rootLogger({ level: process.env.MMSGW_LOG_LEVEL ?? 'warn' });
-    if (modems > 1) return multiDemo({ stateDir, modems, baud, smscMs, messages, json: values.json, keep: values.keep || values['state-dir'] !== undefined, timeout: values.timeout });
+    if (modems > 1) return multiDemo({ stateDir, modems, baud, smscMs, durability, messages, json: values.json, keep: values.keep || values['state-dir'] !== undefined, timeout: values.timeout });
     // A running demo stops cleanly on Ctrl-C / SIGTERM, also one that comes while it starts (the
     // simulators' process stops on Ctrl-C itself, and whenever this process is gone).
     let stopRequested = false;
@@ -140,7 +148,7 @@ export const command: CliCommand = {
           process.once('SIGTERM', on);
         });
     const noReports = values['no-reports'] === true ? { reportDelayMs: null, smsReportDelayMs: null } : {};
-    const starting = startSplitDemo({ stateDir, baudRate: baud, ...noReports, ...(smscMs !== undefined ? { smscMs } : {}), ...(values.profile ? { profile: values.profile } : {}) });
+    const starting = startSplitDemo({ stateDir, baudRate: baud, ...noReports, ...(smscMs !== undefined ? { smscMs } : {}), ...(durability !== undefined ? { durability } : {}), ...(values.profile ? { profile: values.profile } : {}) });
     starting.catch(() => undefined); // its failure is thrown by the await below
     // Loaded while the simulators start (./split.ts); the driver only for --messages.
     const { startDemoApi, driveApi } = await import('../../demo/api.js');
