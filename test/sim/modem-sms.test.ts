@@ -143,6 +143,35 @@ describe('modem simulator SMS (27.005 PDU mode)', () => {
     assert.equal(await port.command('AT+CMGD=1,4'), '\r\nOK\r\n');
   });
 
+  test('full storage with many held: each freed slot takes the next one in order, and memory full is said once', async () => {
+    assert.match(await port.command('AT+CNMI=2,1,0,0,0'), /OK/);
+    await sim.storageFull({ fillWith: DELIVER_PDU });
+    let fullEvents = 0;
+    const onFull = (): void => void fullEvents++;
+    sim.on('memoryFull', onFull);
+    try {
+      // Five messages with different TP-PIDs (0x00..0x04) to tell them apart, held by the network.
+      const held = [0, 1, 2, 3, 4].map((i) => DELIVER_PDU.replace('89F60000', `89F60${i}00`));
+      for (const pdu of held) assert.deepEqual(await sim.deliverSms(pdu), { status: 'queued', reason: 'memory-full' });
+      await sim.status(); // the events of those deliveries are in before this answer
+      assert.equal(fullEvents, 5);
+      for (const [slot, expected] of [[3, held[0]], [9, held[1]]] as const) {
+        port.reset();
+        assert.match(await port.command(`AT+CMGD=${slot}`), /^\r\nOK\r\n/);
+        await port.waitFor(`+CMTI: "SM",${slot}`);
+        const snap = await sim.storage();
+        assert.equal(snap.SM.find((e) => e.index === slot)?.pdu, expected, 'the oldest held message takes the slot');
+      }
+      const snap = await sim.storage();
+      assert.deepEqual(snap.network.map((n) => n.pdu), held.slice(2), 'the rest still held, in order');
+      assert.equal(fullEvents, 5, 'no new memory-full indication per held message when a slot frees');
+    } finally {
+      sim.off('memoryFull', onFull);
+    }
+    assert.equal(await port.command('AT+CMGD=1,4'), '\r\nOK\r\n');
+    for (let i = 0; i < 3; i++) await port.command('AT+CMGD=1,4');
+  });
+
   test('SIM PIN: SMS commands refused until the PIN is entered; wrong PIN counts down', async () => {
     await sim.setSim('pin');
     assert.equal(await port.command('AT+CPIN?'), '\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n');

@@ -52,6 +52,8 @@ export class SmsNetwork {
   private readonly waitingForAck: Inbound[] = [];
   private readonly retry: Inbound[] = [];
   private readonly memoryFull: Inbound[] = [];
+  /** Inside `memoryAvailable`: a message that does not fit goes back without a new indication. */
+  private redelivering = false;
   /** Indications held in the TA while +CNMI <mode> is 0. */
   private taBuffer: string[] = [];
   private retryTimer: NodeJS.Timeout | undefined;
@@ -111,9 +113,12 @@ export class SmsNetwork {
     const index = state.storage.put(mem, { stat: 0, pdu: msg.pdu, statusReport: msg.kind === 'status-report' });
     if (index === undefined) {
       this.memoryFull.push(msg);
-      const urc = profile.memoryFullUrc?.(mem);
-      if (urc !== undefined) this.host.urc(urc);
-      this.host.emit('memoryFull', { mem });
+      // Retried after memory became available and full again: the ME said so already.
+      if (!this.redelivering) {
+        const urc = profile.memoryFullUrc?.(mem);
+        if (urc !== undefined) this.host.urc(urc);
+        this.host.emit('memoryFull', { mem });
+      }
       return { status: 'queued', reason: 'memory-full' };
     }
     if (indicate) {
@@ -180,10 +185,26 @@ export class SmsNetwork {
     }, this.timers.redeliveryMs);
   }
 
-  /** Storage was freed (AT+CMGD): the ME tells the network, which delivers what it held. */
+  /**
+   * Storage was freed (AT+CMGD): the ME tells the network (RP-SMMA, 3GPP 24.011 §7.3.2), which
+   * delivers what it held, in order, until the memory is full again — the rest stays held
+   * without another memory-full indication (not one per held message and freed slot).
+   */
   memoryAvailable(): void {
-    const held = this.memoryFull.splice(0);
-    for (const msg of held) this.route(msg);
+    this.redelivering = true;
+    try {
+      while (this.memoryFull.length > 0) {
+        const msg = this.memoryFull.shift() as Inbound;
+        this.route(msg);
+        // Full again: `store` put it back at the end; it is still the first in line.
+        if (this.memoryFull.at(-1) === msg) {
+          this.memoryFull.unshift(this.memoryFull.pop() as Inbound);
+          break;
+        }
+      }
+    } finally {
+      this.redelivering = false;
+    }
   }
 
   /** +CNMI changed: flush (bfr 0) or clear (bfr 1) what the TA buffered (27.005 §3.4.1). */
