@@ -3,7 +3,7 @@
  * SMTP sink, real gateway), built on `mmsgw demo --messages N --json`.
  *
  *   node --import tsx bench/e2e.ts [--messages 20] [--burst 300,1000] [--before DIR] [--timeout 1800]
- *                                  [--durability commit|acknowledge] [--compare-durability]
+ *                                  [--durability commit|acknowledge] [--compare-durability] [--fsync-ms MS]
  *   node --import tsx bench/e2e.ts --quick      (a smoke run: 5 messages, a burst of 50)
  *
  * 1. Latency at 115200 baud: from handing the SMS / WAP Push to the modem simulator to the
@@ -40,6 +40,11 @@ const { values } = parseArgs({
     'latency-only': { type: 'boolean', default: false },
     /** storage.durability of this tree's gateway in the bursts (docs/STORAGE.md "Durability"). */
     durability: { type: 'string', default: 'commit' },
+    /**
+     * Every fsync of the bursts' processes takes this many ms more (bench/slow-fsync.c,
+     * preloaded): an SD card's fsync costs several ms, this machine's disk well under one.
+     */
+    'fsync-ms': { type: 'string' },
     /** Each burst once more with --smsc-ms 0 and the other durability, in the same run. */
     'compare-durability': { type: 'boolean', default: false },
     /** A smoke run that checks the bench itself: `--messages 5 --burst 50` unless given. */
@@ -51,6 +56,21 @@ const N = Number(values.quick && !process.argv.includes('--messages') ? '5' : va
 const BURSTS = (values.quick && !process.argv.includes('--burst') ? '50' : values.burst).split(',').map(Number).filter((n) => n > 0);
 const root = new URL('..', import.meta.url).pathname;
 const BEFORE_BURSTS = values['before-burst'] === undefined ? BURSTS : values['before-burst'].split(',').map(Number);
+
+/** The environment that makes fsync slow (`--fsync-ms`), or nothing. */
+function slowDisk(): Record<string, string> {
+  if (values['fsync-ms'] === undefined) return {};
+  const us = Math.round(Number(values['fsync-ms']) * 1000);
+  const so = join(mkdtempSync(join(tmpdir(), 'mmsgw-slow-fsync-')), 'slow-fsync.so');
+  const cc = spawnSync('cc', ['-shared', '-fPIC', '-O2', '-o', so, join(root, 'bench/slow-fsync.c'), '-ldl'], { encoding: 'utf8' });
+  if (cc.error || cc.status !== 0) {
+    console.log(`--fsync-ms: no C compiler to build bench/slow-fsync.c (${cc.error?.message ?? cc.stderr.trim()}); running on this disk as it is`);
+    return {};
+  }
+  console.log(`every fsync and fdatasync of the bursts takes ${values['fsync-ms']} ms more (bench/slow-fsync.c)`);
+  return { LD_PRELOAD: so, SLOW_FSYNC_US: String(us) };
+}
+const SLOW_DISK = slowDisk();
 
 if (values['latency-only']) {
   // The child of a `--before` run: one JSON line with this tree's latency figures.
@@ -154,7 +174,7 @@ function burstRun(tree: string, burst: number, smscMs?: number, durability: stri
   const timed = existsSync(TIME);
   const r = spawnSync(timed ? TIME : process.execPath, timed ? ['-f', '%U %S', '-o', timeFile, process.execPath, ...args] : args, {
     cwd: tree,
-    env: { ...process.env, MMSGW_DEV: ensureBuilt(tree) ? '0' : '1', MMSGW_LOG_LEVEL: 'warn' },
+    env: { ...process.env, MMSGW_DEV: ensureBuilt(tree) ? '0' : '1', MMSGW_LOG_LEVEL: 'warn', ...SLOW_DISK },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
