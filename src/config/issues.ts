@@ -87,7 +87,7 @@ export function didYouMean(key: string, candidates: readonly string[]): string |
 }
 
 interface ZodInternals {
-  _zod: { def: { type: string; shape?: Record<string, unknown>; innerType?: unknown; in?: unknown; element?: unknown; options?: unknown[] } };
+  _zod: { def: { type: string; shape?: Record<string, unknown>; innerType?: unknown; in?: unknown; element?: unknown; options?: unknown[]; entries?: Record<string, unknown> } };
 }
 
 /** The keys an object schema accepts at `path`, looking through defaults, optionals and pipes. */
@@ -100,28 +100,42 @@ export function leafType(schema: unknown, path: readonly PropertyKey[]): string 
   return walkSchema(schema, path, (def) => (def.type === 'object' || def.type === 'record' ? [] : [def.type]))[0];
 }
 
-type ZodDef = ZodInternals['_zod']['def'];
+export type ZodDef = ZodInternals['_zod']['def'];
+
+/**
+ * The schemas a wrapper stands for — the inner type of optional, nullable, default, prefault,
+ * readonly and catch; a pipe's input; a union's options — or undefined for a schema that is
+ * not a wrapper. Every walk over the configuration schema looks through wrappers this way.
+ */
+export function wrapped(def: ZodDef): readonly unknown[] | undefined {
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+      return [def.innerType];
+    case 'pipe':
+      return [def.in];
+    case 'union':
+      return def.options ?? [];
+    default:
+      return undefined;
+  }
+}
 
 function walkSchema(schema: unknown, path: readonly PropertyKey[], at: (def: ZodDef) => string[]): string[] {
   const found: string[] = [];
   const visit = (s: unknown, rest: readonly PropertyKey[]): void => {
     const def = (s as ZodInternals | undefined)?._zod?.def;
     if (!def) return;
+    const inner = wrapped(def);
+    if (inner !== undefined) {
+      for (const i of inner) visit(i, rest);
+      return;
+    }
     switch (def.type) {
-      case 'optional':
-      case 'nullable':
-      case 'default':
-      case 'prefault':
-      case 'readonly':
-      case 'catch':
-        visit(def.innerType, rest);
-        return;
-      case 'pipe':
-        visit(def.in, rest);
-        return;
-      case 'union':
-        for (const o of def.options ?? []) visit(o, rest);
-        return;
       case 'array':
         if (typeof rest[0] === 'number') visit(def.element, rest.slice(1));
         return;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, parse as parseYaml, parseDocument, type YAMLMap } from 'yaml';
 import { configSchema, parseConfig } from '../../src/config/index.js';
+import { wrapped, type ZodDef } from '../../src/config/issues.js';
 
 /**
  * docs/CONFIG.md "Sections" and config/mmsgw.example.yaml against the schema itself: one table
@@ -13,15 +14,6 @@ import { configSchema, parseConfig } from '../../src/config/index.js';
 const CONFIG_MD = readFileSync(new URL('../../docs/CONFIG.md', import.meta.url), 'utf8');
 const EXAMPLE = readFileSync(new URL('../../config/mmsgw.example.yaml', import.meta.url), 'utf8');
 
-interface ZodDef {
-  type: string;
-  shape?: Record<string, unknown>;
-  innerType?: unknown;
-  in?: unknown;
-  element?: unknown;
-  options?: unknown[];
-  entries?: Record<string, unknown>;
-}
 
 /**
  * Every key path the schema accepts, read from the zod definitions (not from a parsed file):
@@ -33,21 +25,12 @@ function acceptedPaths(schema: unknown, values?: Set<string>, ranges?: Map<strin
   const visit = (s: unknown, path: string): void => {
     const def = (s as { _zod?: { def?: ZodDef } } | undefined)?._zod?.def;
     if (!def) return;
+    const inner = wrapped(def);
+    if (inner !== undefined) {
+      for (const i of inner) visit(i, path);
+      return;
+    }
     switch (def.type) {
-      case 'optional':
-      case 'nullable':
-      case 'default':
-      case 'prefault':
-      case 'readonly':
-      case 'catch':
-        visit(def.innerType, path);
-        return;
-      case 'pipe':
-        visit(def.in, path);
-        return;
-      case 'union':
-        for (const o of def.options ?? []) visit(o, path);
-        return;
       case 'array':
         visit(def.element, `${path}[]`);
         return;

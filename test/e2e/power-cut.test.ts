@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
@@ -12,6 +11,7 @@ import { freePort } from '../../src/demo/environment.js';
 import { MailSink } from '../../src/sim/mail/sink.js';
 import { startMmscSim, type MmscSim } from '../../src/sim/mmsc/index.js';
 import { startModemSim, type ModemSimClient } from '../../src/sim/modem/client.js';
+import { listening, until } from '../helpers/crash-windows.js';
 import { parsed } from '../helpers/e2e.js';
 
 /**
@@ -40,23 +40,6 @@ function buildShim(dir: string): string | undefined {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('error', () => resolve(false));
-  });
-}
-
-async function until(pred: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await pred()) return true;
-    await sleep(100);
-  }
-  return false;
-}
 
 interface Gw { child: ChildProcess; exited: Promise<unknown> }
 

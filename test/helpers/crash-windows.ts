@@ -323,7 +323,8 @@ async function trigger(b: Bench, flow: Flow, marker: string, i: number, messageI
   }
 }
 
-function listening(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on 127.0.0.1:`port` (the gateway's SMTP listener: it is up). */
+export function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port });
     s.once('connect', () => { s.destroy(); resolve(true); });
@@ -332,7 +333,7 @@ function listening(port: number): Promise<boolean> {
 }
 
 /** Waits until `pred` holds (polling), or `ms` passed; returns whether it held. */
-async function until(pred: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+export async function until(pred: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (await pred()) return true;

@@ -101,10 +101,9 @@ static void mirror(int fd) {
   closedir(d);
 }
 
-int fsync(int fd) {
-  static int (*real_fsync)(int);
-  if (real_fsync == NULL) real_fsync = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
-  int r = real_fsync(fd);
+/* The real call, then the shadow updated (under a lock: libuv's pool runs fsyncs in parallel). */
+static int synced(int (*real)(int), int fd) {
+  int r = real(fd);
   int saved = errno;
   pthread_mutex_lock(&lock);
   mirror(fd);
@@ -113,14 +112,14 @@ int fsync(int fd) {
   return r;
 }
 
+int fsync(int fd) {
+  static int (*real_fsync)(int);
+  if (real_fsync == NULL) real_fsync = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+  return synced(real_fsync, fd);
+}
+
 int fdatasync(int fd) {
   static int (*real_fdatasync)(int);
   if (real_fdatasync == NULL) real_fdatasync = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
-  int r = real_fdatasync(fd);
-  int saved = errno;
-  pthread_mutex_lock(&lock);
-  mirror(fd);
-  pthread_mutex_unlock(&lock);
-  errno = saved;
-  return r;
+  return synced(real_fdatasync, fd);
 }
