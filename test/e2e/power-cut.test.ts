@@ -11,7 +11,7 @@ import { freePort } from '../../src/demo/environment.js';
 import { MailSink } from '../../src/sim/mail/sink.js';
 import { startMmscSim, type MmscSim } from '../../src/sim/mmsc/index.js';
 import { startModemSim, type ModemSimClient } from '../../src/sim/modem/client.js';
-import { listening, until } from '../helpers/crash-windows.js';
+import { killTestConfig, listening, until } from '../helpers/crash-windows.js';
 import { parsed } from '../helpers/e2e.js';
 
 /**
@@ -82,24 +82,7 @@ async function powerCut(shim: string, durability: 'commit' | 'acknowledge', roun
     mmscSim = await startMmscSim({ modemSim, pushFrom: '+15550109999' });
     const smtpInPort = await freePort();
     const configPath = join(dir, 'mmsgw.yaml');
-    writeFileSync(configPath, stringify({
-      stateDir: state,
-      storage: { durability },
-      box: { ownNumber: OWN },
-      modem: { port: modemSim.path, profile: 'generic', smsStorage: 'ME' },
-      sms: { statusReports: false },
-      bearer: { kind: 'system' },
-      mmsc: { url: mmscSim.url, proxy: `127.0.0.1:${mmscSim.port}`, carrierProfile: 'generic', backoff: { initialSeconds: 1, maxSeconds: 2 } },
-      mail: {
-        out: { smtp: { host: '127.0.0.1', port: sink.port, secure: false, starttls: false }, fromDomain: 'mmsgw.localhost', replyTo: 'box+{number}@mmsgw.localhost', defaultMailbox: 'inbox@company.test' },
-        in: {
-          smtpListener: { enabled: true, host: '127.0.0.1', port: smtpInPort, users: [{ user: AUTH.user, password: AUTH.pass }], allowInsecureAuth: true },
-          authorisation: { allowedDomains: ['mmsgw.localhost'] },
-          limits: { perSenderPerHour: 100_000, perSenderPerDay: 1_000_000 },
-        },
-      },
-      web: { enabled: false },
-    }));
+    writeFileSync(configPath, stringify(killTestConfig({ stateDir: state, modemSim, mmscSim, sinkPort: sink.port, smtpInPort, auth: AUTH }, { storage: { durability } })));
 
     // A first start creates the database; a clean stop leaves it on disk: the shadow's start.
     gw = startGateway(configPath, log);

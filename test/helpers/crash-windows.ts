@@ -122,6 +122,34 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
   return r;
 }
 
+/**
+ * The gateway's configuration for a test that kills it: the modem and MMSC simulators, the mail
+ * sink, the SMTP listener with one user, short MMSC backoff, web off; `extra` adds sections.
+ */
+export function killTestConfig(
+  o: { stateDir: string; modemSim: ModemSimClient; mmscSim: MmscSim; sinkPort: number; smtpInPort: number; auth: { user: string; pass: string } },
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    stateDir: o.stateDir,
+    box: { ownNumber: OWN },
+    modem: { port: o.modemSim.path, profile: 'generic', smsStorage: 'ME' },
+    sms: { statusReports: false },
+    bearer: { kind: 'system' },
+    mmsc: { url: o.mmscSim.url, proxy: `127.0.0.1:${o.mmscSim.port}`, carrierProfile: 'generic', backoff: { initialSeconds: 1, maxSeconds: 2 } },
+    mail: {
+      out: { smtp: { host: '127.0.0.1', port: o.sinkPort, secure: false, starttls: false }, fromDomain: 'mmsgw.localhost', replyTo: 'box+{number}@mmsgw.localhost', defaultMailbox: 'inbox@company.test' },
+      in: {
+        smtpListener: { enabled: true, host: '127.0.0.1', port: o.smtpInPort, users: [{ user: o.auth.user, password: o.auth.pass }], allowInsecureAuth: true },
+        authorisation: { allowedDomains: ['mmsgw.localhost'] },
+        limits: { perSenderPerHour: 100_000, perSenderPerDay: 1_000_000 },
+      },
+    },
+    web: { enabled: false },
+    ...extra,
+  };
+}
+
 /** The environment of one window: simulators, sink, config, state directory. */
 class Bench {
   readonly once: string;
@@ -149,24 +177,11 @@ class Bench {
     const configPath = join(dir, 'mmsgw.yaml');
     writeFileSync(
       configPath,
-      stringify({
-        stateDir: join(dir, 'state'),
-        box: { ownNumber: OWN },
-        modem: { port: modemSim.path, profile: 'generic', smsStorage: 'ME' },
-        sms: { statusReports: false },
-        bearer: { kind: 'system' },
-        mmsc: { url: mmscSim.url, proxy: `127.0.0.1:${mmscSim.port}`, carrierProfile: 'generic', backoff: { initialSeconds: 1, maxSeconds: 2 } },
-        mail: {
-          out: { smtp: { host: '127.0.0.1', port: sink.port, secure: false, starttls: false }, fromDomain: 'mmsgw.localhost', replyTo: 'box+{number}@mmsgw.localhost', defaultMailbox: 'inbox@company.test' },
-          in: {
-            smtpListener: { enabled: true, host: '127.0.0.1', port: smtpInPort, users: [{ user: AUTH.user, password: AUTH.pass }], allowInsecureAuth: true },
-            authorisation: { allowedDomains: ['mmsgw.localhost'] },
-            limits: { perSenderPerHour: 100_000, perSenderPerDay: 1_000_000 },
-          },
-        },
-        outbound: { uncertain: { sms: w.uncertain ?? 'resend', mms: w.uncertain ?? 'hold' } },
-        web: { enabled: false },
-      }),
+      stringify(
+        killTestConfig({ stateDir: join(dir, 'state'), modemSim, mmscSim, sinkPort: sink.port, smtpInPort, auth: AUTH }, {
+          outbound: { uncertain: { sms: w.uncertain ?? 'resend', mms: w.uncertain ?? 'hold' } },
+        }),
+      ),
     );
     return new Bench(dir, configPath, smtpInPort, sink, modemSim, mmscSim, w.point);
   }
