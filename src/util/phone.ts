@@ -53,10 +53,21 @@ function lib(): typeof Libphonenumber {
   return (loaded ??= require('libphonenumber-js/max') as typeof Libphonenumber);
 }
 
-/** The metadata class (the CommonJS build of 'libphonenumber-js/max' does not export it; 'core' does). */
-function metadataClass(): new (m: unknown) => unknown {
+interface CallingCodes {
+  getCountryCodesForCallingCode(cc: string): CountryCode[] | undefined;
+}
+let callingCodes: CallingCodes | undefined;
+
+/**
+ * The full metadata as the library's Metadata object (the CommonJS build of
+ * 'libphonenumber-js/max' does not export the class; 'core' does). Made once: a require by
+ * name resolves the package path again on every call.
+ */
+function metadata(): CallingCodes {
+  if (callingCodes) return callingCodes;
   lib();
-  return (require('libphonenumber-js/core') as { Metadata: new (m: unknown) => unknown }).Metadata;
+  const { Metadata } = require('libphonenumber-js/core') as { Metadata: new (m: unknown) => CallingCodes };
+  return (callingCodes = new Metadata(require('libphonenumber-js/metadata.max.json')));
 }
 
 /** Control characters replaced so that input cannot shape the lines of a reply. */
@@ -72,7 +83,7 @@ export function asCountry(code: string | null | undefined): CountryCode | undefi
 
 /** The main country of a calling code ("353" → IE, "1" → US, "44" → GB). */
 export function countryOfCallingCode(callingCode: string): CountryCode | undefined {
-  const list = (new (metadataClass())(require('libphonenumber-js/metadata.max.json')) as unknown as { getCountryCodesForCallingCode(cc: string): CountryCode[] | undefined }).getCountryCodesForCallingCode(callingCode.replace(/\D/g, ''));
+  const list = metadata().getCountryCodesForCallingCode(callingCode.replace(/\D/g, ''));
   return list?.[0];
 }
 
