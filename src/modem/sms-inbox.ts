@@ -48,10 +48,34 @@ export interface SmsInboxOptions {
 
 const MAX_RETRY_MS = 5 * 60_000;
 
+/** The handler's promise, or its synchronous throw as a rejection. */
+function settle(call: () => Promise<void>): Promise<void> {
+  try {
+    return call();
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** One stored message to hand over: its slot and what the slot held when read. */
+interface Slot {
+  readonly index: number;
+  readonly pdu: string;
+}
+
 /**
  * The no-loss contract: a message leaves the modem (CMGD / +CNMA) only after the handler's
  * promise resolved. A failing handler leaves it stored, and a drain retries it later.
- * Stored messages are handled one at a time, in the order they were announced.
+ *
+ * Stored messages are handed over in sweeps. An announcement (+CMTI / +CDSI) or a drain marks
+ * its storage; a sweep lists each marked storage (+CMGL=4, one command for every message in
+ * it), calls the handler for each message in the order they were announced (their
+ * asynchronous parts may overlap: with `storage.durability: acknowledge` one WAL fsync covers
+ * them all), and deletes the slots whose handler resolved (+CMGD). One listing replaces a
+ * +CMGR per message, and the deletes of one listing go with the next listing in one turn of
+ * the line: in a burst, while sends wait for the SMSC, the inbox costs one wait per listing,
+ * not two per message. What a slot held when listed is what is handed over and then deleted:
+ * only our +CMGD frees a slot, and nothing else of the inbox runs during a sweep.
  */
 export class SmsInbox {
   private readonly o: SmsInboxOptions;
@@ -59,7 +83,13 @@ export class SmsInbox {
   private handler: SmsHandler | undefined;
   private mem1: string;
   private chain: Promise<void> = Promise.resolve();
-  private readonly pending = new Set<string>();
+  /** Storages to list, in the order they were marked. */
+  private readonly marked = new Set<string>();
+  /** Announced slots (`mem:index`) and the order of their announcement, for this sweep. */
+  private readonly announced = new Map<string, number>();
+  private announcements = 0;
+  /** A sweep step is queued or running: a new announcement joins it rather than queueing another. */
+  private sweeping = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelay: number;
   private stopped = false;
@@ -93,7 +123,12 @@ export class SmsInbox {
       case '+CDSI': {
         const p = splitParams(urc.value);
         const index = Number(p[1]);
-        if (Number.isInteger(index)) this.enqueueStored(p[0] ?? this.mem1, index);
+        const mem = p[0] ?? this.mem1;
+        if (Number.isInteger(index)) {
+          const key = `${mem}:${index}`;
+          if (!this.announced.has(key)) this.announced.set(key, this.announcements++);
+          this.mark(mem);
+        }
         return true;
       }
       case '+CMT':
@@ -108,23 +143,8 @@ export class SmsInbox {
 
   /** Lists every storage (+CMGL=4) and hands each message through the contract. */
   drain(): void {
-    this.enqueue(async () => {
-      if (!this.handler) return;
-      for (const mem of this.o.storages) {
-        let list;
-        try {
-          await this.selectMem1(mem);
-          list = await this.o.channel.run(cmglAll);
-        } catch (e) {
-          if (isAtError(e) && e.code !== 'AT_PORT_CLOSED') {
-            this.log.warn({ err: e, mem }, 'cannot list SMS storage');
-            continue;
-          }
-          throw e;
-        }
-        for (const m of list) this.enqueueStored(mem, m.index, m.pdu);
-      }
-    });
+    if (!this.handler) return; // drained when a handler arrives
+    for (const mem of this.o.storages) this.mark(mem);
   }
 
   private enqueue(step: () => Promise<void>): void {
@@ -139,11 +159,11 @@ export class SmsInbox {
     });
   }
 
-  private enqueueStored(mem: string, index: number, listed?: string): void {
-    const key = `${mem}:${index}`;
-    if (this.pending.has(key)) return;
-    this.pending.add(key);
-    this.enqueue(() => this.handleStored(mem, index, listed).finally(() => this.pending.delete(key)));
+  private mark(mem: string): void {
+    this.marked.add(mem);
+    if (this.sweeping) return;
+    this.sweeping = true;
+    this.enqueue(() => this.sweep());
   }
 
   private async selectMem1(mem: string): Promise<void> {
@@ -152,37 +172,126 @@ export class SmsInbox {
     this.mem1 = mem;
   }
 
-  private async handleStored(mem: string, index: number, listed: string | undefined): Promise<void> {
-    const handler = this.handler;
-    if (!handler || this.stopped) return; // stays stored; drained when a handler arrives
-    // A +CMGL listing is a snapshot: by the time this step runs, the slot may have been handled
-    // and deleted by an earlier step and then reused for a newer message (whose +CMTI was taken
-    // for this pending slot). Handing over the listed PDU and deleting the slot would delete
-    // that newer message unread. So the slot is read now: what is handed over, and then
-    // deleted, is what the slot holds — the modem changes an occupied slot only on our +CMGD.
-    await this.selectMem1(mem);
-    const stored = await this.o.channel.run(cmgr(index));
-    if (!stored) {
-      if (listed === undefined) this.log.warn({ mem, index }, 'announced SMS slot is empty');
-      return;
-    }
-    const pdu = stored.pdu;
-    const sms: IncomingSms = { kind: pduKind(pdu), pdu, storage: mem, index, receivedAt: new Date() };
+  /**
+   * Lists, hands over and deletes, a marked storage at a time, until none is marked. The
+   * deletes of one listing and the next listing are queued together, so they share a turn.
+   */
+  private async sweep(): Promise<void> {
+    let deleting: Promise<void> = Promise.resolve();
+    /**
+     * Slots handed over in this sweep, each with the announcement count at that moment (an
+     * announcement of the slot made later may name a new message stored in the freed slot),
+     * and slots whose handler failed (left for the retry).
+     */
+    const handled = new Map<string, number>();
+    const failed = new Set<string>();
     try {
-      await handler(sms);
-    } catch (e) {
-      this.log.error({ err: e, mem, index }, 'SMS handler failed; message kept in modem storage for a retry');
-      this.scheduleRetry();
-      return;
+      for (;;) {
+        const handler = this.handler;
+        // Without a handler the messages stay stored, and are drained when one arrives.
+        if (this.marked.size === 0 || !handler || this.stopped) {
+          await deleting;
+          // Marked while the last deletes ran: this sweep lists it.
+          if (this.marked.size > 0 && this.handler && !this.stopped) continue;
+          break;
+        }
+        const mem = this.marked.values().next().value as string;
+        this.marked.delete(mem);
+        if (mem !== this.mem1) {
+          await deleting; // they name slots of the storage selected now
+          try {
+            await this.selectMem1(mem);
+          } catch (e) {
+            if (!isAtError(e) || e.code === 'AT_PORT_CLOSED') throw e;
+            this.log.warn({ err: e, mem }, 'cannot select SMS storage');
+            continue;
+          }
+        }
+        // Announcements up to here name messages the listing must show.
+        const listedFrom = this.announcements;
+        const listing = this.o.channel.run(cmglAll).then(
+          (list) => ({ list }),
+          (error: unknown) => ({ error }),
+        );
+        await deleting;
+        const listed = await listing;
+        if ('error' in listed && (!isAtError(listed.error) || listed.error.code === 'AT_PORT_CLOSED')) throw listed.error;
+        if ('error' in listed) this.log.warn({ err: listed.error, mem }, 'cannot list SMS storage; reading the announced slots one by one');
+        const slots: Slot[] = 'list' in listed ? listed.list.map((m) => ({ index: m.index, pdu: m.pdu })) : [];
+        const inListing = new Set(slots.map((x) => `${mem}:${x.index}`));
+        // Announced before the listing, yet not in it nor handed over already: the listing left
+        // it out (a firmware whose +CMGL misses messages, or a listing that failed), so the slot
+        // is read (+CMGR). One announced after the listing was asked for is the next listing's.
+        for (const [k, seq] of this.announced) {
+          if (seq >= listedFrom || !k.startsWith(`${mem}:`) || inListing.has(k) || failed.has(k)) continue;
+          this.announced.delete(k);
+          const handedAt = handled.get(k);
+          if (handedAt !== undefined && seq < handedAt) continue; // the announcement of what was handed over
+          const index = Number(k.slice(mem.length + 1));
+          const read = await this.o.channel.run(cmgr(index));
+          if (read) slots.push({ index, pdu: read.pdu });
+          // A modem may hold an announcement back until a command ends (27.005 §3.4.1 <bfr>):
+          // one of a message this sweep handed over finds its slot empty.
+          else if (handedAt !== undefined) this.log.debug({ mem, index }, 'late announcement of a slot already handed over');
+          else this.log.warn({ mem, index }, 'announced SMS slot is empty');
+        }
+        const todo = this.inAnnouncedOrder(mem, slots.filter((x) => !failed.has(`${mem}:${x.index}`)));
+        const outcome = await this.handOver(mem, todo, handler);
+        for (const x of todo) this.announced.delete(`${mem}:${x.index}`);
+        for (const i of outcome.stored) handled.set(`${mem}:${i}`, this.announcements);
+        for (const i of outcome.failed) failed.add(`${mem}:${i}`);
+        deleting = this.deleteSlots(outcome.stored);
+        deleting.catch(() => undefined); // awaited, and thrown, at the next listing or the end
+      }
+    } finally {
+      // After a failed step what was announced stays on the modem, and the retry's drain lists it again.
+      this.announced.clear();
+      this.marked.clear();
+      this.sweeping = false;
     }
-    await this.selectMem1(mem);
-    // The slot is free the moment the modem answers OK, and a new message may be stored in it
-    // and announced (+CMTI with this index) in the same read as that OK — before this step
-    // finishes. Release the key first so that announcement is not taken for a duplicate.
-    this.pending.delete(`${mem}:${index}`);
-    await this.o.channel.run(cmgd(index));
-    crashPoint('sms-deleted');
-    this.retryDelay = this.o.retryMs ?? 5_000;
+  }
+
+  /** Slots never announced (older: left over, found by a drain) first by index, then in announcement order. */
+  private inAnnouncedOrder(mem: string, slots: readonly Slot[]): Slot[] {
+    const order = (s: Slot): number => this.announced.get(`${mem}:${s.index}`) ?? -1;
+    return [...slots].sort((x, y) => order(x) - order(y) || x.index - y.index);
+  }
+
+  /** Calls the handler for each slot, in order (each call starts before the next is made). */
+  private async handOver(mem: string, slots: readonly Slot[], handler: SmsHandler): Promise<{ stored: number[]; failed: number[] }> {
+    const done = slots.map((s) => settle(() => handler({ kind: pduKind(s.pdu), pdu: s.pdu, storage: mem, index: s.index, receivedAt: new Date() })));
+    const outcomes = await Promise.allSettled(done);
+    const stored: number[] = [];
+    const failed: number[] = [];
+    outcomes.forEach((o, i) => {
+      const index = (slots[i] as Slot).index;
+      if (o.status === 'fulfilled') {
+        stored.push(index);
+        return;
+      }
+      failed.push(index);
+      this.log.error({ err: o.reason, mem, index }, 'SMS handler failed; message kept in modem storage for a retry');
+      this.scheduleRetry();
+    });
+    if (failed.length === 0 && stored.length > 0) this.retryDelay = this.o.retryMs ?? 5_000;
+    if (slots.length > 0) this.log.debug({ mem, listed: slots.length, stored: stored.length }, 'SMS handed over');
+    return { stored, failed };
+  }
+
+  /**
+   * Deletes handed-over slots of the selected storage, all queued at once. A slot is free the
+   * moment the modem answers OK, and a new message may be stored in it and announced (+CMTI
+   * with this index) in the same read as that OK: that announcement marks the storage again,
+   * and the next listing shows the new message.
+   */
+  private async deleteSlots(indexes: readonly number[]): Promise<void> {
+    await Promise.all(
+      indexes.map((index) =>
+        this.o.channel.run(cmgd(index)).then(() => {
+          crashPoint('sms-deleted');
+        }),
+      ),
+    );
   }
 
   private async handleDirect(pdu: string, isReport: boolean): Promise<void> {

@@ -70,3 +70,56 @@ test('an SMS that arrives while sends are queued is read and deleted before the 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * A burst read in sweeps: messages stored while sends are queued are read by one listing
+ * (+CMGL=4, ahead of the queued sends), handed over in the order they were announced, and
+ * deleted back to back in the next turn of the line — not a turn to read and one to delete
+ * for each message, each waiting for the SMSC's answer to the +CMGS in flight.
+ */
+test('eight SMS stored during queued sends are listed in one turn and deleted in the next', { timeout: 120_000 }, async () => {
+  const BURST = 8;
+  const dir = mkdtempSync(join(tmpdir(), 'mmsgw-recv-batch-'));
+  let sim: ModemSimClient | undefined;
+  let modem: Modem | undefined;
+  try {
+    sim = await startModemSim({ profile: 'generic', baudRate: 0, link: join(dir, 'modem') });
+    await sim.configure({ submitMs: SMSC_MS });
+    modem = await Modem.open({ port: join(dir, 'modem'), statusIntervalMs: 0, smsRetryMs: 200 });
+    const inbox = recorder();
+    let sendsDone = 0;
+    modem.onSms(inbox.handler);
+    let cmgsSeen = 0;
+    sim.on('command', (c: { text: string }) => {
+      if (c.text.startsWith('+CMGS')) cmgsSeen++;
+    });
+    await sim.deliverSms({ pdu: DELIVER_1 });
+    await until(() => inbox.got.length === 1, 15_000, 'the first SMS handed over');
+    await until(async () => (await sim!.storage()).ME.length === 0, 15_000, 'the first SMS deleted');
+    const m = modem;
+    const sends = Array.from({ length: 3 * BURST }, () => m.sendSmsPdu(SUBMIT, SUBMIT_LEN).then(() => sendsDone++));
+    await until(() => cmgsSeen === 1, 10_000, 'the first AT+CMGS written');
+    // Eight distinct messages (the service centre time stamp's seconds differ), stored while the first +CMGS waits.
+    const pdus = Array.from({ length: BURST }, (_, i) => DELIVER_1.replace('20806291731480', `208062917314${String(i + 10)}`.slice(0, 14)));
+    for (const pdu of pdus) await sim.deliverSms({ pdu });
+    await until(() => inbox.got.length === 1 + BURST, 60_000, 'the burst handed over');
+    const sendsAtHandOver = sendsDone;
+    let sendsAtDelete: number | undefined;
+    await until(async () => {
+      const st = await sim!.storage();
+      if (st.ME.length + st.SM.length > 0) return false;
+      sendsAtDelete = sendsDone;
+      return true;
+    }, 60_000, 'the burst deleted');
+    await Promise.all(sends);
+    assert.deepEqual(inbox.got.slice(1).map((g) => g.pdu), pdus, 'handed over in the order stored');
+    // One at a time, each message took a turn to read and one to delete: 16 sends went by.
+    // In batches: the ones stored by the time the first read ran, then the rest.
+    assert.ok(sendsAtHandOver <= 2, `the burst handed over after ${sendsAtHandOver} sends`);
+    assert.ok(sendsAtDelete !== undefined && sendsAtDelete <= 3, `the burst deleted after ${sendsAtDelete} sends`);
+  } finally {
+    await modem?.close();
+    await sim?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

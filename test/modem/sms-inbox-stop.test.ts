@@ -23,14 +23,17 @@ test('a step cut short by closing the modem logs no error and schedules no retry
   const log = pino({ level: 'debug' }, sink);
   let release: () => void = () => undefined;
   const gate = new Promise<void>((r) => (release = r));
+  let asked = false;
   const channel = {
     run: async (cmd: { line?: string } | unknown) => {
+      asked = true;
       await gate;
       throw new AtError('AT_PORT_CLOSED', 'the AT port closed', { command: String((cmd as { line?: string }).line ?? 'AT+CMGL=4') });
     },
   } as unknown as AtChannel;
   const inbox = new SmsInbox({ channel, log, storages: ['ME'], mem1: 'ME', ackRequired: false, restoreRouting: async () => undefined, retryMs: 10 });
   inbox.setHandler(async () => undefined);
+  while (!asked) await new Promise((r) => setTimeout(r, 1)); // the step's command is in flight
   inbox.stop(); // the modem closes…
   release(); // …and the port goes away under the running step
   await inbox.idle();

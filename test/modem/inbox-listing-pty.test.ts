@@ -1,0 +1,120 @@
+/**
+ * The inbox's sweeps against a scripted modem on a real pty whose storage answers +CMGL=4,
+ * +CMGR and +CMGD as 27.005 §3.4.2–3.5.4 describe: what a listing shows is handed over in the
+ * order it was announced, a listing that fails or leaves an announced message out still gets
+ * that message read, and a message whose handler fails stays stored while the others go.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PtyPeer, type Token } from '../at/helpers/pty-peer.js';
+import { Modem, type IncomingSms } from '../../src/modem/index.js';
+import { DELIVER_1, DELIVER_2, STATUS_REPORT, until } from './helpers.js';
+
+/** A third SMS-DELIVER: DELIVER_1 with another service centre time stamp (3GPP 23.040 §9.2.3.11). */
+const DELIVER_3 = DELIVER_1.replace('20806291731480', '20806291732480');
+
+interface Storage {
+  /** Slot index → PDU. */
+  readonly slots: Map<number, string>;
+  /** How +CMGL=4 answers: the slots ('ok'), an error, or nothing at all (a firmware that lists nothing). */
+  listing: 'ok' | 'error' | 'empty';
+}
+
+const entry = (pdu: string): string => `${(pdu.length - 2 * (Number.parseInt(pdu.slice(0, 2), 16) + 1)) / 2}\r\n${pdu}`;
+
+function storagePeer(store: Storage): PtyPeer {
+  return new PtyPeer((t: Token) => {
+    if (t.end !== '\r') return undefined;
+    if (t.text === 'AT+CGMI') return '\r\nAcme\r\n\r\nOK\r\n';
+    if (t.text === 'AT+CPIN?') return '\r\n+CPIN: READY\r\n\r\nOK\r\n';
+    if (t.text === 'AT+CPMS=?') return '\r\n+CPMS: ("ME"),("ME"),("ME")\r\n\r\nOK\r\n';
+    if (t.text === 'AT+CMGL=4') {
+      if (store.listing === 'error') return '\r\n+CMS ERROR: 500\r\n';
+      if (store.listing === 'empty') return '\r\nOK\r\n';
+      const lines = [...store.slots].sort((a, b) => a[0] - b[0]).map(([i, pdu]) => `\r\n+CMGL: ${i},1,,${entry(pdu)}`);
+      return `${lines.join('')}\r\n\r\nOK\r\n`;
+    }
+    const read = /^AT\+CMGR=(\d+)$/.exec(t.text);
+    if (read) {
+      const pdu = store.slots.get(Number(read[1]));
+      return pdu ? `\r\n+CMGR: 1,,${entry(pdu)}\r\n\r\nOK\r\n` : '\r\nOK\r\n';
+    }
+    const del = /^AT\+CMGD=(\d+)$/.exec(t.text);
+    if (del) {
+      store.slots.delete(Number(del[1]));
+      return '\r\nOK\r\n';
+    }
+    return '\r\nOK\r\n';
+  });
+}
+
+async function withModem(store: Storage, body: (modem: Modem, peer: PtyPeer) => Promise<void>): Promise<void> {
+  const peer = storagePeer(store);
+  let modem: Modem | undefined;
+  try {
+    modem = await Modem.open({ port: peer.path, statusIntervalMs: 0, recovery: false, smsRetryMs: 100 });
+    await body(modem, peer);
+  } finally {
+    await modem?.close();
+    peer.close();
+  }
+}
+
+test('one listing hands over what was announced, in the order announced, and deletes it', async () => {
+  const store: Storage = { slots: new Map(), listing: 'ok' };
+  await withModem(store, async (modem, peer) => {
+    const got: IncomingSms[] = [];
+    modem.onSms(async (s) => void got.push(s));
+    await until(() => peer.commands().includes('AT+CMGL=4'), 8000, 'the start-up drain');
+    const before = peer.commands().length;
+    // Stored in slots 3, 1, 2 in that order (a modem reuses freed low slots), announced in one read.
+    store.slots.set(3, DELIVER_1).set(1, DELIVER_2).set(2, STATUS_REPORT);
+    peer.send('\r\n+CMTI: "ME",3\r\n\r\n+CMTI: "ME",1\r\n\r\n+CDSI: "ME",2\r\n');
+    await until(() => got.length === 3 && store.slots.size === 0, 8000, 'three handed over and deleted');
+    assert.deepEqual(got.map((g) => [g.index, g.kind]), [[3, 'deliver'], [1, 'deliver'], [2, 'status-report']]);
+    const sweep = peer.commands().slice(before);
+    assert.equal(sweep.filter((c) => c === 'AT+CMGL=4').length, 1, `one listing: ${sweep.join(' ')}`);
+    assert.equal(sweep.filter((c) => c.startsWith('AT+CMGR')).length, 0, 'no slot read one by one');
+    assert.deepEqual(sweep.filter((c) => c.startsWith('AT+CMGD')).sort(), ['AT+CMGD=1', 'AT+CMGD=2', 'AT+CMGD=3']);
+  });
+});
+
+for (const listing of ['error', 'empty'] as const) {
+  test(`a listing that ${listing === 'error' ? 'fails' : 'leaves the messages out'}: each announced slot is read (+CMGR)`, async () => {
+    const store: Storage = { slots: new Map(), listing };
+    await withModem(store, async (modem, peer) => {
+      const got: IncomingSms[] = [];
+      modem.onSms(async (s) => void got.push(s));
+      await until(() => peer.commands().includes('AT+CMGL=4'), 8000, 'the start-up drain');
+      store.slots.set(1, DELIVER_1).set(2, DELIVER_2);
+      peer.send('\r\n+CMTI: "ME",1\r\n\r\n+CMTI: "ME",2\r\n');
+      await until(() => got.length === 2 && store.slots.size === 0, 8000, 'both handed over and deleted');
+      assert.deepEqual(got.map((g) => g.pdu), [DELIVER_1, DELIVER_2]);
+    });
+  });
+}
+
+test('a message whose handler fails stays stored, the others are deleted, and the retry hands it over once', async () => {
+  const store: Storage = { slots: new Map(), listing: 'ok' };
+  await withModem(store, async (modem, peer) => {
+    const got: string[] = [];
+    let refuse = true;
+    let refusals = 0;
+    modem.onSms(async (s) => {
+      if (s.pdu === DELIVER_2 && refuse) {
+        refusals++;
+        throw new Error('store unavailable');
+      }
+      got.push(s.pdu);
+    });
+    await until(() => peer.commands().includes('AT+CMGL=4'), 8000, 'the start-up drain');
+    store.slots.set(1, DELIVER_1).set(2, DELIVER_2).set(3, DELIVER_3);
+    peer.send('\r\n+CMTI: "ME",1\r\n\r\n+CMTI: "ME",2\r\n\r\n+CMTI: "ME",3\r\n');
+    await until(() => got.length === 2 && !store.slots.has(1) && !store.slots.has(3), 8000, 'the other two handed over and deleted');
+    assert.equal(store.slots.get(2), DELIVER_2, 'the refused message is still stored');
+    assert.equal(refusals, 1, 'not handed over again within the same sweep');
+    refuse = false;
+    await until(() => got.length === 3 && store.slots.size === 0, 8000, 'handed over by the retry');
+    assert.deepEqual(got, [DELIVER_1, DELIVER_3, DELIVER_2]);
+  });
+});
