@@ -110,3 +110,21 @@ test('one formatter for display: formatPhoneNumber and boxCallingCode (libphonen
   assert.equal(boxCallingCode('49', '+353861234567'), '49');
   assert.equal(boxCallingCode(null, null), undefined);
 });
+
+test('the calling-code metadata is loaded once, not resolved again for every number', async () => {
+  const { default: Module } = await import('node:module');
+  const m = Module as unknown as { _resolveFilename: (...args: unknown[]) => string };
+  const original = m._resolveFilename;
+  let resolved = 0;
+  m._resolveFilename = function (...args: unknown[]): string {
+    if (String(args[0]).startsWith('libphonenumber-js')) resolved++;
+    return original.apply(this, args);
+  };
+  try {
+    // NANP's 555 numbers have no country of their own: each falls back to the calling code.
+    for (let i = 0; i < 200; i++) assert.equal(countryOfCallingCode('1'), 'US');
+  } finally {
+    m._resolveFilename = original;
+  }
+  assert.ok(resolved <= 2, `libphonenumber-js resolved ${resolved} times for 200 numbers`);
+});
