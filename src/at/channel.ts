@@ -3,6 +3,7 @@ import { silentLogger, type Logger } from '../util/log.js';
 import type { AtCommand, AtResponse } from './command.js';
 import { AtError, errorFromFinal, finalKind, type FinalKind } from './errors.js';
 import { AtFramer, type Frame } from './framer.js';
+import { CommandQueue } from './queue.js';
 import { WireTrace } from './trace.js';
 import type { Transport } from './transport.js';
 import { PDU_URCS, REGISTRATION_PREFIXES, isRegistrationQueryResponse, toUrc, UrcTable, type Urc } from './urc.js';
@@ -52,13 +53,6 @@ interface InFlight {
   finish(error: AtError | undefined, final?: string): void;
 }
 
-interface Queued {
-  /** A `receive` command: queued ahead of those that are not (AtCommand.receive). */
-  readonly receive: boolean;
-  readonly start: () => void;
-  readonly fail: (e: AtError) => void;
-}
-
 const ESC = '\x1b';
 
 /** V.250 §6.3 call-progress results: final only for commands that place or resume a call. */
@@ -77,8 +71,7 @@ export class AtChannel extends EventEmitter {
   private readonly framer: AtFramer;
   private transport: Transport | undefined;
   private current: InFlight | undefined;
-  private readonly queue: Queued[] = [];
-  private busy = false;
+  private readonly queue = new CommandQueue(() => this.isOpen);
   private pendingPduUrc: { line: string; prefix: string } | undefined;
   private orphan: { resolve: () => void; promise: Promise<void> } | undefined;
   private readonly onData = (chunk: Buffer): void => {
@@ -148,7 +141,7 @@ export class AtChannel extends EventEmitter {
 
   /** Queues one command; resolves with its parsed answer or rejects with an AtError. */
   run<T>(command: AtCommand<T>, options: RunOptions = {}): Promise<T> {
-    return this.enqueue(() => this.execute(command, options), options.signal, command.receive === true);
+    return this.queue.enqueue(() => this.execute(command, options), options.signal, command.receive === true);
   }
 
   /**
@@ -156,7 +149,7 @@ export class AtChannel extends EventEmitter {
    * settles. Inside, use `tx.run` (calling `channel.run` there would wait for itself).
    */
   exclusive<T>(fn: (tx: AtTx) => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
-    return this.enqueue(async () => {
+    return this.queue.enqueue(async () => {
       let done = false;
       const tx: AtTx = {
         run: (c, o) => (done ? Promise.reject(new AtError('AT_ABORTED', 'exclusive sequence already ended', { command: c.text })) : this.execute(c, o ?? {})),
@@ -181,7 +174,7 @@ export class AtChannel extends EventEmitter {
   escape(options: { quietMs?: number; maxMs?: number } = {}): Promise<string> {
     const quietMs = options.quietMs ?? 200;
     const maxMs = options.maxMs ?? 2_000;
-    return this.enqueue(async () => {
+    return this.queue.enqueue(async () => {
       const got: Buffer[] = [];
       let last = Date.now();
       this.discard = {
@@ -204,51 +197,6 @@ export class AtChannel extends EventEmitter {
       }
       return Buffer.concat(got).toString('latin1');
     }, undefined);
-  }
-
-  private enqueue<T>(job: () => Promise<T>, signal: AbortSignal | undefined, receive = false): Promise<T> {
-    if (!this.isOpen) return Promise.reject(new AtError('AT_PORT_CLOSED', 'the AT port is closed'));
-    if (signal?.aborted) return Promise.reject(new AtError('AT_ABORTED', 'aborted before it was queued'));
-    return new Promise<T>((resolve, reject) => {
-      let started = false;
-      const item: Queued = {
-        receive,
-        start: () => {
-          started = true;
-          signal?.removeEventListener('abort', onAbort);
-          job().then(resolve, reject).finally(() => {
-            this.busy = false;
-            this.pump();
-          });
-        },
-        fail: (e) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(e);
-        },
-      };
-      const onAbort = (): void => {
-        if (started) return;
-        const i = this.queue.indexOf(item);
-        if (i >= 0) this.queue.splice(i, 1);
-        item.fail(new AtError('AT_ABORTED', 'aborted while queued'));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      // FIFO, except that a `receive` command goes behind the last queued one of its kind,
-      // ahead of the rest (AtCommand.receive).
-      if (receive) {
-        const firstOther = this.queue.findIndex((q) => !q.receive);
-        this.queue.splice(firstOther < 0 ? this.queue.length : firstOther, 0, item);
-      } else this.queue.push(item);
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    if (this.busy) return;
-    const next = this.queue.shift();
-    if (!next) return;
-    this.busy = true;
-    next.start();
   }
 
   private async write(data: Buffer | string): Promise<void> {
@@ -459,7 +407,7 @@ export class AtChannel extends EventEmitter {
     this.pendingPduUrc = undefined;
     const reason = error ? `the AT port closed: ${error.message}` : 'the AT port closed';
     this.current?.finish(new AtError('AT_PORT_CLOSED', reason, { command: this.current.command.text, cause: error }));
-    for (const q of this.queue.splice(0)) q.fail(new AtError('AT_PORT_CLOSED', reason, { cause: error }));
+    this.queue.failAll(() => new AtError('AT_PORT_CLOSED', reason, { cause: error }));
     this.orphan?.resolve();
     this.orphan = undefined;
     this.emit('close', error);
