@@ -1,18 +1,19 @@
 import { EventEmitter } from 'node:events';
 import { silentLogger, type Logger } from '../util/log.js';
 import type { AtCommand, AtResponse } from './command.js';
-import { AtError, errorFromFinal, finalKind, type FinalKind } from './errors.js';
+import { AtError, errorFromFinal, type FinalKind } from './errors.js';
 import { AtFramer, type Frame } from './framer.js';
 import { CommandQueue } from './queue.js';
 import { WireTrace } from './trace.js';
 import type { Transport } from './transport.js';
-import { PDU_URCS, REGISTRATION_PREFIXES, isRegistrationQueryResponse, toUrc, UrcTable, type Urc } from './urc.js';
+import { routeLine } from './route.js';
+import { PDU_URCS, toUrc, UrcTable, type Urc } from './urc.js';
 
 /**
  * The AT transaction layer: one command in flight, a FIFO behind it (reading a received
  * message first: AtCommand.receive), a timeout and an AbortSignal per command, and every
  * incoming line classified (final / response / URC) before a command sees it — the order is
- * written down in ./urc.ts and docs/MODEM.md.
+ * written down in ./route.ts and docs/MODEM.md.
  *
  * Events: 'urc' (Urc), 'timeout' (AtError, consecutive count), 'open', 'close' (Error|undefined).
  */
@@ -54,13 +55,6 @@ interface InFlight {
 }
 
 const ESC = '\x1b';
-
-/** V.250 §6.3 call-progress results: final only for commands that place or resume a call. */
-const CALL_PROGRESS: ReadonlySet<FinalKind> = new Set(['AT_NO_CARRIER', 'AT_BUSY', 'AT_NO_ANSWER', 'AT_NO_DIALTONE']);
-
-function takesCallProgress(command: AtCommand<unknown>): boolean {
-  return command.callProgress ?? (/^AT(D|A$|O\d?$|\+CGDATA)/i.test(command.text) || command.rawAfter !== undefined);
-}
 
 export class AtChannel extends EventEmitter {
   private readonly log: Logger;
@@ -313,52 +307,37 @@ export class AtChannel extends EventEmitter {
 
   private onLine(line: string, cur: InFlight | undefined): void {
     if (cur && cur.lastWasResponse) cur.lastWasResponse = false;
-    // Echo (V.250 §6.2.4 ATE1): the command line coming back.
-    if (/^AT/i.test(line) && (!cur || line.toUpperCase() === cur.command.text.toUpperCase())) return;
-    const kind = finalKind(line);
-    if (cur) {
-      if (kind === 'connect' && cur.command.rawAfter) {
+    const route = routeLine(line, cur?.command, this.urcs);
+    switch (route.to) {
+      case 'echo':
+        return;
+      case 'urc':
+        this.notification(line, route.prefix);
+        return;
+      case 'unexpected':
+        this.deliver(toUrc(line, undefined));
+        return;
+      case 'stray-final':
+        if (this.orphan) {
+          this.orphan.resolve();
+          this.orphan = undefined;
+        } else this.log.debug({ line }, 'final result with no command in flight dropped');
+        return;
+    }
+    if (!cur) return; // the routes below come only with a command in flight
+    switch (route.to) {
+      case 'connect': {
         cur.lines.push(line);
-        const n = cur.command.rawAfter(line);
+        const n = cur.command.rawAfter?.(line);
         if (n !== undefined) this.framer.readRaw(n);
         return;
       }
-      if (kind !== undefined && (!CALL_PROGRESS.has(kind) || takesCallProgress(cur.command))) {
-        this.complete(cur, kind, line);
+      case 'final':
+        this.complete(cur, route.kind, line);
         return;
-      }
-      const urcPrefix = this.urcs.match(line);
-      if (cur.command.prefixes?.some((p) => line.startsWith(p)) && (urcPrefix === undefined || this.answers(cur.command, line, urcPrefix))) {
+      case 'response':
         this.takeResponse(cur, line);
-        return;
-      }
-      if (urcPrefix !== undefined) {
-        this.notification(line, urcPrefix);
-        return;
-      }
-      if (!cur.command.prefixes) {
-        this.takeResponse(cur, line);
-        return;
-      }
-      this.deliver(toUrc(line, undefined));
-      return;
     }
-    if (kind !== undefined && kind !== 'AT_NO_CARRIER') {
-      if (this.orphan) {
-        this.orphan.resolve();
-        this.orphan = undefined;
-      } else this.log.debug({ line }, 'final result with no command in flight dropped');
-      return;
-    }
-    const urcPrefix = this.urcs.match(line);
-    if (urcPrefix !== undefined) this.notification(line, urcPrefix);
-    else this.deliver(toUrc(line, undefined));
-  }
-
-  private answers(command: AtCommand<unknown>, line: string, urcPrefix: string): boolean {
-    if (command.isResponse) return command.isResponse(line);
-    if (REGISTRATION_PREFIXES.has(urcPrefix)) return isRegistrationQueryResponse(line);
-    return true;
   }
 
   private takeResponse(cur: InFlight, line: string): void {
