@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { silentLogger, type Logger } from '../util/log.js';
-import type { AtCommand, AtResponse } from './command.js';
+import type { AtCommand } from './command.js';
 import { AtError, errorFromFinal, type FinalKind } from './errors.js';
+import { ESC, startFlight, type FlightHost, type InFlight } from './flight.js';
 import { AtFramer, type Frame } from './framer.js';
+import { LateAnswer } from './late-answer.js';
 import { CommandQueue } from './queue.js';
 import { WireTrace } from './trace.js';
 import type { Transport } from './transport.js';
@@ -45,17 +47,6 @@ export interface AtTx {
   write(data: Buffer | string): Promise<void>;
 }
 
-interface InFlight {
-  readonly command: AtCommand<unknown>;
-  readonly lines: string[];
-  readonly raw: Buffer[];
-  promptSent: boolean;
-  lastWasResponse: boolean;
-  finish(error: AtError | undefined, final?: string): void;
-}
-
-const ESC = '\x1b';
-
 export class AtChannel extends EventEmitter {
   private readonly log: Logger;
   private readonly trace: WireTrace | undefined;
@@ -67,7 +58,7 @@ export class AtChannel extends EventEmitter {
   private current: InFlight | undefined;
   private readonly queue = new CommandQueue(() => this.isOpen);
   private pendingPduUrc: { line: string; prefix: string } | undefined;
-  private orphan: { resolve: () => void; promise: Promise<void> } | undefined;
+  private readonly lateAnswer = new LateAnswer();
   private readonly onData = (chunk: Buffer): void => {
     this.trace?.record('rx', chunk);
     if (this.discard) {
@@ -79,6 +70,23 @@ export class AtChannel extends EventEmitter {
   /** While set, incoming bytes are collected here instead of framed (see escape()). */
   private discard: { push(chunk: Buffer): void } | undefined;
   private readonly onClose = (error: Error | undefined): void => this.handleClose(error);
+  private readonly flights: FlightHost = {
+    write: (data) => this.write(data),
+    begin: (flight) => {
+      this.current = flight;
+      this.framer.expectPrompt = flight.command.prompt !== undefined;
+    },
+    isCurrent: (flight) => this.current === flight,
+    end: (flight) => {
+      if (this.current === flight) this.current = undefined;
+      this.framer.expectPrompt = false;
+    },
+    abandoned: () => this.lateAnswer.expect(),
+    timedOut: (e) => {
+      this.consecutiveTimeouts++;
+      this.emit('timeout', e, this.consecutiveTimeouts);
+    },
+  };
   /** Timeouts in a row with no final result in between; the recovery ladder watches it. */
   consecutiveTimeouts = 0;
 
@@ -201,66 +209,13 @@ export class AtChannel extends EventEmitter {
   }
 
   private async execute<T>(command: AtCommand<T>, options: RunOptions): Promise<T> {
-    if (this.orphan) {
-      const o = this.orphan;
-      let settle: NodeJS.Timeout | undefined;
-      await Promise.race([o.promise, new Promise((r) => (settle = setTimeout(r, this.settleMs)))]);
-      clearTimeout(settle);
-      if (this.orphan === o) this.orphan = undefined;
-    }
+    if (this.lateAnswer.awaited) await this.lateAnswer.settle(this.settleMs);
     if (!this.isOpen) throw new AtError('AT_PORT_CLOSED', 'the AT port is closed', { command: command.text });
     const signal = options.signal;
     if (signal?.aborted) throw new AtError('AT_ABORTED', 'aborted', { command: command.text });
     const timeoutMs = options.timeoutMs ?? command.timeoutMs ?? this.defaultTimeoutMs;
 
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.consecutiveTimeouts++;
-        const e = new AtError('AT_TIMEOUT', `no final result within ${timeoutMs} ms`, { command: command.text, details: { timeoutMs, lines: flight.lines } });
-        abandon(e);
-        this.emit('timeout', e, this.consecutiveTimeouts);
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (this.current === flight) this.current = undefined;
-        this.framer.expectPrompt = false;
-      };
-      const abandon = (error: AtError): void => {
-        // The modem may still answer; keep that late answer away from the next command.
-        let release!: () => void;
-        const promise = new Promise<void>((r) => (release = r));
-        this.orphan = { resolve: release, promise };
-        if (command.prompt !== undefined && !flight.promptSent) this.write(ESC).catch(() => undefined); // 27.005 §3.5.1: ESC cancels
-        flight.finish(error);
-      };
-      const onAbort = (): void => abandon(new AtError('AT_ABORTED', 'aborted', { command: command.text }));
-      const flight: InFlight = {
-        command,
-        lines: [],
-        raw: [],
-        promptSent: false,
-        lastWasResponse: false,
-        finish: (error, final) => {
-          if (this.current !== flight) return;
-          cleanup();
-          if (error) {
-            reject(error);
-            return;
-          }
-          const response: AtResponse = { lines: flight.lines, raw: flight.raw, final: final ?? 'OK' };
-          try {
-            resolve(command.parse(response));
-          } catch (e) {
-            reject(e instanceof AtError ? e : new AtError('AT_PARSE', `cannot parse the answer: ${e instanceof Error ? e.message : String(e)}`, { command: command.text, cause: e, details: { lines: flight.lines } }));
-          }
-        },
-      };
-      this.current = flight;
-      this.framer.expectPrompt = command.prompt !== undefined;
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.write(`${command.text}\r`).catch((e: unknown) => flight.finish(e instanceof AtError ? e : new AtError('AT_PORT_CLOSED', String(e), { command: command.text })));
-    });
+    return startFlight(command, timeoutMs, signal, this.flights);
   }
 
   private onFrame(frame: Frame): void {
@@ -318,10 +273,7 @@ export class AtChannel extends EventEmitter {
         this.deliver(toUrc(line, undefined));
         return;
       case 'stray-final':
-        if (this.orphan) {
-          this.orphan.resolve();
-          this.orphan = undefined;
-        } else this.log.debug({ line }, 'final result with no command in flight dropped');
+        if (!this.lateAnswer.release()) this.log.debug({ line }, 'final result with no command in flight dropped');
         return;
     }
     if (!cur) return; // the routes below come only with a command in flight
@@ -387,8 +339,7 @@ export class AtChannel extends EventEmitter {
     const reason = error ? `the AT port closed: ${error.message}` : 'the AT port closed';
     this.current?.finish(new AtError('AT_PORT_CLOSED', reason, { command: this.current.command.text, cause: error }));
     this.queue.failAll(() => new AtError('AT_PORT_CLOSED', reason, { cause: error }));
-    this.orphan?.resolve();
-    this.orphan = undefined;
+    this.lateAnswer.release();
     this.emit('close', error);
   }
 }
