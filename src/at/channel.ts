@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { silentLogger, type Logger } from '../util/log.js';
 import type { AtCommand } from './command.js';
 import { AtError, errorFromFinal, type FinalKind } from './errors.js';
+import { Discard } from './discard.js';
 import { ESC, startFlight, type FlightHost, type InFlight } from './flight.js';
 import { AtFramer, type Frame } from './framer.js';
 import { LateAnswer } from './late-answer.js';
@@ -68,7 +69,7 @@ export class AtChannel extends EventEmitter {
     this.framer.push(chunk);
   };
   /** While set, incoming bytes are collected here instead of framed (see escape()). */
-  private discard: { push(chunk: Buffer): void } | undefined;
+  private discard: Discard | undefined;
   private readonly onClose = (error: Error | undefined): void => this.handleClose(error);
   private readonly flights: FlightHost = {
     write: (data) => this.write(data),
@@ -177,27 +178,17 @@ export class AtChannel extends EventEmitter {
     const quietMs = options.quietMs ?? 200;
     const maxMs = options.maxMs ?? 2_000;
     return this.queue.enqueue(async () => {
-      const got: Buffer[] = [];
-      let last = Date.now();
-      this.discard = {
-        push: (chunk) => {
-          got.push(chunk);
-          last = Date.now();
-        },
-      };
+      const discard = new Discard();
+      this.discard = discard;
       try {
         await this.write(ESC);
-        const start = Date.now();
-        last = start;
-        while (this.isOpen && Date.now() - last < quietMs && Date.now() - start < maxMs) {
-          await new Promise((r) => setTimeout(r, Math.max(10, Math.min(quietMs - (Date.now() - last), 50))));
-        }
+        await discard.quiet(quietMs, maxMs, () => this.isOpen);
       } finally {
         this.discard = undefined;
         this.framer.reset();
         this.pendingPduUrc = undefined;
       }
-      return Buffer.concat(got).toString('latin1');
+      return discard.text();
     }, undefined);
   }
 
