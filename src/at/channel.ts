@@ -1,15 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { silentLogger, type Logger } from '../util/log.js';
 import type { AtCommand } from './command.js';
-import { AtError, errorFromFinal, type FinalKind } from './errors.js';
 import { Discard } from './discard.js';
+import { AtError, errorFromFinal, type FinalKind } from './errors.js';
 import { ESC, startFlight, type FlightHost, type InFlight } from './flight.js';
 import { AtFramer, type Frame } from './framer.js';
 import { LateAnswer } from './late-answer.js';
 import { CommandQueue } from './queue.js';
+import { routeLine } from './route.js';
 import { WireTrace } from './trace.js';
 import type { Transport } from './transport.js';
-import { routeLine } from './route.js';
 import { PDU_URCS, toUrc, UrcTable, type Urc } from './urc.js';
 
 /**
@@ -17,6 +17,11 @@ import { PDU_URCS, toUrc, UrcTable, type Urc } from './urc.js';
  * message first: AtCommand.receive), a timeout and an AbortSignal per command, and every
  * incoming line classified (final / response / URC) before a command sees it — the order is
  * written down in ./route.ts and docs/MODEM.md.
+ *
+ * Its parts: ./queue.ts (whose turn it is), ./flight.ts (the command in flight: deadline,
+ * abort, prompt, parse), ./route.ts (whose a line is), ./late-answer.ts (an abandoned
+ * command's final result), ./discard.ts (escape()'s wait for a quiet line). This class wires
+ * them to the transport and the framer, and delivers notifications.
  *
  * Events: 'urc' (Urc), 'timeout' (AtError, consecutive count), 'open', 'close' (Error|undefined).
  */
@@ -219,14 +224,7 @@ export class AtChannel extends EventEmitter {
     const cur = this.current;
     switch (frame.kind) {
       case 'prompt':
-        if (cur && cur.command.prompt !== undefined && !cur.promptSent) {
-          cur.promptSent = true;
-          const hooks = cur.command.promptHooks;
-          hooks?.beforeWrite?.();
-          this.write(cur.command.prompt)
-            .then(() => hooks?.written?.())
-            .catch((e: unknown) => cur.finish(e instanceof AtError ? e : new AtError('AT_PORT_CLOSED', String(e))));
-        } else {
+        if (!cur?.answerPrompt()) {
           this.log.warn('unexpected "> " prompt; cancelling it with ESC');
           this.write(ESC).catch(() => undefined);
         }

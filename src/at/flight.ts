@@ -11,15 +11,19 @@ export interface InFlight {
   readonly command: AtCommand<unknown>;
   readonly lines: string[];
   readonly raw: Buffer[];
-  promptSent: boolean;
   lastWasResponse: boolean;
+  /**
+   * The "> " prompt arrived: writes the command's `prompt` text (3GPP 27.005 §3.5.1), once.
+   * False when this command has no prompt text to give (none, or already given).
+   */
+  answerPrompt(): boolean;
   finish(error: AtError | undefined, final?: string): void;
 }
 
 /** What a command in flight needs of its channel. */
 export interface FlightHost {
-  /** Writes to the port: the command line, the ESC that cancels an unanswered prompt. */
-  write(data: string): Promise<void>;
+  /** Writes to the port: the command line, its prompt text, the ESC that cancels a prompt. */
+  write(data: Buffer | string): Promise<void>;
   /** Makes `flight` the command the channel routes lines to. */
   begin(flight: InFlight): void;
   /** Whether `flight` is still that command; one that is not can no longer finish. */
@@ -51,16 +55,27 @@ export function startFlight<T>(command: AtCommand<T>, timeoutMs: number, signal:
     const abandon = (error: AtError): void => {
       // The modem may still answer; keep that late answer away from the next command.
       host.abandoned();
-      if (command.prompt !== undefined && !flight.promptSent) host.write(ESC).catch(() => undefined); // 27.005 §3.5.1: ESC cancels
+      if (command.prompt !== undefined && !promptSent) host.write(ESC).catch(() => undefined); // 27.005 §3.5.1: ESC cancels
       flight.finish(error);
     };
     const onAbort = (): void => abandon(new AtError('AT_ABORTED', 'aborted', { command: command.text }));
+    let promptSent = false;
     const flight: InFlight = {
       command,
       lines: [],
       raw: [],
-      promptSent: false,
       lastWasResponse: false,
+      answerPrompt: () => {
+        if (command.prompt === undefined || promptSent) return false;
+        promptSent = true;
+        const hooks = command.promptHooks;
+        hooks?.beforeWrite?.();
+        host
+          .write(command.prompt)
+          .then(() => hooks?.written?.())
+          .catch((e: unknown) => flight.finish(e instanceof AtError ? e : new AtError('AT_PORT_CLOSED', String(e))));
+        return true;
+      },
       finish: (error, final) => {
         if (!host.isCurrent(flight)) return;
         cleanup();
