@@ -42,6 +42,7 @@ export const ESC = '\x1b';
 /** Writes `command` and settles with its parsed answer, or rejects with an AtError. */
 export function startFlight<T>(command: AtCommand<T>, timeoutMs: number, signal: AbortSignal | undefined, host: FlightHost): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    let promptSent = false;
     const timer = setTimeout(() => {
       const e = new AtError('AT_TIMEOUT', `no final result within ${timeoutMs} ms`, { command: command.text, details: { timeoutMs, lines: flight.lines } });
       abandon(e);
@@ -59,7 +60,6 @@ export function startFlight<T>(command: AtCommand<T>, timeoutMs: number, signal:
       flight.finish(error);
     };
     const onAbort = (): void => abandon(new AtError('AT_ABORTED', 'aborted', { command: command.text }));
-    let promptSent = false;
     const flight: InFlight = {
       command,
       lines: [],
