@@ -1,17 +1,27 @@
 import { EventEmitter } from 'node:events';
 import { silentLogger, type Logger } from '../util/log.js';
-import type { AtCommand, AtResponse } from './command.js';
-import { AtError, errorFromFinal, finalKind, type FinalKind } from './errors.js';
+import type { AtCommand } from './command.js';
+import { Discard } from './discard.js';
+import { AtError, errorFromFinal, type FinalKind } from './errors.js';
+import { ESC, startFlight, type FlightHost, type InFlight } from './flight.js';
 import { AtFramer, type Frame } from './framer.js';
+import { LateAnswer } from './late-answer.js';
+import { CommandQueue } from './queue.js';
+import { routeLine } from './route.js';
 import { WireTrace } from './trace.js';
 import type { Transport } from './transport.js';
-import { PDU_URCS, REGISTRATION_PREFIXES, isRegistrationQueryResponse, toUrc, UrcTable, type Urc } from './urc.js';
+import { PDU_URCS, toUrc, UrcTable, type Urc } from './urc.js';
 
 /**
  * The AT transaction layer: one command in flight, a FIFO behind it (reading a received
  * message first: AtCommand.receive), a timeout and an AbortSignal per command, and every
  * incoming line classified (final / response / URC) before a command sees it — the order is
- * written down in ./urc.ts and docs/MODEM.md.
+ * written down in ./route.ts and docs/MODEM.md.
+ *
+ * Its parts: ./queue.ts (whose turn it is), ./flight.ts (the command in flight: deadline,
+ * abort, prompt, parse), ./route.ts (whose a line is), ./late-answer.ts (an abandoned
+ * command's final result), ./discard.ts (escape()'s wait for a quiet line). This class wires
+ * them to the transport and the framer, and delivers notifications.
  *
  * Events: 'urc' (Urc), 'timeout' (AtError, consecutive count), 'open', 'close' (Error|undefined).
  */
@@ -43,31 +53,6 @@ export interface AtTx {
   write(data: Buffer | string): Promise<void>;
 }
 
-interface InFlight {
-  readonly command: AtCommand<unknown>;
-  readonly lines: string[];
-  readonly raw: Buffer[];
-  promptSent: boolean;
-  lastWasResponse: boolean;
-  finish(error: AtError | undefined, final?: string): void;
-}
-
-interface Queued {
-  /** A `receive` command: queued ahead of those that are not (AtCommand.receive). */
-  readonly receive: boolean;
-  readonly start: () => void;
-  readonly fail: (e: AtError) => void;
-}
-
-const ESC = '\x1b';
-
-/** V.250 §6.3 call-progress results: final only for commands that place or resume a call. */
-const CALL_PROGRESS: ReadonlySet<FinalKind> = new Set(['AT_NO_CARRIER', 'AT_BUSY', 'AT_NO_ANSWER', 'AT_NO_DIALTONE']);
-
-function takesCallProgress(command: AtCommand<unknown>): boolean {
-  return command.callProgress ?? (/^AT(D|A$|O\d?$|\+CGDATA)/i.test(command.text) || command.rawAfter !== undefined);
-}
-
 export class AtChannel extends EventEmitter {
   private readonly log: Logger;
   private readonly trace: WireTrace | undefined;
@@ -77,10 +62,9 @@ export class AtChannel extends EventEmitter {
   private readonly framer: AtFramer;
   private transport: Transport | undefined;
   private current: InFlight | undefined;
-  private readonly queue: Queued[] = [];
-  private busy = false;
+  private readonly queue = new CommandQueue(() => this.isOpen);
   private pendingPduUrc: { line: string; prefix: string } | undefined;
-  private orphan: { resolve: () => void; promise: Promise<void> } | undefined;
+  private readonly lateAnswer = new LateAnswer();
   private readonly onData = (chunk: Buffer): void => {
     this.trace?.record('rx', chunk);
     if (this.discard) {
@@ -90,8 +74,25 @@ export class AtChannel extends EventEmitter {
     this.framer.push(chunk);
   };
   /** While set, incoming bytes are collected here instead of framed (see escape()). */
-  private discard: { push(chunk: Buffer): void } | undefined;
+  private discard: Discard | undefined;
   private readonly onClose = (error: Error | undefined): void => this.handleClose(error);
+  private readonly flights: FlightHost = {
+    write: (data) => this.write(data),
+    begin: (flight) => {
+      this.current = flight;
+      this.framer.expectPrompt = flight.command.prompt !== undefined;
+    },
+    isCurrent: (flight) => this.current === flight,
+    end: (flight) => {
+      if (this.current === flight) this.current = undefined;
+      this.framer.expectPrompt = false;
+    },
+    abandoned: () => this.lateAnswer.expect(),
+    timedOut: (e) => {
+      this.consecutiveTimeouts++;
+      this.emit('timeout', e, this.consecutiveTimeouts);
+    },
+  };
   /** Timeouts in a row with no final result in between; the recovery ladder watches it. */
   consecutiveTimeouts = 0;
 
@@ -148,7 +149,7 @@ export class AtChannel extends EventEmitter {
 
   /** Queues one command; resolves with its parsed answer or rejects with an AtError. */
   run<T>(command: AtCommand<T>, options: RunOptions = {}): Promise<T> {
-    return this.enqueue(() => this.execute(command, options), options.signal, command.receive === true);
+    return this.queue.enqueue(() => this.execute(command, options), options.signal, command.receive === true);
   }
 
   /**
@@ -156,7 +157,7 @@ export class AtChannel extends EventEmitter {
    * settles. Inside, use `tx.run` (calling `channel.run` there would wait for itself).
    */
   exclusive<T>(fn: (tx: AtTx) => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
-    return this.enqueue(async () => {
+    return this.queue.enqueue(async () => {
       let done = false;
       const tx: AtTx = {
         run: (c, o) => (done ? Promise.reject(new AtError('AT_ABORTED', 'exclusive sequence already ended', { command: c.text })) : this.execute(c, o ?? {})),
@@ -181,74 +182,19 @@ export class AtChannel extends EventEmitter {
   escape(options: { quietMs?: number; maxMs?: number } = {}): Promise<string> {
     const quietMs = options.quietMs ?? 200;
     const maxMs = options.maxMs ?? 2_000;
-    return this.enqueue(async () => {
-      const got: Buffer[] = [];
-      let last = Date.now();
-      this.discard = {
-        push: (chunk) => {
-          got.push(chunk);
-          last = Date.now();
-        },
-      };
+    return this.queue.enqueue(async () => {
+      const discard = new Discard();
+      this.discard = discard;
       try {
         await this.write(ESC);
-        const start = Date.now();
-        last = start;
-        while (this.isOpen && Date.now() - last < quietMs && Date.now() - start < maxMs) {
-          await new Promise((r) => setTimeout(r, Math.max(10, Math.min(quietMs - (Date.now() - last), 50))));
-        }
+        await discard.quiet(quietMs, maxMs, () => this.isOpen);
       } finally {
         this.discard = undefined;
         this.framer.reset();
         this.pendingPduUrc = undefined;
       }
-      return Buffer.concat(got).toString('latin1');
+      return discard.text();
     }, undefined);
-  }
-
-  private enqueue<T>(job: () => Promise<T>, signal: AbortSignal | undefined, receive = false): Promise<T> {
-    if (!this.isOpen) return Promise.reject(new AtError('AT_PORT_CLOSED', 'the AT port is closed'));
-    if (signal?.aborted) return Promise.reject(new AtError('AT_ABORTED', 'aborted before it was queued'));
-    return new Promise<T>((resolve, reject) => {
-      let started = false;
-      const item: Queued = {
-        receive,
-        start: () => {
-          started = true;
-          signal?.removeEventListener('abort', onAbort);
-          job().then(resolve, reject).finally(() => {
-            this.busy = false;
-            this.pump();
-          });
-        },
-        fail: (e) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(e);
-        },
-      };
-      const onAbort = (): void => {
-        if (started) return;
-        const i = this.queue.indexOf(item);
-        if (i >= 0) this.queue.splice(i, 1);
-        item.fail(new AtError('AT_ABORTED', 'aborted while queued'));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      // FIFO, except that a `receive` command goes behind the last queued one of its kind,
-      // ahead of the rest (AtCommand.receive).
-      if (receive) {
-        const firstOther = this.queue.findIndex((q) => !q.receive);
-        this.queue.splice(firstOther < 0 ? this.queue.length : firstOther, 0, item);
-      } else this.queue.push(item);
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    if (this.busy) return;
-    const next = this.queue.shift();
-    if (!next) return;
-    this.busy = true;
-    next.start();
   }
 
   private async write(data: Buffer | string): Promise<void> {
@@ -259,66 +205,13 @@ export class AtChannel extends EventEmitter {
   }
 
   private async execute<T>(command: AtCommand<T>, options: RunOptions): Promise<T> {
-    if (this.orphan) {
-      const o = this.orphan;
-      let settle: NodeJS.Timeout | undefined;
-      await Promise.race([o.promise, new Promise((r) => (settle = setTimeout(r, this.settleMs)))]);
-      clearTimeout(settle);
-      if (this.orphan === o) this.orphan = undefined;
-    }
+    if (this.lateAnswer.awaited) await this.lateAnswer.settle(this.settleMs);
     if (!this.isOpen) throw new AtError('AT_PORT_CLOSED', 'the AT port is closed', { command: command.text });
     const signal = options.signal;
     if (signal?.aborted) throw new AtError('AT_ABORTED', 'aborted', { command: command.text });
     const timeoutMs = options.timeoutMs ?? command.timeoutMs ?? this.defaultTimeoutMs;
 
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.consecutiveTimeouts++;
-        const e = new AtError('AT_TIMEOUT', `no final result within ${timeoutMs} ms`, { command: command.text, details: { timeoutMs, lines: flight.lines } });
-        abandon(e);
-        this.emit('timeout', e, this.consecutiveTimeouts);
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (this.current === flight) this.current = undefined;
-        this.framer.expectPrompt = false;
-      };
-      const abandon = (error: AtError): void => {
-        // The modem may still answer; keep that late answer away from the next command.
-        let release!: () => void;
-        const promise = new Promise<void>((r) => (release = r));
-        this.orphan = { resolve: release, promise };
-        if (command.prompt !== undefined && !flight.promptSent) this.write(ESC).catch(() => undefined); // 27.005 §3.5.1: ESC cancels
-        flight.finish(error);
-      };
-      const onAbort = (): void => abandon(new AtError('AT_ABORTED', 'aborted', { command: command.text }));
-      const flight: InFlight = {
-        command,
-        lines: [],
-        raw: [],
-        promptSent: false,
-        lastWasResponse: false,
-        finish: (error, final) => {
-          if (this.current !== flight) return;
-          cleanup();
-          if (error) {
-            reject(error);
-            return;
-          }
-          const response: AtResponse = { lines: flight.lines, raw: flight.raw, final: final ?? 'OK' };
-          try {
-            resolve(command.parse(response));
-          } catch (e) {
-            reject(e instanceof AtError ? e : new AtError('AT_PARSE', `cannot parse the answer: ${e instanceof Error ? e.message : String(e)}`, { command: command.text, cause: e, details: { lines: flight.lines } }));
-          }
-        },
-      };
-      this.current = flight;
-      this.framer.expectPrompt = command.prompt !== undefined;
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.write(`${command.text}\r`).catch((e: unknown) => flight.finish(e instanceof AtError ? e : new AtError('AT_PORT_CLOSED', String(e), { command: command.text })));
-    });
+    return startFlight(command, timeoutMs, signal, this.flights);
   }
 
   private onFrame(frame: Frame): void {
@@ -331,14 +224,7 @@ export class AtChannel extends EventEmitter {
     const cur = this.current;
     switch (frame.kind) {
       case 'prompt':
-        if (cur && cur.command.prompt !== undefined && !cur.promptSent) {
-          cur.promptSent = true;
-          const hooks = cur.command.promptHooks;
-          hooks?.beforeWrite?.();
-          this.write(cur.command.prompt)
-            .then(() => hooks?.written?.())
-            .catch((e: unknown) => cur.finish(e instanceof AtError ? e : new AtError('AT_PORT_CLOSED', String(e))));
-        } else {
+        if (!cur?.answerPrompt()) {
           this.log.warn('unexpected "> " prompt; cancelling it with ESC');
           this.write(ESC).catch(() => undefined);
         }
@@ -365,52 +251,34 @@ export class AtChannel extends EventEmitter {
 
   private onLine(line: string, cur: InFlight | undefined): void {
     if (cur && cur.lastWasResponse) cur.lastWasResponse = false;
-    // Echo (V.250 §6.2.4 ATE1): the command line coming back.
-    if (/^AT/i.test(line) && (!cur || line.toUpperCase() === cur.command.text.toUpperCase())) return;
-    const kind = finalKind(line);
-    if (cur) {
-      if (kind === 'connect' && cur.command.rawAfter) {
+    const route = routeLine(line, cur?.command, this.urcs);
+    switch (route.to) {
+      case 'echo':
+        return;
+      case 'urc':
+        this.notification(line, route.prefix);
+        return;
+      case 'unexpected':
+        this.deliver(toUrc(line, undefined));
+        return;
+      case 'stray-final':
+        if (!this.lateAnswer.release()) this.log.debug({ line }, 'final result with no command in flight dropped');
+        return;
+    }
+    if (!cur) return; // the routes below come only with a command in flight
+    switch (route.to) {
+      case 'connect': {
         cur.lines.push(line);
-        const n = cur.command.rawAfter(line);
+        const n = cur.command.rawAfter?.(line);
         if (n !== undefined) this.framer.readRaw(n);
         return;
       }
-      if (kind !== undefined && (!CALL_PROGRESS.has(kind) || takesCallProgress(cur.command))) {
-        this.complete(cur, kind, line);
+      case 'final':
+        this.complete(cur, route.kind, line);
         return;
-      }
-      const urcPrefix = this.urcs.match(line);
-      if (cur.command.prefixes?.some((p) => line.startsWith(p)) && (urcPrefix === undefined || this.answers(cur.command, line, urcPrefix))) {
+      case 'response':
         this.takeResponse(cur, line);
-        return;
-      }
-      if (urcPrefix !== undefined) {
-        this.notification(line, urcPrefix);
-        return;
-      }
-      if (!cur.command.prefixes) {
-        this.takeResponse(cur, line);
-        return;
-      }
-      this.deliver(toUrc(line, undefined));
-      return;
     }
-    if (kind !== undefined && kind !== 'AT_NO_CARRIER') {
-      if (this.orphan) {
-        this.orphan.resolve();
-        this.orphan = undefined;
-      } else this.log.debug({ line }, 'final result with no command in flight dropped');
-      return;
-    }
-    const urcPrefix = this.urcs.match(line);
-    if (urcPrefix !== undefined) this.notification(line, urcPrefix);
-    else this.deliver(toUrc(line, undefined));
-  }
-
-  private answers(command: AtCommand<unknown>, line: string, urcPrefix: string): boolean {
-    if (command.isResponse) return command.isResponse(line);
-    if (REGISTRATION_PREFIXES.has(urcPrefix)) return isRegistrationQueryResponse(line);
-    return true;
   }
 
   private takeResponse(cur: InFlight, line: string): void {
@@ -459,9 +327,8 @@ export class AtChannel extends EventEmitter {
     this.pendingPduUrc = undefined;
     const reason = error ? `the AT port closed: ${error.message}` : 'the AT port closed';
     this.current?.finish(new AtError('AT_PORT_CLOSED', reason, { command: this.current.command.text, cause: error }));
-    for (const q of this.queue.splice(0)) q.fail(new AtError('AT_PORT_CLOSED', reason, { cause: error }));
-    this.orphan?.resolve();
-    this.orphan = undefined;
+    this.queue.failAll(() => new AtError('AT_PORT_CLOSED', reason, { cause: error }));
+    this.lateAnswer.release();
     this.emit('close', error);
   }
 }

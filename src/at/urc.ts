@@ -1,19 +1,7 @@
 /**
- * Unsolicited result codes: which lines are notifications rather than answers.
- *
- * The rule the channel applies to every line, in this order (docs/MODEM.md):
- *  1. A final result code ends the command in flight. The call-progress codes (NO CARRIER,
- *     BUSY, NO ANSWER, NO DIALTONE) do so only for ATD/ATA/ATO/+CGDATA or a command with a data
- *     phase; otherwise, and with no command in flight, NO CARRIER is a notification. A stray
- *     OK/ERROR with no command in flight is the late answer of an abandoned one: dropped.
- *  2. A line with a prefix the running command declared is a response, unless that prefix
- *     is also a notification and the command's `isResponse` (for registration: the query
- *     form, 3GPP 27.007 §7.2) rejects the line.
- *  3. A line that matches a notification prefix below (or one a profile added) is a URC.
- *  4. A command that declared no prefixes (ATI, +CGMI, +CGSN: bare text answers) takes
- *     any other line as a response.
- *  5. Anything else is unexpected: logged and offered to subscribers as a URC named by its
- *     prefix, never given to a command.
+ * Unsolicited result codes: which prefixes announce a notification rather than an answer, and
+ * the record a subscriber gets. The rule that decides, for every line, between final result,
+ * response and notification (and in which order) is ./route.ts.
  */
 export interface Urc {
   /** The prefix without the trailing colon (`+CMTI`, `^RSSI`, `RING`, `RDY`). */
@@ -24,7 +12,7 @@ export interface Urc {
   readonly value: string;
   /** The PDU line that followed (+CMT, +CDS, +CBM). */
   readonly pdu?: string;
-  /** True when the line matched no known notification (rule 5). */
+  /** True when the line matched no known notification (rule 5 of ./route.ts). */
   readonly unexpected?: boolean;
 }
 
