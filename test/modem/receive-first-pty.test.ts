@@ -19,7 +19,23 @@ const SUBMIT_LEN = SUBMIT.length / 2 - 1;
 const SENDS = 6;
 const SMSC_MS = 400;
 
-test('an SMS that arrives while sends are queued is read and deleted before the queued sends', { timeout: 90_000 }, async () => {
+interface Rig {
+  readonly sim: ModemSimClient;
+  readonly modem: Modem;
+  readonly inbox: ReturnType<typeof recorder>;
+  /** Sends answered so far. */
+  sendsDone(): number;
+  /** Queues `n` sends and waits until the first AT+CMGS is written (the rest queued behind it). */
+  queueSends(n: number): Promise<Promise<unknown>[]>;
+  /** Waits until ME and SM are empty; the sends answered by then. */
+  sendsWhenDeleted(timeoutMs: number, what: string): Promise<number>;
+}
+
+/**
+ * The simulator in its own process on a real pty, its SMSC taking SMSC_MS per +CMGS, and a
+ * modem whose start-up drain is over (a first message read and deleted).
+ */
+async function withRig(onHandOver: (sendsDone: number) => void, body: (rig: Rig) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'mmsgw-recv-first-'));
   let sim: ModemSimClient | undefined;
   let modem: Modem | undefined;
@@ -29,46 +45,70 @@ test('an SMS that arrives while sends are queued is read and deleted before the 
     modem = await Modem.open({ port: join(dir, 'modem'), statusIntervalMs: 0, smsRetryMs: 200 });
     const inbox = recorder();
     let sendsDone = 0;
-    let sendsDoneAtHandOver: number | undefined;
     modem.onSms(async (s) => {
-      sendsDoneAtHandOver ??= sendsDone;
+      onHandOver(sendsDone);
       await inbox.handler(s);
     });
     let cmgsSeen = 0;
     sim.on('command', (c: { text: string }) => {
       if (c.text.startsWith('+CMGS')) cmgsSeen++;
     });
-    // A first message read and deleted: the inbox's start-up drain (+CMGL of each storage) is over.
-    await sim.deliverSms({ pdu: DELIVER_1 });
-    await until(() => inbox.got.length === 1, 15_000, 'the first SMS handed over');
-    await until(async () => (await sim!.storage()).ME.length === 0, 15_000, 'the first SMS deleted');
-    sendsDoneAtHandOver = undefined;
+    const s = sim;
     const m = modem;
-    const sends = Array.from({ length: SENDS }, () => m.sendSmsPdu(SUBMIT, SUBMIT_LEN).then(() => sendsDone++));
-    // The first +CMGS is in flight, the others are queued behind it.
-    await until(() => cmgsSeen === 1, 10_000, 'the first AT+CMGS written');
-    assert.equal(sendsDone, 0);
-    await sim.deliverSms({ pdu: DELIVER_1 });
-    await until(() => inbox.got.length === 2, 30_000, 'the SMS handed over');
-    let sendsDoneAtDelete: number | undefined;
-    await until(async () => {
-      const st = await sim!.storage();
-      if (st.ME.length + st.SM.length > 0) return false;
-      sendsDoneAtDelete = sendsDone;
-      return true;
-    }, 30_000, 'the SMS deleted');
-    await Promise.all(sends);
-    assert.equal((await sim.sent()).length, SENDS, 'every SMS sent exactly once');
-    assert.equal(inbox.got[1]?.pdu, DELIVER_1);
-    // Before: +CMGR waited behind every queued +CMGS (handed over after all six, ~2.4 s later).
-    // Now: +CMGR right after the send in flight, +CMGD after the next one.
-    assert.ok(sendsDoneAtHandOver !== undefined && sendsDoneAtHandOver <= 2, `handed over after ${sendsDoneAtHandOver} of ${SENDS} sends`);
-    assert.ok(sendsDoneAtDelete !== undefined && sendsDoneAtDelete <= 3, `deleted after ${sendsDoneAtDelete} of ${SENDS} sends`);
+    await s.deliverSms({ pdu: DELIVER_1 });
+    await until(() => inbox.got.length === 1, 15_000, 'the first SMS handed over');
+    await until(async () => (await s.storage()).ME.length === 0, 15_000, 'the first SMS deleted');
+    await body({
+      sim: s,
+      modem: m,
+      inbox,
+      sendsDone: () => sendsDone,
+      queueSends: async (n) => {
+        const sends = Array.from({ length: n }, () => m.sendSmsPdu(SUBMIT, SUBMIT_LEN).then(() => sendsDone++));
+        await until(() => cmgsSeen === 1, 10_000, 'the first AT+CMGS written');
+        return sends;
+      },
+      sendsWhenDeleted: async (timeoutMs, what) => {
+        let at = -1;
+        await until(async () => {
+          const st = await s.storage();
+          if (st.ME.length + st.SM.length > 0) return false;
+          at = sendsDone;
+          return true;
+        }, timeoutMs, what);
+        return at;
+      },
+    });
   } finally {
     await modem?.close();
     await sim?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+test('an SMS that arrives while sends are queued is read and deleted before the queued sends', { timeout: 90_000 }, async () => {
+  let sendsDoneAtHandOver: number | undefined;
+  let started = false;
+  await withRig(
+    (done) => {
+      if (started) sendsDoneAtHandOver ??= done;
+    },
+    async (rig) => {
+      started = true;
+      const sends = await rig.queueSends(SENDS);
+      assert.equal(rig.sendsDone(), 0);
+      await rig.sim.deliverSms({ pdu: DELIVER_1 });
+      await until(() => rig.inbox.got.length === 2, 30_000, 'the SMS handed over');
+      const sendsDoneAtDelete = await rig.sendsWhenDeleted(30_000, 'the SMS deleted');
+      await Promise.all(sends);
+      assert.equal((await rig.sim.sent()).length, SENDS, 'every SMS sent exactly once');
+      assert.equal(rig.inbox.got[1]?.pdu, DELIVER_1);
+      // Before: +CMGR waited behind every queued +CMGS (handed over after all six, ~2.4 s later).
+      // Now: read right after the send in flight, +CMGD after the next one.
+      assert.ok(sendsDoneAtHandOver !== undefined && sendsDoneAtHandOver <= 2, `handed over after ${sendsDoneAtHandOver} of ${SENDS} sends`);
+      assert.ok(sendsDoneAtDelete <= 3, `deleted after ${sendsDoneAtDelete} of ${SENDS} sends`);
+    },
+  );
 });
 
 /**
@@ -79,47 +119,21 @@ test('an SMS that arrives while sends are queued is read and deleted before the 
  */
 test('eight SMS stored during queued sends are listed in one turn and deleted in the next', { timeout: 120_000 }, async () => {
   const BURST = 8;
-  const dir = mkdtempSync(join(tmpdir(), 'mmsgw-recv-batch-'));
-  let sim: ModemSimClient | undefined;
-  let modem: Modem | undefined;
-  try {
-    sim = await startModemSim({ profile: 'generic', baudRate: 0, link: join(dir, 'modem') });
-    await sim.configure({ submitMs: SMSC_MS });
-    modem = await Modem.open({ port: join(dir, 'modem'), statusIntervalMs: 0, smsRetryMs: 200 });
-    const inbox = recorder();
-    let sendsDone = 0;
-    modem.onSms(inbox.handler);
-    let cmgsSeen = 0;
-    sim.on('command', (c: { text: string }) => {
-      if (c.text.startsWith('+CMGS')) cmgsSeen++;
-    });
-    await sim.deliverSms({ pdu: DELIVER_1 });
-    await until(() => inbox.got.length === 1, 15_000, 'the first SMS handed over');
-    await until(async () => (await sim!.storage()).ME.length === 0, 15_000, 'the first SMS deleted');
-    const m = modem;
-    const sends = Array.from({ length: 3 * BURST }, () => m.sendSmsPdu(SUBMIT, SUBMIT_LEN).then(() => sendsDone++));
-    await until(() => cmgsSeen === 1, 10_000, 'the first AT+CMGS written');
-    // Eight distinct messages (the service centre time stamp's seconds differ), stored while the first +CMGS waits.
-    const pdus = Array.from({ length: BURST }, (_, i) => DELIVER_1.replace('20806291731480', `208062917314${String(i + 10)}`.slice(0, 14)));
-    for (const pdu of pdus) await sim.deliverSms({ pdu });
-    await until(() => inbox.got.length === 1 + BURST, 60_000, 'the burst handed over');
-    const sendsAtHandOver = sendsDone;
-    let sendsAtDelete: number | undefined;
-    await until(async () => {
-      const st = await sim!.storage();
-      if (st.ME.length + st.SM.length > 0) return false;
-      sendsAtDelete = sendsDone;
-      return true;
-    }, 60_000, 'the burst deleted');
-    await Promise.all(sends);
-    assert.deepEqual(inbox.got.slice(1).map((g) => g.pdu), pdus, 'handed over in the order stored');
-    // One at a time, each message took a turn to read and one to delete: 16 sends went by.
-    // In batches: the ones stored by the time the first read ran, then the rest.
-    assert.ok(sendsAtHandOver <= 2, `the burst handed over after ${sendsAtHandOver} sends`);
-    assert.ok(sendsAtDelete !== undefined && sendsAtDelete <= 3, `the burst deleted after ${sendsAtDelete} sends`);
-  } finally {
-    await modem?.close();
-    await sim?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await withRig(
+    () => undefined,
+    async (rig) => {
+      const sends = await rig.queueSends(3 * BURST);
+      // Eight distinct messages (the service centre time stamp's seconds differ), stored while the first +CMGS waits.
+      const pdus = Array.from({ length: BURST }, (_, i) => DELIVER_1.replace('20806291731480', `208062917314${String(i + 10)}`.slice(0, 14)));
+      for (const pdu of pdus) await rig.sim.deliverSms({ pdu });
+      await until(() => rig.inbox.got.length === 1 + BURST, 60_000, 'the burst handed over');
+      const sendsAtHandOver = rig.sendsDone();
+      const sendsAtDelete = await rig.sendsWhenDeleted(60_000, 'the burst deleted');
+      await Promise.all(sends);
+      assert.deepEqual(rig.inbox.got.slice(1).map((g) => g.pdu), pdus, 'handed over in the order stored');
+      // One at a time, each message took a turn to read and one to delete: 16 sends went by.
+      assert.ok(sendsAtHandOver <= 2, `the burst handed over after ${sendsAtHandOver} sends`);
+      assert.ok(sendsAtDelete <= 3, `the burst deleted after ${sendsAtDelete} sends`);
+    },
+  );
 });
