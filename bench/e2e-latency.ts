@@ -25,10 +25,10 @@ export interface Latency {
 
 const BAUD = 115200;
 
-/** Bytes the gateway moves for one stored SMS: "+CMTI" URC, AT+CMGR and its answer with the PDU as hex, AT+CMGD. */
+/** Bytes the gateway moves for one stored SMS: "+CMTI" URC, the AT+CMGL=4 listing it with the PDU as hex, AT+CMGD. */
 function lineBytesForPdu(pduHex: string): number {
   const urc = '\r\n+CMTI: "ME",12\r\n'.length;
-  const cmgr = 'AT+CMGR=12\r'.length + '\r\n+CMGR: 0,,159\r\n'.length + pduHex.length + '\r\n\r\nOK\r\n'.length;
+  const cmgr = 'AT+CMGL=4\r'.length + '\r\n+CMGL: 12,0,,159\r\n'.length + pduHex.length + '\r\n\r\nOK\r\n'.length;
   const cmgd = 'AT+CMGD=12\r'.length + '\r\nOK\r\n'.length;
   return urc + cmgr + cmgd;
 }
