@@ -22,6 +22,8 @@ import { connectModemSim, type ModemSimClient } from '../../src/sim/modem/client
 import { MailSink } from '../../src/sim/mail/sink.js';
 
 const root = new URL('../..', import.meta.url).pathname;
+/** How test/helpers/module-trace-hooks.mjs marks a CommonJS module reached by an `import`. */
+const COMMONJS_THROUGH_IMPORT = ' (CommonJS through import)';
 const bin = join(root, 'bin/mmsgw.mjs');
 
 /** Packages and source areas a box with only the modem and mail out configured must not load at start. */
@@ -98,6 +100,11 @@ test('the gateway loads no web, MQTT, mail-intake, MM7, nodemailer, renderer, pi
     assert.ok(loaded.some((u) => u.includes('/src/app/gateway.')), 'the trace saw the gateway load');
     const early = NOT_AT_START.map((p) => [p, loaded.filter((u) => u.includes(p))] as const).filter(([, hits]) => hits.length > 0);
     assert.deepEqual(early.map(([p, hits]) => `${p} (${hits.length}, e.g. ${hits[0]})`), [], 'modules loaded at start that a box with these settings does not use');
+    // CommonJS packages (pino, serialport, better-sqlite3) are required, not imported: the ES
+    // loader would lex each one's source, and those of the packages serialport re-exports.
+    // (esbuild is tsx's, which runs the sources here; an installed gateway runs dist/ without it.)
+    const lexed = loaded.filter((u) => u.includes('/node_modules/') && !u.includes('/node_modules/esbuild/') && u.endsWith(COMMONJS_THROUGH_IMPORT));
+    assert.deepEqual(lexed, [], 'CommonJS packages that went through the ES loader at start');
     // The configuration was validated, by zod, in a process of its own (which has ended).
     const elsewhere = readdirSync(dir).filter((f) => f.startsWith('modules.txt.pid')).flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'));
     assert.ok(elsewhere.some((u) => u.includes('/node_modules/zod/')) && elsewhere.some((u) => u.includes('/src/config/schema.')), 'the configuration schema ran in another process');
