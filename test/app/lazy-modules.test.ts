@@ -125,3 +125,61 @@ test('the gateway loads no web, MQTT, mail-intake, MM7, nodemailer, renderer, pi
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** A serviceproviders.xml (mobile-broadband-provider-info format 2.0) with one MMS APN for `mcc`/`mnc`. */
+function carrierFile(mcc: string, mnc: string): string {
+  return `<?xml version="1.0"?>
+<serviceproviders format="2.0">
+<country code="xx">
+  <provider><name>Test Carrier</name><gsm><network-id mcc="${mcc}" mnc="${mnc}"/>
+    <apn value="mms.carrier.test"><usage type="mms"/><mmsc>http://127.0.0.1:9/carrier-mms</mmsc></apn></gsm></provider>
+</country>
+</serviceproviders>`;
+}
+
+test('with the MMS settings left to the carrier database, the gateway scans it without the XML parser when no provider serves the SIM, and parses what serves it', { timeout: 240_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mmsgw-lazy-carrier-'));
+  const env = { ...process.env, MMSGW_DEV: '1', MMSGW_LOG_LEVEL: 'info', MMSGW_LOG_FORMAT: 'json' };
+  // The simulator's SIM is on the test network 001-01 (IMSI 001010123456789).
+  const cases = [
+    { name: 'other-network', db: carrierFile('001', '02'), parser: false, mmsc: /no MMSC URL/ },
+    { name: 'this-network', db: carrierFile('001', '01'), parser: true, mmsc: /http:\/\/127\.0\.0\.1:9\/carrier-mms \(from [^)]*'Test Carrier' for 00101/ },
+  ];
+  try {
+    for (const c of cases) {
+      const link = join(dir, `${c.name}.pty`);
+      const trace = join(dir, `${c.name}.modules.txt`);
+      const db = join(dir, `${c.name}.xml`);
+      writeFileSync(db, c.db);
+      const sim = spawn(process.execPath, [bin, 'sim', '--link', link, '--baud', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let gateway: ChildProcess | undefined;
+      try {
+        await waitFor(sim, 'stdout', /control: (\S+)/, 120_000);
+        const config = join(dir, `${c.name}.yaml`);
+        // The shape bench/idle.ts measures: no APN, no MMSC URL.
+        writeFileSync(config, stringify({
+          stateDir: join(dir, `${c.name}-state`),
+          box: { ownNumber: '+15550100001' },
+          modem: { port: link, profile: 'generic', smsStorage: 'ME' },
+          bearer: { kind: 'system' },
+          mail: { out: { smtp: { host: '127.0.0.1', port: 9, secure: false, starttls: false }, fromDomain: 'sms.test', defaultMailbox: 'inbox@company.test' } },
+          web: { enabled: false },
+        }));
+        const traced = { ...env, MMSGW_CARRIER_DB: db, MMSGW_MODULE_TRACE: trace, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${join(root, 'test/helpers/module-trace.mjs')}`.trim() };
+        gateway = spawn(process.execPath, [bin, 'run', '--config', config], { env: traced, stdio: ['ignore', 'pipe', 'pipe'] });
+        gateway.stdout?.resume();
+        let log = '';
+        gateway.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+        await waitFor(gateway, 'stderr', /gateway running/, 180_000);
+        assert.match(log, c.mmsc, `${c.name}: the MMS settings the gateway logged`);
+        const loaded = readFileSync(trace, 'utf8');
+        assert.equal(loaded.includes('/node_modules/fast-xml-parser/'), c.parser, `${c.name}: fast-xml-parser loaded`);
+      } finally {
+        if (gateway) await stop(gateway);
+        await stop(sim);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
