@@ -1,15 +1,17 @@
 /**
  * What the gateway process loads at start (issue 17, footprint): with the web interface, MQTT,
  * mail intake and MM7 off, none of their libraries are loaded; nor sharp (media adaptation), nor
- * the carrier database's XML parser when the MMS settings are configured, nor nodemailer and the
+ * the carrier database's XML parser when the MMS settings are configured or no provider in it serves
+ * the SIM, nor nodemailer and the
  * mail renderer (loaded with the first mail), nor pino-pretty (a terminal only); nor the
  * configuration layer (yaml, zod, the schemas: validated in a process of its own that has ended), nor
- * libphonenumber-js (loaded with the first number read or shown). The gateway runs as
+ * libphonenumber-js (loaded with the first number read or shown), nor node-pdu (with the first SMS decoded). The gateway runs as
  * `mmsgw run` in its own process against the modem simulator in another; a loader hook
  * (test/helpers/module-trace.mjs) lists every module the gateway's main thread loaded, and those
  * of a process it starts in a file of their own (test/config/isolated.test.ts checks that the
  * configuration process answers what loading in this thread does). Then an SMS arrives and is relayed to a real SMTP
- * server: what was left out at start loads when it is needed.
+ * server: what was left out at start loads when it is needed. CommonJS packages are required, not
+ * imported (the ES loader would lex their sources for named exports).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,6 +34,7 @@ const NOT_AT_START = [
   '/node_modules/html-to-text/', '/node_modules/pino-pretty/', '/node_modules/imapflow/', '/node_modules/smtp-server/',
   '/node_modules/mailparser/', '/node_modules/fast-xml-parser/', '/node_modules/sharp/', '/src/web/', '/src/sim/', '/src/mm7/', '/src/mail/in/',
   '/node_modules/zod/', '/node_modules/yaml/', '/node_modules/libphonenumber-js/', '/src/config/schema', '/src/config/load.',
+  '/node_modules/node-pdu/',
 ];
 
 /** An SMS-DELIVER from +31641600986 (3GPP 23.040 §9.2.2.1), "How are you?" in the GSM 7-bit alphabet. */
@@ -117,6 +120,7 @@ test('the gateway loads no web, MQTT, mail-intake, MM7, nodemailer, renderer, pi
     const later = readFileSync(trace, 'utf8');
     assert.ok(later.includes('/node_modules/libphonenumber-js/'), 'libphonenumber-js loaded for the first number');
     assert.ok(later.includes('/node_modules/nodemailer/'), 'nodemailer loaded for the first mail');
+    assert.ok(later.includes('/node_modules/node-pdu/'), 'node-pdu loaded for the first SMS decoded');
   } finally {
     modem?.disconnect();
     if (gateway) await stop(gateway);
