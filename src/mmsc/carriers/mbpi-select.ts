@@ -56,11 +56,15 @@ const ATTR = (name: string): RegExp => new RegExp(`\\b${name}\\s*=\\s*["']\\s*(\
 const MCC = ATTR('mcc');
 const MNC = ATTR('mnc');
 
-/** Whether a `<provider>` (bytes `from`–`to`) has a `<network-id>` with one of `plmns`. */
-function servesAny(s: Scanner, from: number, to: number, plmns: ReadonlySet<string>): boolean {
+/**
+ * Whether a `<provider>` (bytes `from`–`to`) has a `<network-id>` with one of `plmns`. A tag
+ * without one of their MCCs' digits anywhere in it is passed over without being decoded.
+ */
+function servesAny(s: Scanner, from: number, to: number, plmns: ReadonlySet<string>, mccs: readonly string[]): boolean {
   for (let n = s.indexOf('<network-id', from, to); n >= 0; n = s.indexOf('<network-id', n + 1, to)) {
     const end = s.buf.indexOf('>', n);
     if (end < 0 || end > to) return false;
+    if (!mccs.some((m) => { const i = s.buf.indexOf(m, n); return i >= 0 && i < end; })) continue;
     const attrs = s.buf.toString('latin1', n + '<network-id'.length, end);
     const mcc = MCC.exec(attrs)?.[1];
     const mnc = MNC.exec(attrs)?.[1];
@@ -75,6 +79,7 @@ function servesAny(s: Scanner, from: number, to: number, plmns: ReadonlySet<stri
  */
 export function selectProviders(xml: Buffer | string, plmns: readonly string[]): string {
   const want = new Set(plmns);
+  const mccs = [...new Set(plmns.map((p) => p.slice(0, 3)))];
   const s = new Scanner(typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml);
   const buf = s.buf;
   let out = '<serviceproviders format="2.0">';
@@ -87,7 +92,7 @@ export function selectProviders(xml: Buffer | string, plmns: readonly string[]):
       const close = s.indexOf('</provider>', p, end);
       if (close < 0) break;
       const after = close + '</provider>'.length;
-      if (servesAny(s, p, close, want)) kept += buf.toString('utf8', p, after);
+      if (servesAny(s, p, close, want, mccs)) kept += buf.toString('utf8', p, after);
       p = s.indexOf('<provider', after, end);
     }
     if (kept !== '') out += `${buf.toString('utf8', country, head + 1)}${kept}</country>`;
