@@ -82,7 +82,8 @@ for (const flags of variants) {
   const a = results.find((r) => r.label === 'before' && r.flags === f);
   const b = results.find((r) => r.label !== 'before' && r.flags === f);
   if (a && b) {
-    console.log(`ratios this/before (node flags ${f}): wake-ups ${(b.wakeupsPerS / Math.max(a.wakeupsPerS, 1e-9)).toFixed(2)}×, CPU ${(b.cpuPct / Math.max(a.cpuPct, 1e-9)).toFixed(2)}×, RSS ready ${(b.rssReady / a.rssReady).toFixed(2)}×, RSS idle ${(b.rssIdle / a.rssIdle).toFixed(2)}×`);
+    const ratio = (x: number, y: number): string => (y > 0 ? `${(x / y).toFixed(2)}×` : 'n/a (before: 0)');
+    console.log(`ratios this/before (node flags ${f}): wake-ups ${ratio(b.wakeupsPerS, a.wakeupsPerS)}, CPU ${ratio(b.cpuPct, a.cpuPct)}, RSS ready ${ratio(b.rssReady, a.rssReady)}, RSS idle ${ratio(b.rssIdle, a.rssIdle)}`);
   }
 }
 process.exit(0);
