@@ -141,7 +141,7 @@ function carrierFile(mcc: string, mnc: string): string {
 </serviceproviders>`;
 }
 
-test('with the MMS settings left to the carrier database, the gateway scans it without the XML parser when no provider serves the SIM, and parses what serves it', { timeout: 240_000 }, async () => {
+test('with the MMS settings left to the carrier database, the gateway scans it without the XML parser when no provider serves the SIM (and, MMS off, loads no bearer or MM1 client), and parses what serves it', { timeout: 240_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mmsgw-lazy-carrier-'));
   const env = { ...process.env, MMSGW_DEV: '1', MMSGW_LOG_LEVEL: 'info', MMSGW_LOG_FORMAT: 'json' };
   // The simulator's SIM is on the test network 001-01 (IMSI 001010123456789).
@@ -178,6 +178,9 @@ test('with the MMS settings left to the carrier database, the gateway scans it w
         assert.match(log, c.mmsc, `${c.name}: the MMS settings the gateway logged`);
         const loaded = readFileSync(trace, 'utf8');
         assert.equal(loaded.includes('/node_modules/fast-xml-parser/'), c.parser, `${c.name}: fast-xml-parser loaded`);
+        // The bearers and the MM1 client load only when an MMSC URL is known.
+        assert.equal(loaded.includes('/src/bearer/index.'), c.parser, `${c.name}: the bearers loaded`);
+        assert.equal(loaded.includes('/src/mmsc/client.'), c.parser, `${c.name}: the MM1 client loaded`);
       } finally {
         if (gateway) await stop(gateway);
         await stop(sim);
