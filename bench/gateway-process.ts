@@ -49,9 +49,10 @@ async function ended(child: ChildProcess): Promise<void> {
 
 /**
  * `root`: the checkout whose bin/mmsgw.mjs runs (this one by default; another revision for a
- * before/after in the same run). `extra` is merged into the gateway's configuration.
+ * before/after in the same run). `extra` is merged into the gateway's configuration; `nodeArgs`
+ * go to the gateway's node before the script (e.g. the systemd unit's V8 flag).
  */
-export async function startGatewayAndSim(root: string, extra: Record<string, unknown> = {}): Promise<Running> {
+export async function startGatewayAndSim(root: string, extra: Record<string, unknown> = {}, nodeArgs: readonly string[] = []): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'mmsgw-bench-'));
   const link = join(dir, 'modem.pty');
   const env = { ...process.env, MMSGW_LOG_LEVEL: 'info' };
@@ -68,7 +69,7 @@ export async function startGatewayAndSim(root: string, extra: Record<string, unk
     web: { enabled: false },
     ...extra,
   }));
-  const gateway = spawn(process.execPath, [join(root, 'bin/mmsgw.mjs'), 'run', '--config', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const gateway = spawn(process.execPath, [...nodeArgs, join(root, 'bin/mmsgw.mjs'), 'run', '--config', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   gateway.stdout?.resume();
   await waitForLine(gateway, 'stderr', /gateway running/, 120_000);
   return {

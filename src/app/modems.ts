@@ -94,7 +94,7 @@ export class ModemSet extends EventEmitter {
       if (needsSimIdentity(view) && !(await waitForSimIdentity(modem, waitMs))) log.warn({ waitedMs: waitMs }, 'no SIM identity yet: MMS settings cannot be looked up');
       let mm1: Mm1Wiring | undefined;
       try {
-        mm1 = createMm1(view, modem, areaLogger(log, 'mm1'));
+        mm1 = await createMm1(view, modem, areaLogger(log, 'mm1'));
       } catch (e) {
         await modem.close();
         throw e;

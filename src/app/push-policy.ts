@@ -1,6 +1,8 @@
 import { networkInterfaces } from 'node:os';
 import type { Config } from '../config/index.js';
-import { checkLocation, defaultAllowedHosts, pushSourceAllowed, type CarrierProfile, type UrlPolicy } from '../mmsc/index.js';
+import { checkLocation, defaultAllowedHosts, type UrlPolicy } from '../mmsc/url-policy.js';
+import { pushSourceAllowed } from '../mmsc/push-policy.js';
+import type { CarrierProfile } from '../mmsc/carriers/index.js';
 import type { PushPolicy } from '../pipeline/context.js';
 
 /** Every address of the box's interfaces, now (bearers come and go). */

@@ -3,8 +3,15 @@ import { watch, type FSWatcher } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import net from 'node:net';
-import { SerialPort } from 'serialport';
+import { createRequire } from 'node:module';
+import type * as SerialPortPackage from 'serialport';
 import { AtError } from './errors.js';
+
+// A CommonJS package, loaded with require: imported from an ES module, Node would first lex its
+// source and those of the ~15 packages it re-exports for named exports (docs/PERFORMANCE.md
+// "Memory at start").
+const { SerialPort } = createRequire(import.meta.url)('serialport') as typeof SerialPortPackage;
+type SerialPort = InstanceType<typeof SerialPort>;
 
 /**
  * The byte layer: a duplex to the modem's AT port. A serial device through `serialport`, or

@@ -4,7 +4,8 @@ import type { AtChannel } from '../at/index.js';
 import { isAtError } from '../at/index.js';
 import { BearerError, BearerResolver, PdpContextManager, parseProxy, type ActiveContext, type PdpType } from '../bearer/index.js';
 import type { Config } from '../config/index.js';
-import { carrierProfile, createBearer } from '../app/mmsc.js';
+import { carrierProfile } from '../app/mmsc.js';
+import { createBearer } from '../app/mm1-wiring.js';
 import type { MmsSettings } from '../app/carrier-settings.js';
 import { errorMessage } from '../util/errors.js';
 

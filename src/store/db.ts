@@ -1,8 +1,13 @@
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { MmsgwError } from '../util/errors.js';
 import { mkdirPrivate, prepareDatabaseFile } from './private.js';
 import { cachePrepared } from './statement-cache.js';
+
+// A CommonJS package, loaded with require: imported from an ES module, Node would first lex its
+// source for named exports (docs/PERFORMANCE.md "Memory at start").
+const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
 
 /**
  * `FULL`: every commit fsyncs the WAL. The gateway deletes an SMS from the modem and
@@ -34,7 +39,7 @@ export function openDatabase(path: string, options: DbOptions = {}): Database.Da
       mkdirPrivate(dirname(path));
       prepareDatabaseFile(path);
     }
-    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db = new Sqlite(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (e) {
     throw new MmsgwError('STORE_OPEN_FAILED', `cannot open database ${path}: ${(e as Error).message}`, { cause: e, details: { path } });
   }

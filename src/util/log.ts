@@ -1,7 +1,12 @@
 import { fstatSync, writeSync } from 'node:fs';
-import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import type { DestinationStream, Logger, LevelWithSilent } from 'pino';
+import type * as PinoPackage from 'pino';
 import { createRequire } from 'node:module';
 import type { prettyFactory as PrettyFactory } from 'pino-pretty';
+
+// A CommonJS package, loaded with require: imported from an ES module, Node would first lex its
+// source for named exports (docs/PERFORMANCE.md "Memory at start").
+const { pino } = createRequire(import.meta.url)('pino') as typeof PinoPackage;
 
 /**
  * Logging. One root pino logger, created once and never replaced; each module takes a child

@@ -105,14 +105,14 @@ test('the gateway logs each MMS setting with its source, and turns MMS off (with
   const sink = new Writable({ write: (chunk: Buffer, _enc, done) => { lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>); done(); } });
   const log = pino({ level: 'info' }, sink);
   const modem = { status: () => ({ imsi: '238011234567890', profile: 'generic' }), channel: {} } as unknown as Parameters<typeof createMm1>[1];
-  const wiring = createMm1(parseConfig({ bearer: { kind: 'system' }, mmsc: { proxy: '127.0.0.1:9' } }), modem, log);
+  const wiring = await createMm1(parseConfig({ bearer: { kind: 'system' }, mmsc: { proxy: '127.0.0.1:9' } }), modem, log);
   assert.ok(wiring);
   await new Promise((r) => setImmediate(r));
   const settings = lines.find((l) => l.msg === 'MMS settings');
   assert.match(String(settings?.mmscUrl), /^http:\/\/\S+ \(from .*'(TDC|Telmore)' for 23801/);
   assert.equal(settings?.proxy, '127.0.0.1:9 (from config)');
   assert.match(String(settings?.apnPassword), /not set|<set>/);
-  const none = createMm1(parseConfig({ bearer: { kind: 'system' } }), { status: () => ({ imsi: '999991234567890' }), channel: {} } as unknown as Parameters<typeof createMm1>[1], log);
+  const none = await createMm1(parseConfig({ bearer: { kind: 'system' } }), { status: () => ({ imsi: '999991234567890' }), channel: {} } as unknown as Parameters<typeof createMm1>[1], log);
   assert.equal(none, undefined);
   await new Promise((r) => setImmediate(r));
   assert.ok(lines.some((l) => l.level === 40 && /no MMSC URL/.test(String(l.msg))));

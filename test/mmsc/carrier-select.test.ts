@@ -29,7 +29,12 @@ const XML = `<?xml version="1.0"?>
 </serviceproviders>`;
 
 test('only providers serving the network codes are selected; comments are not providers', () => {
-  const names = (plmns: string[]): string[] => parseServiceProviders(selectProviders(XML, plmns)).map((e) => `${e.country}:${e.name}`);
+  const names = (plmns: string[]): string[] => {
+    const fromText = parseServiceProviders(selectProviders(XML, plmns)).map((e) => `${e.country}:${e.name}`);
+    // The gateway scans the file's bytes (UTF-8) without decoding it: the same selection.
+    assert.deepEqual(parseServiceProviders(selectProviders(Buffer.from(XML, 'utf8'), plmns)).map((e) => `${e.country}:${e.name}`), fromText, plmns.join());
+    return fromText;
+  };
   assert.deepEqual(names(['00101']), ['xx:Alpha & Co', 'yy:Gamma']);
   assert.deepEqual(names(['00102']), ['xx:Beta']);
   assert.deepEqual(names(['00201']), ['yy:Gamma']);
@@ -40,11 +45,12 @@ test('only providers serving the network codes are selected; comments are not pr
 test('for every network code of the system database, the selected parse gives the same lookup as the full one', (t) => {
   if (!existsSync(SYSTEM_DATABASE)) return t.skip(`${SYSTEM_DATABASE} absent (Debian package mobile-broadband-provider-info)`);
   const xml = readFileSync(SYSTEM_DATABASE, 'utf8');
+  const bytes = readFileSync(SYSTEM_DATABASE);
   const full = { source: 'full', entries: parseServiceProviders(xml) };
   const plmns = [...new Set(full.entries.flatMap((e) => e.plmns))];
   assert.ok(plmns.length > 50, `the database names network codes (${plmns.length})`);
   for (const plmn of plmns) {
-    const selected = { source: 'full', entries: parseServiceProviders(selectProviders(xml, [plmn])) };
+    const selected = { source: 'full', entries: parseServiceProviders(selectProviders(bytes, [plmn])) };
     assert.deepEqual(lookupCarrier({ plmn, spn: 'x' }, selected), lookupCarrier({ plmn, spn: 'x' }, full), plmn);
     assert.deepEqual(lookupCarrier({ plmn }, selected), lookupCarrier({ plmn }, full), plmn);
   }

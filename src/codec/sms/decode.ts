@@ -12,7 +12,8 @@
  * well-formed message is never refused for node-pdu's sake. Addresses, TP-DCS, the user data
  * header and the user data are our own (see the comment at the top of each module for node-pdu's defect).
  */
-import { parse as nodePduParse } from 'node-pdu';
+import { createRequire } from 'node:module';
+import type * as NodePdu from 'node-pdu';
 import { DecodeError } from '../../util/errors.js';
 import { err, ok, type Result } from '../../util/result.js';
 import { readSmscAddress, readTpAddress } from './address.js';
@@ -32,8 +33,12 @@ interface NodePduFields {
   readonly status?: number;
 }
 
+let nodePdu: typeof NodePdu | undefined;
+
 function nodePduFields(hexWithSmsc: string): NodePduFields {
-  const p = nodePduParse(hexWithSmsc);
+  // Loaded with the first SMS decoded, not when the gateway starts (its CommonJS build: one file).
+  nodePdu ??= createRequire(import.meta.url)('node-pdu') as typeof NodePdu;
+  const p = nodePdu.parse(hexWithSmsc);
   if ('serviceCenterTimeStamp' in p) {
     return { pid: p.protocolIdentifier.getValue(), sctsMs: p.serviceCenterTimeStamp.time * 1000 };
   }

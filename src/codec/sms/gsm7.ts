@@ -108,20 +108,39 @@ function stringTable(chars: string): SeptetTable {
 
 type LockingLanguage = Exclude<NationalLanguage, 'spanish'>;
 
-const LOCKING = {
-  default: stringTable(DEFAULT_LOCKING),
-  turkish: stringTable(TURKISH_LOCKING),
-  portuguese: stringTable(PORTUGUESE_LOCKING),
-  ...(Object.fromEntries(Object.entries(INDIC).map(([name, t]) => [name, stringTable(t.locking)])) as Record<IndicLanguage, SeptetTable>),
-} satisfies Record<'default' | LockingLanguage, SeptetTable>;
+/** Locking shift tables (Annex A.3), as 128-character strings. */
+const LOCKING_CHARS = {
+  default: DEFAULT_LOCKING,
+  turkish: TURKISH_LOCKING,
+  portuguese: PORTUGUESE_LOCKING,
+  ...(Object.fromEntries(Object.entries(INDIC).map(([name, t]) => [name, t.locking])) as Record<IndicLanguage, string>),
+} satisfies Record<'default' | LockingLanguage, string>;
 
-const SHIFT = {
-  default: table(COMMON_SHIFT),
-  turkish: table([...COMMON_SHIFT, ...TURKISH_SHIFT]),
-  spanish: table([...COMMON_SHIFT, ...SPANISH_SHIFT]),
-  portuguese: table([...COMMON_SHIFT, ...PORTUGUESE_SHIFT]),
-  ...(Object.fromEntries(Object.entries(INDIC).map(([name, t]) => [name, stringTable(t.shift)])) as Record<IndicLanguage, SeptetTable>),
-} satisfies Record<'default' | NationalLanguage, SeptetTable>;
+/** Single shift tables (Annex A.2): built from their definitions when first used. */
+const SHIFT_SOURCE = {
+  default: () => table(COMMON_SHIFT),
+  turkish: () => table([...COMMON_SHIFT, ...TURKISH_SHIFT]),
+  spanish: () => table([...COMMON_SHIFT, ...SPANISH_SHIFT]),
+  portuguese: () => table([...COMMON_SHIFT, ...PORTUGUESE_SHIFT]),
+  ...(Object.fromEntries(Object.entries(INDIC).map(([name, t]) => [name, () => stringTable(t.shift)])) as Record<IndicLanguage, () => SeptetTable>),
+} satisfies Record<'default' | NationalLanguage, () => SeptetTable>;
+
+// Each table is built the first time a message uses it: a gateway that only ever sees the
+// default alphabet does not hold (or allocate at start) the ~25 national language tables.
+const lockingBuilt = new Map<'default' | LockingLanguage, SeptetTable>();
+const shiftBuilt = new Map<'default' | NationalLanguage, SeptetTable>();
+
+function lockingTable(lang: 'default' | LockingLanguage): SeptetTable {
+  let t = lockingBuilt.get(lang);
+  if (t === undefined) lockingBuilt.set(lang, (t = stringTable(LOCKING_CHARS[lang])));
+  return t;
+}
+
+function shiftTable(lang: 'default' | NationalLanguage): SeptetTable {
+  let t = shiftBuilt.get(lang);
+  if (t === undefined) shiftBuilt.set(lang, (t = SHIFT_SOURCE[lang]()));
+  return t;
+}
 
 /** Languages that have a locking shift table (Spanish has only a single shift table, Annex A). */
 export function hasLockingTable(lang: NationalLanguage): lang is LockingLanguage {
@@ -136,8 +155,8 @@ export interface TableSet {
 /** The tables selected by the national language shift IEs (absent → default tables). */
 export function tables(locking?: NationalLanguage, single?: NationalLanguage): TableSet {
   return {
-    locking: locking !== undefined && hasLockingTable(locking) ? LOCKING[locking] : LOCKING.default,
-    shift: single !== undefined ? SHIFT[single] : SHIFT.default,
+    locking: lockingTable(locking !== undefined && hasLockingTable(locking) ? locking : 'default'),
+    shift: shiftTable(single ?? 'default'),
   };
 }
 

@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { logger } from '../../util/log.js';
-import { errorMessage } from '../../util/errors.js';
-import { fromRow, parseServiceProviders, SYSTEM_DATABASE, type MbpiEntry } from './mbpi.js';
+import { errorMessage, MmsgwError } from '../../util/errors.js';
+import { fromRow, MAX_BYTES, parseServiceProviders, SYSTEM_DATABASE, type MbpiEntry } from './mbpi.js';
 import { SNAPSHOT, SNAPSHOT_SOURCE } from './mbpi-snapshot.js';
-import { selectProviders } from './mbpi-select.js';
+import { hasProviders, selectProviders } from './mbpi-select.js';
 
 const log = logger('carriers');
 
@@ -37,8 +37,17 @@ export function carrierDatabase(env: Readonly<Record<string, string | undefined>
   let db: CarrierDatabase | undefined;
   if (key !== 'snapshot') {
     try {
-      const xml = readFileSync(path, 'utf8');
-      db = { source: path, entries: parseServiceProviders(plmns ? selectProviders(xml, plmns) : xml) };
+      let entries: MbpiEntry[];
+      if (plmns) {
+        // Scanned as bytes; the XML parser loads only when a provider serves the SIM's network.
+        const bytes = readFileSync(path);
+        if (bytes.length > MAX_BYTES) throw new MmsgwError('CARRIER_DB_TOO_LARGE', `carrier database larger than ${MAX_BYTES} bytes`);
+        const selected = selectProviders(bytes, plmns);
+        entries = hasProviders(selected) ? parseServiceProviders(selected) : [];
+      } else {
+        entries = parseServiceProviders(readFileSync(path, 'utf8'));
+      }
+      db = { source: path, entries };
     } catch (e) {
       log.warn({ path, err: errorMessage(e) }, 'cannot read the carrier database; using the snapshot shipped with mmsgw');
     }

@@ -33,7 +33,7 @@ export interface MbpiEntry {
 export const SYSTEM_DATABASE = '/usr/share/mobile-broadband-provider-info/serviceproviders.xml';
 
 /** Largest database accepted: the 2023 file is 0.36 MB. */
-const MAX_BYTES = 16 * 1024 * 1024;
+export const MAX_BYTES = 16 * 1024 * 1024;
 
 type Node = Record<string, unknown>;
 
