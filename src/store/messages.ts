@@ -194,18 +194,8 @@ export class MessagesRepo {
    * send rate limits; each destination is one send).
    */
   countOutboundRecipients(since: number, by: { readonly from?: string; readonly fromDomain?: string } = {}): number {
-    const where = ["m.direction = 'out'", 'm.created_at > ?', "a.role = 'to'"];
-    const params: unknown[] = [since];
-    if (by.from !== undefined) {
-      where.push('m.from_addr = ?');
-      params.push(normalizeAddress(by.from));
-    }
-    if (by.fromDomain !== undefined) {
-      where.push("substr(m.from_addr, instr(m.from_addr, '@') + 1) = ?");
-      params.push(by.fromDomain.toLowerCase());
-    }
-    const r = this.db.prepare(`SELECT count(*) AS n FROM addresses a JOIN messages m ON m.id = a.msg_id WHERE ${where.join(' AND ')}`).get(...params) as { n: number };
-    return r.n;
+    const q = outboundRecipientsQuery(since, by);
+    return (this.db.prepare(q.sql).get(...q.params) as { n: number }).n;
   }
 
   getByEmailMessageId(emailMessageId: string): MessageRow | undefined {
@@ -286,4 +276,23 @@ export class MessagesRepo {
   delete(id: number): boolean {
     return this.db.prepare('DELETE FROM messages WHERE id = ?').run(id).changes > 0;
   }
+}
+
+/**
+ * The count behind MessagesRepo.countOutboundRecipients. It runs for every mail offered, so it
+ * reads a range of the (direction, created_at) index — the window's messages — never every
+ * message the store keeps (schema v11).
+ */
+export function outboundRecipientsQuery(since: number, by: { readonly from?: string; readonly fromDomain?: string } = {}): { sql: string; params: unknown[] } {
+  const where = ["m.direction = 'out'", 'm.created_at > ?', "a.role = 'to'"];
+  const params: unknown[] = [since];
+  if (by.from !== undefined) {
+    where.push('m.from_addr = ?');
+    params.push(normalizeAddress(by.from));
+  }
+  if (by.fromDomain !== undefined) {
+    where.push("substr(m.from_addr, instr(m.from_addr, '@') + 1) = ?");
+    params.push(by.fromDomain.toLowerCase());
+  }
+  return { sql: `SELECT count(*) AS n FROM messages m JOIN addresses a ON a.msg_id = m.id WHERE ${where.join(' AND ')}`, params };
 }

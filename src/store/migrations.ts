@@ -353,6 +353,15 @@ const V10_SUBMISSION_REFERENCE = `
 CREATE INDEX submissions_sent_reference ON submissions(reference, updated_at) WHERE state = 'sent';
 `;
 
+/**
+ * v11: the send limits count the outbound messages of the last hour and day for every mail
+ * offered (MessagesRepo.countOutboundRecipients): a range of this index, not a scan of every
+ * message the store keeps.
+ */
+const V11_OUTBOUND_BY_TIME = `
+CREATE INDEX messages_direction_created ON messages(direction, created_at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: V1_INITIAL },
   { version: 2, name: 'idempotency keys', sql: V2_IDEMPOTENCY, after: backfillRawPduHashes },
@@ -364,6 +373,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'state history readers', sql: V8_STATE_READERS },
   { version: 9, name: 'modems per message', sql: V9_MODEMS },
   { version: 10, name: 'submissions by reference', sql: V10_SUBMISSION_REFERENCE },
+  { version: 11, name: 'outbound messages by time', sql: V11_OUTBOUND_BY_TIME },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
