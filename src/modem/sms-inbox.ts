@@ -93,6 +93,14 @@ export class SmsInbox {
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelay: number;
   private stopped = false;
+  /**
+   * Every command of the inbox carries this signal, and `stop` aborts it: nothing the inbox
+   * queued reaches the modem after it stopped. A modem that rebooted (RDY) has its storage
+   * selection reset (27.005 §3.2.2 +CPMS), so a +CMGD queued before the reboot would delete the
+   * slot of that index in another storage — a message never read.
+   */
+  private readonly abort = new AbortController();
+  private readonly run = { signal: this.abort.signal };
 
   constructor(options: SmsInboxOptions) {
     this.o = options;
@@ -108,6 +116,7 @@ export class SmsInbox {
 
   stop(): void {
     this.stopped = true;
+    this.abort.abort();
     if (this.retryTimer) clearTimeout(this.retryTimer);
   }
 
@@ -168,7 +177,7 @@ export class SmsInbox {
 
   private async selectMem1(mem: string): Promise<void> {
     if (mem === this.mem1) return;
-    await this.o.channel.run(cpmsSet(mem));
+    await this.o.channel.run(cpmsSet(mem), this.run);
     this.mem1 = mem;
   }
 
@@ -209,7 +218,7 @@ export class SmsInbox {
         }
         // Announcements up to here name messages the listing must show.
         const listedFrom = this.announcements;
-        const listing = this.o.channel.run(cmglAll).then(
+        const listing = this.o.channel.run(cmglAll, this.run).then(
           (list) => ({ list }),
           (error: unknown) => ({ error }),
         );
@@ -228,7 +237,7 @@ export class SmsInbox {
           const handedAt = handled.get(k);
           if (handedAt !== undefined && seq < handedAt) continue; // the announcement of what was handed over
           const index = Number(k.slice(mem.length + 1));
-          const read = await this.o.channel.run(cmgr(index));
+          const read = await this.o.channel.run(cmgr(index), this.run);
           if (read) slots.push({ index, pdu: read.pdu });
           // A modem may hold an announcement back until a command ends (27.005 §3.4.1 <bfr>):
           // one of a message this sweep handed over finds its slot empty.
@@ -285,9 +294,12 @@ export class SmsInbox {
    * and the next listing shows the new message.
    */
   private async deleteSlots(indexes: readonly number[]): Promise<void> {
+    // Stopped while the handlers ran: the messages stay stored, and the next inbox's drain
+    // hands them over again (the store recognises them: docs/STORAGE.md, "SMS listed again").
+    if (this.stopped) return;
     await Promise.all(
       indexes.map((index) =>
-        this.o.channel.run(cmgd(index)).then(() => {
+        this.o.channel.run(cmgd(index), this.run).then(() => {
           crashPoint('sms-deleted');
         }),
       ),
@@ -311,12 +323,12 @@ export class SmsInbox {
       return;
     }
     if (ok) {
-      await this.o.channel.run(cnmaAck);
+      await this.o.channel.run(cnmaAck, this.run);
       return;
     }
     // RP-ERROR: the SMSC keeps the message and delivers it again later (3GPP 24.011).
     try {
-      await this.o.channel.run(cnmaNack);
+      await this.o.channel.run(cnmaNack, this.run);
     } finally {
       await this.o.restoreRouting();
     }

@@ -7,7 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PtyPeer, type Token } from '../at/helpers/pty-peer.js';
+import { AtChannel } from '../../src/at/channel.js';
+import { openTransport } from '../../src/at/transport.js';
 import { Modem, type IncomingSms } from '../../src/modem/index.js';
+import { SmsInbox } from '../../src/modem/sms-inbox.js';
 import { DELIVER_1, DELIVER_2, STATUS_REPORT, until } from './helpers.js';
 
 /** A third SMS-DELIVER: DELIVER_1 with another service centre time stamp (3GPP 23.040 §9.2.3.11). */
@@ -117,4 +120,43 @@ test('a message whose handler fails stays stored, the others are deleted, and th
     await until(() => got.length === 3 && store.slots.size === 0, 8000, 'handed over by the retry');
     assert.deepEqual(got, [DELIVER_1, DELIVER_3, DELIVER_2]);
   });
+});
+
+/**
+ * A modem that reboots (RDY) resets its storage selection; the modem layer then stops the inbox
+ * and starts a new one. A +CMGD the stopped inbox had queued would delete the slot of that index
+ * in whatever storage is selected now — a message never read. Nothing of a stopped inbox may
+ * reach the modem: here the deletes are queued behind a slow command when the inbox stops.
+ */
+test('a stopped inbox writes nothing more: deletes queued before it stopped never reach the modem', async () => {
+  const store: Storage = { slots: new Map([[1, DELIVER_1], [2, DELIVER_2]]), listing: 'ok' };
+  const peer = storagePeer(store);
+  const channel = new AtChannel({ defaultTimeoutMs: 5000 });
+  let inbox: SmsInbox | undefined;
+  try {
+    channel.attach(await openTransport(peer.path, {}));
+    let handedOver = 0;
+    let releaseHandler!: () => void;
+    const handlerGate = new Promise<void>((r) => (releaseHandler = r));
+    inbox = new SmsInbox({ channel, storages: ['ME'], mem1: 'ME', ackRequired: false, restoreRouting: async () => undefined, retryMs: 60_000 });
+    inbox.setHandler(async () => {
+      handedOver++;
+      await handlerGate;
+    });
+    await until(() => handedOver === 2, 8000, 'both listed messages handed over');
+    // A command of another layer takes the line (the modem layer's init after RDY, say) …
+    const other = channel.run({ text: 'AT+CSQ', timeoutMs: 5000, parse: () => undefined });
+    releaseHandler(); // … the handlers resolve, and the inbox queues its deletes behind it …
+    await new Promise((r) => setImmediate(r));
+    inbox.stop(); // … when the modem layer stops it.
+    await other.catch(() => undefined);
+    await inbox.idle();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(peer.commands().filter((c) => c.startsWith('AT+CMGD')), [], 'no delete written');
+    assert.equal(store.slots.size, 2, 'both messages still stored');
+  } finally {
+    inbox?.stop();
+    await channel.close();
+    peer.close();
+  }
 });
