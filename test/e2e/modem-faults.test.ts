@@ -84,7 +84,9 @@ test('SMS and WAP Push through a misbehaving modem line: each relayed exactly on
       const sent = await deliverSmsPair(env, 'inside');
       await expectOnce(env, sent);
     });
-    await t.test('+CMS ERROR on the next CMGR and CMGD', async () => {
+    await t.test('+CMS ERROR on the next CMGL, CMGR and CMGD', async () => {
+      // The listing fails, so the announced slots are read one by one: the first read fails too.
+      await env.modemSim.failNext('+CMGL', { cms: 500 });
       await env.modemSim.failNext('+CMGR', { cms: 500 });
       await env.modemSim.failNext('+CMGD', { cms: 500 });
       const sent = await deliverSmsPair(env, 'cms');
