@@ -6,6 +6,7 @@
  * is success; anything else, a timeout or a network error is retried by the job system.
  */
 import { createHmac } from 'node:crypto';
+import { withDeadline } from '../util/deadline.js';
 import { MmsgwError } from '../util/errors.js';
 
 export interface WebhookTarget {
@@ -34,28 +35,30 @@ export interface Delivery {
 /** POSTs one delivery; resolves on 2xx, throws with the status (or network error) otherwise. */
 export async function deliver(target: WebhookTarget, d: Delivery, timeoutMs: number, signal: AbortSignal, now: () => number = Date.now): Promise<void> {
   const ts = Math.floor(now() / 1000);
-  let res: Response;
   try {
-    res = await fetch(target.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'mmsgw-webhook/1',
-        'webhook-id': d.eventId,
-        'webhook-timestamp': String(ts),
-        'webhook-signature': sign(target.secret, d.eventId, ts, d.body),
-        'mmsgw-event': d.type,
-      },
-      body: d.body,
-      // A redirect could lead the signed event anywhere: treated as a failure.
-      redirect: 'manual',
-      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+    await withDeadline(signal, timeoutMs, async (deadline) => {
+      const res = await fetch(target.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'mmsgw-webhook/1',
+          'webhook-id': d.eventId,
+          'webhook-timestamp': String(ts),
+          'webhook-signature': sign(target.secret, d.eventId, ts, d.body),
+          'mmsgw-event': d.type,
+        },
+        body: d.body,
+        // A redirect could lead the signed event anywhere: treated as a failure.
+        redirect: 'manual',
+        signal: deadline,
+      });
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status < 200 || res.status > 299) {
+        throw new MmsgwError('HOOK_WEBHOOK_FAILED', `webhook ${target.name}: HTTP ${res.status}`, { details: { status: res.status } });
+      }
     });
   } catch (e) {
+    if (e instanceof MmsgwError) throw e;
     throw new MmsgwError('HOOK_WEBHOOK_FAILED', `webhook ${target.name}: ${(e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e as Error).message}`, { cause: e });
-  }
-  await res.body?.cancel().catch(() => undefined);
-  if (res.status < 200 || res.status > 299) {
-    throw new MmsgwError('HOOK_WEBHOOK_FAILED', `webhook ${target.name}: HTTP ${res.status}`, { details: { status: res.status } });
   }
 }

@@ -3,6 +3,7 @@ import type { JobHandler } from '../../pipeline/worker.js';
 import type { PipelineContext } from '../../pipeline/context.js';
 import { PermanentJobError } from '../../pipeline/errors.js';
 import type { MessageRow, NewJob, ReportRow } from '../../store/index.js';
+import { withDeadline } from '../../util/deadline.js';
 import { MmsgwError } from '../../util/errors.js';
 import { basicAuthHeader, type VaspAccount } from './auth.js';
 import { buildMultipart, newBoundary, param, type OutPart } from './multipart.js';
@@ -131,22 +132,27 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 export async function postToVasp(vasp: VaspAccount, body: Buffer, contentType: string, signal: AbortSignal, timeoutMs: number): Promise<number> {
   if (!vasp.url) throw new PermanentJobError('MM7_NO_URL', `VASP '${vasp.vaspId}' has no url`);
   let res: Response;
+  let text: string;
   try {
-    res = await fetch(vasp.url, {
-      method: 'POST',
-      headers: {
-        'Content-Type': contentType,
-        SOAPAction: '""',
-        ...(vasp.urlUser !== undefined ? { Authorization: basicAuthHeader(vasp.urlUser, vasp.urlPassword ?? '') } : {}),
-      },
-      body,
-      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-      redirect: 'error',
-    });
+    // The deadline covers the answer's body too: a VASP that sends its headers and stalls.
+    ({ res, text } = await withDeadline(signal, timeoutMs, async (deadline) => {
+      const r = await fetch(vasp.url as string, {
+        method: 'POST',
+        headers: {
+          'Content-Type': contentType,
+          SOAPAction: '""',
+          ...(vasp.urlUser !== undefined ? { Authorization: basicAuthHeader(vasp.urlUser, vasp.urlPassword ?? '') } : {}),
+        },
+        body,
+        signal: deadline,
+        redirect: 'error',
+      });
+      return { res: r, text: await readLimited(r) };
+    }));
   } catch (e) {
+    if (e instanceof VaspError) throw e;
     throw new VaspError(`VASP '${vasp.vaspId}' unreachable: ${(e as Error).message}`, false);
   }
-  const text = await readLimited(res);
   if (res.status === 401 || res.status === 403) throw new VaspError(`VASP '${vasp.vaspId}' refused the box's credentials (HTTP ${res.status})`, true);
   let parsed;
   try {
