@@ -244,9 +244,9 @@ export class SmsInbox {
           else if (handedAt !== undefined) this.log.debug({ mem, index }, 'late announcement of a slot already handed over');
           else this.log.warn({ mem, index }, 'announced SMS slot is empty');
         }
-        const todo = this.inAnnouncedOrder(mem, slots.filter((x) => !failed.has(`${mem}:${x.index}`)));
-        const outcome = await this.handOver(mem, todo, handler);
-        for (const x of todo) this.announced.delete(`${mem}:${x.index}`);
+        const toHandOver = this.inAnnouncedOrder(mem, slots.filter((x) => !failed.has(`${mem}:${x.index}`)));
+        const outcome = await this.handOver(mem, toHandOver, handler);
+        for (const x of toHandOver) this.announced.delete(`${mem}:${x.index}`);
         for (const i of outcome.stored) handled.set(`${mem}:${i}`, this.announcements);
         for (const i of outcome.failed) failed.add(`${mem}:${i}`);
         deleting = this.deleteSlots(outcome.stored);
