@@ -6,6 +6,7 @@ import { pipelineHandlers, type PipelineDeps } from '../pipeline/handlers.js';
 import { acceptSms } from '../pipeline/sms-intake.js';
 import { DiskGuard, isDiskFull } from '../pipeline/disk-guard.js';
 import { JobWorker } from '../pipeline/worker.js';
+import { jobLimits } from './job-limits.js';
 import { mkdirPrivate, openStore, type NewJob, type Store } from '../store/index.js';
 import { areaLogger, logger, type Logger } from '../util/log.js';
 import { maskConfigSecrets } from './secrets.js';
@@ -201,7 +202,7 @@ export class Gateway {
     const metrics = config.metrics.enabled && config.web.enabled ? new (await import('../web/metrics.js')).Metrics({ store, modemStatus: () => modem?.status(), modems: () => modems.list().map((u) => ({ id: u.id, status: u.modem.status() })) }) : undefined;
     const allHandlers = { ...pipelineHandlers(ctx, deps), ...hooksHandlers(config), ...mm7?.handlers };
     const handlers = metrics ? metrics.instrument(allHandlers) : allHandlers;
-    const worker = new JobWorker({ queue: store.jobs, handlers, log: areaLogger(log, 'jobs'), now, storeFailure: (e) => disk.observe(e), maxIdleMs: IDLE_SAFETY_MS, gatherMs: store.durability === 'acknowledge' ? 0 : undefined, kindLimits: () => ({ [JOB.sendSms]: 2 * Math.max(1, modems.list().length) }) });
+    const worker = new JobWorker({ queue: store.jobs, handlers, log: areaLogger(log, 'jobs'), now, storeFailure: (e) => disk.observe(e), maxIdleMs: IDLE_SAFETY_MS, gatherMs: store.durability === 'acknowledge' ? 0 : undefined, kindLimits: () => jobLimits(modems.list().length, mm7?.wholeMessageKinds) });
     wake.worker = worker;
     const gw = new Gateway(config, log, store, ctx, worker);
     gw.mm7 = mm7;

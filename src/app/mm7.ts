@@ -7,7 +7,7 @@ import type { Logger } from '../util/log.js';
 import type { VaspAccount } from '../web/mm7/auth.js';
 import { mm7Plugin, type Mm7PluginOptions } from '../web/mm7/index.js';
 import { releaseByName, REL6 } from '../web/mm7/ns.js';
-import { mm7Followups, mm7Handlers } from '../web/mm7/outbound.js';
+import { MM7_JOB, mm7Followups, mm7Handlers } from '../web/mm7/outbound.js';
 import { Mm7Service } from '../web/mm7/service.js';
 import { createSendService } from './send.js';
 
@@ -20,6 +20,8 @@ export interface Mm7Wiring {
   readonly handlers: Readonly<Record<string, JobHandler>>;
   /** MM7 jobs that follow a pipeline job (enqueued in the same transaction). */
   followups(job: NewJob): NewJob[];
+  /** Job kinds that hold a whole message in memory (./job-limits.ts): a DeliverReq with its content. */
+  readonly wholeMessageKinds: readonly string[];
 }
 
 export function vaspAccounts(config: Config): VaspAccount[] {
@@ -53,5 +55,6 @@ export function createMm7(config: Config, ctx: PipelineContext, instanceId: stri
       backoff: { baseMs: config.mm7.retry.initialSeconds * 1000, maxMs: config.mm7.retry.maxSeconds * 1000, maxAttempts: config.mm7.retry.maxAttempts },
     }),
     followups: (job) => mm7Followups(ctx, vasps, job),
+    wholeMessageKinds: [MM7_JOB.deliver],
   };
 }

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import type { Logger } from '../util/log.js';
 import { crashPoint } from '../util/crash-point.js';
 import { errorMessage } from '../util/errors.js';
@@ -25,10 +25,10 @@ export type JobOutcome =
 export interface JobQueue {
   /**
    * Records `outcomes` and claims up to `limit` due jobs in ONE commit (group commit: one
-   * fsync for several jobs' transitions), at most `caps.get(kind)` of a capped kind. `errors`
-   * maps an outcome's index to why it could not be applied; the others stand.
+   * fsync for several jobs' transitions), for each cap at most `free` more of its `kinds`.
+   * `errors` maps an outcome's index to why it could not be applied; the others stand.
    */
-  settle(outcomes: readonly JobOutcome[], limit: number, now: number, caps?: ReadonlyMap<string, number>): { claimed: ClaimedJob[]; errors: Map<number, unknown> };
+  settle(outcomes: readonly JobOutcome[], limit: number, now: number, caps?: readonly { readonly kinds: readonly string[]; readonly free: number }[]): { claimed: ClaimedJob[]; errors: Map<number, unknown> };
   /** Earliest run time of a queued job, to sleep until then. */
   nextRunAt(): number | undefined;
 }
@@ -41,6 +41,12 @@ export interface JobHandler {
   deadline?(job: ClaimedJob): number | undefined;
   /** Called once the job is dead-lettered: make the failure visible (state, notices). Errors are logged. */
   onDead?(job: ClaimedJob, reason: string): void | Promise<void>;
+}
+
+/** At most `max` jobs of `kinds` run at once: one kind, or a group of kinds sharing the bound. */
+export interface KindLimit {
+  readonly kinds: readonly string[];
+  readonly max: number;
 }
 
 export interface WorkerOptions {
@@ -73,14 +79,17 @@ export interface WorkerOptions {
    * answer to +CMGS — would otherwise hold every slot while the jobs that do not need it (a
    * received SMS to assemble, a relay) wait behind them.
    */
-  readonly kindLimits?: () => Readonly<Record<string, number>>;
+  readonly kindLimits?: () => readonly KindLimit[];
 }
 
 /**
- * Jobs in flight by default. Most jobs wait on I/O (SMTP, the MMSC, the modem), so a few at
- * once keep every one of them busy; more only holds more messages in memory.
+ * Jobs in flight by default. Most jobs wait on I/O (an SMTP server's answer, the MMSC, a VASP,
+ * the modem) for far longer than they compute, so the slots must outnumber the cores by a lot
+ * to keep the process busy in a burst: with 6, the gateway sat at a third of a core while
+ * relays and MM7 deliveries waited for answers (docs/PERFORMANCE.md, "Jobs in flight"). Jobs
+ * that hold a whole message in memory are bounded apart (`kindLimits`, src/app/job-limits.ts).
  */
-export const DEFAULT_CONCURRENCY = 6;
+export const DEFAULT_CONCURRENCY = 16;
 
 /**
  * How long a finished job's outcome waits for other running jobs to finish, so that their
@@ -117,7 +126,7 @@ export class JobWorker extends EventEmitter {
   private readonly abort = new AbortController();
   private running = 0;
   private readonly runningByKind = new Map<string, number>();
-  private readonly kindLimits: (() => Readonly<Record<string, number>>) | undefined;
+  private readonly kindLimits: (() => readonly KindLimit[]) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private paused = false;
@@ -136,6 +145,8 @@ export class JobWorker extends EventEmitter {
     this.handlers = options.handlers;
     this.log = options.log;
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    // Every running job listens to this signal (its requests, its deadline): a few each.
+    setMaxListeners(Math.max(10, 4 * this.concurrency), this.abort.signal);
     this.maxIdleMs = options.maxIdleMs ?? 1_000;
     this.gatherMs = options.gatherMs ?? GATHER_MS;
     this.kindLimits = options.kindLimits;
@@ -259,16 +270,16 @@ export class JobWorker extends EventEmitter {
     this.timer = setTimeout(() => this.pump(), wait);
   }
 
-  /** Free slots per capped kind once the jobs of `batch` have left theirs. */
-  private caps(batch: readonly Pending[]): ReadonlyMap<string, number> | undefined {
+  /** Free slots under each limit once the jobs of `batch` have left theirs. */
+  private caps(batch: readonly Pending[]): { kinds: readonly string[]; free: number }[] | undefined {
     const limits = this.kindLimits?.();
     if (limits === undefined) return undefined;
-    const caps = new Map<string, number>();
-    for (const [kind, max] of Object.entries(limits)) {
-      const leaving = batch.filter((p) => p.kind === kind).length;
-      caps.set(kind, Math.max(0, max - ((this.runningByKind.get(kind) ?? 0) - leaving)));
-    }
-    return caps;
+    return limits.map(({ kinds, max }) => {
+      let running = 0;
+      for (const kind of kinds) running += this.runningByKind.get(kind) ?? 0;
+      const leaving = batch.filter((p) => kinds.includes(p.kind)).length;
+      return { kinds, free: Math.max(0, max - (running - leaving)) };
+    });
   }
 
   private start1(job: ClaimedJob): void {

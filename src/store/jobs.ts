@@ -43,6 +43,12 @@ function jobRow<P>(r: JobRecord): JobRow<P> {
  * every state: enqueueing an existing key is a no-op, which is what makes the pipeline's
  * steps idempotent across crashes and duplicate notifications.
  */
+/** Free slots shared by the jobs of `kinds` (one kind, or a group of kinds under one bound). */
+export interface ClaimCap {
+  readonly kinds: readonly string[];
+  readonly free: number;
+}
+
 export class JobsRepo {
   private readonly claimAny: Database.Statement;
   private readonly claimMany: Database.Statement;
@@ -99,7 +105,7 @@ export class JobsRepo {
    * that cannot apply (the job changed state meanwhile) is reported in `errors` by index and
    * does not undo the others. Nothing is committed when the transaction itself fails.
    */
-  settle(outcomes: readonly JobOutcome[], limit: number, now: number = Date.now(), caps?: ReadonlyMap<string, number>): { claimed: JobRow[]; errors: Map<number, unknown> } {
+  settle(outcomes: readonly JobOutcome[], limit: number, now: number = Date.now(), caps?: readonly ClaimCap[]): { claimed: JobRow[]; errors: Map<number, unknown> } {
     const errors = new Map<number, unknown>();
     const one = this.db.transaction((o: JobOutcome) => this.apply(o, now));
     const claimed = this.db.transaction((): JobRow[] => {
@@ -111,21 +117,22 @@ export class JobsRepo {
         }
       });
       if (limit <= 0) return [];
-      const rows = caps === undefined || caps.size === 0 ? (this.claimMany.all({ now, limit }) as JobRecord[]) : this.claimCapped(now, limit, caps);
+      const rows = caps === undefined || caps.length === 0 ? (this.claimMany.all({ now, limit }) as JobRecord[]) : this.claimCapped(now, limit, caps);
       return rows.sort((a, b) => a.run_at - b.run_at || a.id - b.id).map((r) => jobRow(r));
     }).immediate();
     return { claimed, errors };
   }
 
   /**
-   * Claims up to `limit` due jobs one at a time, oldest first, skipping the kinds whose free
-   * slots in `caps` are used up (the worker's bound per kind). Inside `settle`'s transaction.
+   * Claims up to `limit` due jobs one at a time, oldest first, skipping the kinds of every cap
+   * whose free slots are used up (the worker's bounds: one kind, or a group of kinds sharing
+   * one bound). Inside `settle`'s transaction.
    */
-  private claimCapped(now: number, limit: number, caps: ReadonlyMap<string, number>): JobRecord[] {
-    const left = new Map(caps);
+  private claimCapped(now: number, limit: number, caps: readonly ClaimCap[]): JobRecord[] {
+    const free = caps.map((c) => c.free);
     const rows: JobRecord[] = [];
     while (rows.length < limit) {
-      const full = [...left].filter(([, n]) => n <= 0).map(([kind]) => kind);
+      const full = [...new Set(caps.flatMap((c, i) => ((free[i] ?? 0) <= 0 ? c.kinds : [])))];
       const r = this.db
         .prepare(`UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?
           WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= ?${full.length > 0 ? ` AND kind NOT IN (${full.map(() => '?').join(', ')})` : ''}
@@ -134,8 +141,9 @@ export class JobsRepo {
         .get(now, now, ...full) as JobRecord | undefined;
       if (r === undefined) break;
       rows.push(r);
-      const n = left.get(r.kind);
-      if (n !== undefined) left.set(r.kind, n - 1);
+      caps.forEach((c, i) => {
+        if (c.kinds.includes(r.kind)) free[i] = (free[i] ?? 0) - 1;
+      });
     }
     return rows;
   }

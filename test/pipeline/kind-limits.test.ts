@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { JobWorker, type JobHandler } from '../../src/pipeline/worker.js';
+import { JobWorker, type JobHandler, type KindLimit } from '../../src/pipeline/worker.js';
 import { silentLogger } from '../../src/util/log.js';
 import { tempStore } from '../store/helpers.js';
 
@@ -12,7 +12,7 @@ import { tempStore } from '../store/helpers.js';
  */
 test('sends bounded to one at a time leave the other slots to other jobs', async () => {
   const t = tempStore();
-  const worker = (limits?: Record<string, number>): { w: JobWorker; events: string[]; release: () => void } => {
+  const worker = (limits?: KindLimit[]): { w: JobWorker; events: string[]; release: () => void } => {
     const events: string[] = [];
     let open!: () => void;
     const gate = new Promise<void>((r) => { open = r; });
@@ -36,7 +36,7 @@ test('sends bounded to one at a time leave the other slots to other jobs', async
   try {
     for (let i = 0; i < 6; i++) t.store.jobs.enqueue({ kind: 'send-sms', key: `send-sms:${i}` });
     for (let i = 0; i < 3; i++) t.store.jobs.enqueue({ kind: 'relay', key: `relay:${i}` });
-    const { w, events, release } = worker({ 'send-sms': 1 });
+    const { w, events, release } = worker([{ kinds: ['send-sms'], max: 1 }]);
     w.start();
     const deadline = Date.now() + 5_000;
     while (events.filter((e) => e.startsWith('relay')).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
@@ -73,6 +73,55 @@ test('without a bound, six waiting sends hold every slot (what the bound is for)
     assert.equal(relayed, false);
     open();
     await w.stop();
+  } finally {
+    t.cleanup();
+  }
+});
+
+/**
+ * Kinds that each hold a whole message in memory share one bound (src/app/job-limits.ts): with
+ * 16 slots, a burst of large MMS to fetch, send and deliver over MM7 may not hold more than the
+ * group's share at once, whatever their mix, while light jobs use the other slots.
+ */
+test('a group of kinds shares one bound, and the other kinds use the free slots', async () => {
+  const t = tempStore();
+  try {
+    for (let i = 0; i < 4; i++) t.store.jobs.enqueue({ kind: 'fetch', key: `fetch:${i}` });
+    for (let i = 0; i < 4; i++) t.store.jobs.enqueue({ kind: 'encode', key: `encode:${i}` });
+    for (let i = 0; i < 5; i++) t.store.jobs.enqueue({ kind: 'light', key: `light:${i}` });
+    let open!: () => void;
+    const gate = new Promise<void>((r) => { open = r; });
+    let heavy = 0;
+    let most = 0;
+    let light = 0;
+    const heavyRun: JobHandler = {
+      run: async () => {
+        heavy++;
+        most = Math.max(most, heavy);
+        await gate;
+        heavy--;
+      },
+    };
+    const w = new JobWorker({
+      queue: t.store.jobs,
+      handlers: { fetch: heavyRun, encode: heavyRun, light: { run: async () => { light++; } } },
+      log: silentLogger,
+      concurrency: 16,
+      maxIdleMs: 50,
+      kindLimits: () => [{ kinds: ['fetch', 'encode'], max: 3 }],
+    });
+    w.start();
+    const deadline = Date.now() + 5_000;
+    while (light < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(light, 5, 'the light jobs ran while the group was full');
+    assert.equal(most, 3, 'three of the group at once, not eight');
+    open();
+    const end = Date.now() + 5_000;
+    while (t.store.jobs.list().some((j) => j.state !== 'done') && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    await w.stop();
+    assert.equal(most, 3, 'never more than three of the group at once');
+    assert.ok(t.store.jobs.list().every((j) => j.state === 'done'), 'every job ran');
   } finally {
     t.cleanup();
   }
