@@ -4,16 +4,28 @@ import { AtError } from './errors.js';
  * Whose turn it is on the AT channel: one job at a time (a command, an exclusive sequence, an
  * escape), the rest waiting in FIFO order — except that a `receive` job (AtCommand.receive)
  * goes behind the last waiting one of its kind, ahead of the rest; never ahead of the job that
- * has started. A job's AbortSignal takes it out while it waits (once started, aborting it is the
- * job's business). A job offered while the port is closed is rejected at once, and `failAll`
- * rejects every waiting one when the port closes.
+ * has started, and never ahead of a job that MAX_OVERTAKEN receive jobs have overtaken already.
+ * A job's AbortSignal takes it out while it waits (once started, aborting it is the job's
+ * business). A job offered while the port is closed is rejected at once, and `failAll` rejects
+ * every waiting one when the port closes.
  */
 interface Waiting {
   /** A `receive` job: waits ahead of those that are not (AtCommand.receive). */
   readonly receive: boolean;
+  /** How many receive jobs went ahead of this one while it waited. */
+  overtaken: number;
   readonly start: () => void;
   readonly fail: (e: AtError) => void;
 }
+
+/**
+ * Receive jobs that may go ahead of another waiting job. Reading first keeps the modem's SMS
+ * storage from filling in a burst (a full storage makes the network hold or refuse messages),
+ * but without a bound a steady stream of received SMS — each sweep a listing and its deletes —
+ * held an SMS send back for seconds: in a burst of 300, sends went through about one a second
+ * until the last received SMS was read. Sixteen is about two sweeps of eight messages.
+ */
+export const MAX_OVERTAKEN = 16;
 
 export class CommandQueue {
   private readonly waiting: Waiting[] = [];
@@ -30,6 +42,7 @@ export class CommandQueue {
       let started = false;
       const item: Waiting = {
         receive,
+        overtaken: 0,
         start: () => {
           started = true;
           signal?.removeEventListener('abort', onAbort);
@@ -51,10 +64,16 @@ export class CommandQueue {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       // FIFO, except that a `receive` command goes behind the last queued one of its kind,
-      // ahead of the rest (AtCommand.receive).
+      // ahead of the rest (AtCommand.receive) — but behind any it has overtaken MAX_OVERTAKEN times.
       if (receive) {
-        const firstOther = this.waiting.findIndex((q) => !q.receive);
-        this.waiting.splice(firstOther < 0 ? this.waiting.length : firstOther, 0, item);
+        let at = this.waiting.length;
+        while (at > 0) {
+          const q = this.waiting[at - 1] as Waiting;
+          if (q.receive || q.overtaken >= MAX_OVERTAKEN) break;
+          at--;
+        }
+        for (let i = at; i < this.waiting.length; i++) (this.waiting[i] as Waiting).overtaken++;
+        this.waiting.splice(at, 0, item);
       } else this.waiting.push(item);
       this.pump();
     });

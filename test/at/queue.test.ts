@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AtError } from '../../src/at/errors.js';
-import { CommandQueue } from '../../src/at/queue.js';
+import { CommandQueue, MAX_OVERTAKEN } from '../../src/at/queue.js';
 import { until } from './helpers/setup.js';
 
 /** A job that records when it starts and ends when the test says so. */
@@ -99,6 +99,21 @@ test('a receive job offered while only receive jobs wait goes last among them', 
   gates.set('read1', h.offer('read1', { receive: true }));
   gates.set('read2', h.offer('read2', { receive: true }));
   assert.deepEqual(await drain(h, gates), ['running', 'read1', 'read2']);
+});
+
+test(`a waiting job is overtaken by at most ${MAX_OVERTAKEN} receive jobs: a steady stream of reads cannot starve a send`, async () => {
+  const h = harness();
+  const gates = new Map<string, Gate>();
+  gates.set('running', h.offer('running', { receive: true }));
+  await until(() => h.started.length === 1);
+  gates.set('send1', h.offer('send1'));
+  const reads = Array.from({ length: MAX_OVERTAKEN + 3 }, (_, i) => `read${i + 1}`);
+  for (const r of reads.slice(0, MAX_OVERTAKEN + 1)) gates.set(r, h.offer(r, { receive: true }));
+  // A send offered after send1 was overtaken to the bound: reads still go ahead of it, in turn.
+  gates.set('send2', h.offer('send2'));
+  for (const r of reads.slice(MAX_OVERTAKEN + 1)) gates.set(r, h.offer(r, { receive: true }));
+  const order = await drain(h, gates);
+  assert.deepEqual(order, ['running', ...reads.slice(0, MAX_OVERTAKEN), 'send1', ...reads.slice(MAX_OVERTAKEN), 'send2']);
 });
 
 test('aborting a waiting job takes it out: it rejects with AT_ABORTED and never starts', async () => {
