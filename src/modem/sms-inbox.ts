@@ -1,8 +1,9 @@
+import { setMaxListeners } from 'node:events';
 import type { AtChannel } from '../at/channel.js';
 import { isAtError } from '../at/errors.js';
 import type { Urc } from '../at/urc.js';
 import { silentLogger, type Logger } from '../util/log.js';
-import { cmgd } from './commands/cmgd.js';
+import { cmgdLine } from './commands/cmgd.js';
 import { cmglAll } from './commands/cmgl.js';
 import { cmgr } from './commands/cmgr.js';
 import { cnmaAck, cnmaNack } from './commands/cnma.js';
@@ -44,7 +45,18 @@ export interface SmsInboxOptions {
   readonly restoreRouting: () => Promise<void>;
   /** First retry delay after a handler failure; doubles up to 5 minutes. */
   readonly retryMs?: number;
+  /** +CMGD per command line (default DELETES_PER_LINE; 1: a line each). */
+  readonly deletesPerLine?: number;
 }
+
+/**
+ * Deletes sent on one command line (./commands/cmgd.ts `cmgdLine`): in a burst the deletes are
+ * most of the inbox's commands, one per message, and each is a round trip on the one AT channel
+ * that SMS sends wait for too. Eight on a line keep it short (about 100 characters; V.250 asks
+ * a modem to take at least 40, modems take several hundred). A modem that refuses such a line
+ * gets one delete a line from then on.
+ */
+export const DELETES_PER_LINE = 8;
 
 const MAX_RETRY_MS = 5 * 60_000;
 
@@ -101,12 +113,17 @@ export class SmsInbox {
    */
   private readonly abort = new AbortController();
   private readonly run = { signal: this.abort.signal };
+  private deletesPerLine: number;
 
   constructor(options: SmsInboxOptions) {
     this.o = options;
     this.log = options.log ?? silentLogger;
     this.mem1 = options.mem1;
     this.retryDelay = options.retryMs ?? 5_000;
+    this.deletesPerLine = Math.max(1, options.deletesPerLine ?? DELETES_PER_LINE);
+    // Each waiting command listens to the signal: a sweep queues its listing and a delete line
+    // per few slots of a storage (a few hundred slots at most), all at once.
+    setMaxListeners(512, this.abort.signal);
   }
 
   setHandler(handler: SmsHandler): void {
@@ -224,7 +241,8 @@ export class SmsInbox {
         );
         await deleting;
         const listed = await listing;
-        if ('error' in listed && (!isAtError(listed.error) || listed.error.code === 'AT_PORT_CLOSED')) throw listed.error;
+        // Stopped (the inbox's commands aborted) or the port gone: the sweep ends here.
+        if ('error' in listed && (!isAtError(listed.error) || listed.error.code === 'AT_PORT_CLOSED' || this.stopped)) throw listed.error;
         if ('error' in listed) this.log.warn({ err: listed.error, mem }, 'cannot list SMS storage; reading the announced slots one by one');
         const slots: Slot[] = 'list' in listed ? listed.list.map((m) => ({ index: m.index, pdu: m.pdu })) : [];
         const inListing = new Set(slots.map((x) => `${mem}:${x.index}`));
@@ -249,7 +267,7 @@ export class SmsInbox {
         for (const x of toHandOver) this.announced.delete(`${mem}:${x.index}`);
         for (const i of outcome.stored) handled.set(`${mem}:${i}`, this.announcements);
         for (const i of outcome.failed) failed.add(`${mem}:${i}`);
-        deleting = this.deleteSlots(outcome.stored);
+        deleting = this.deleteSlots(mem, outcome.stored);
         deleting.catch(() => undefined); // awaited, and thrown, at the next listing or the end
       }
     } finally {
@@ -288,21 +306,37 @@ export class SmsInbox {
   }
 
   /**
-   * Deletes handed-over slots of the selected storage, all queued at once. A slot is free the
-   * moment the modem answers OK, and a new message may be stored in it and announced (+CMTI
-   * with this index) in the same read as that OK: that announcement marks the storage again,
-   * and the next listing shows the new message.
+   * Deletes handed-over slots of the selected storage, all queued at once, several on a line. A
+   * slot is free the moment the modem answers OK, and a new message may be stored in it and
+   * announced (+CMTI with this index) in the same read as that OK: that announcement marks the
+   * storage again, and the next listing shows the new message.
+   *
+   * A line the modem refuses (ERROR, +CMS ERROR) may have deleted some of its slots before the
+   * error: none of them is deleted again blindly, since a freed slot may already hold a new
+   * message. The storage is listed again instead; what is still there is handed over once more,
+   * recognised by the store (docs/STORAGE.md, "SMS listed again"), and deleted a line each.
    */
-  private async deleteSlots(indexes: readonly number[]): Promise<void> {
+  private async deleteSlots(mem: string, indexes: readonly number[]): Promise<void> {
     // Stopped while the handlers ran: the messages stay stored, and the next inbox's drain
     // hands them over again (the store recognises them: docs/STORAGE.md, "SMS listed again").
     if (this.stopped) return;
+    const per = this.deletesPerLine;
+    const lines: number[][] = [];
+    for (let i = 0; i < indexes.length; i += per) lines.push(indexes.slice(i, i + per));
     await Promise.all(
-      indexes.map((index) =>
-        this.o.channel.run(cmgd(index), this.run).then(() => {
-          crashPoint('sms-deleted');
-        }),
-      ),
+      lines.map(async (line) => {
+        try {
+          await this.o.channel.run(cmgdLine(line), this.run);
+        } catch (e) {
+          const refused = isAtError(e) && (e.code === 'AT_ERROR' || e.code === 'AT_CMS_ERROR' || e.code === 'AT_CME_ERROR');
+          if (line.length === 1 || !refused) throw e;
+          if (this.deletesPerLine > 1) this.log.warn({ err: e, line: line.length }, 'the modem refused several +CMGD on one line; deleting one a line from now on');
+          this.deletesPerLine = 1;
+          this.marked.add(mem);
+          return;
+        }
+        crashPoint('sms-deleted');
+      }),
     );
   }
 

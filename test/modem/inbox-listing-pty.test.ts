@@ -10,7 +10,7 @@ import { PtyPeer, type Token } from '../at/helpers/pty-peer.js';
 import { AtChannel } from '../../src/at/channel.js';
 import { openTransport } from '../../src/at/transport.js';
 import { Modem, type IncomingSms } from '../../src/modem/index.js';
-import { SmsInbox } from '../../src/modem/sms-inbox.js';
+import { DELETES_PER_LINE, SmsInbox } from '../../src/modem/sms-inbox.js';
 import { DELIVER_1, DELIVER_2, STATUS_REPORT, until } from './helpers.js';
 
 /** A third SMS-DELIVER: DELIVER_1 with another service centre time stamp (3GPP 23.040 §9.2.3.11). */
@@ -21,6 +21,8 @@ interface Storage {
   readonly slots: Map<number, string>;
   /** How +CMGL=4 answers: the slots ('ok'), an error, or nothing at all (a firmware that lists nothing). */
   listing: 'ok' | 'error' | 'empty';
+  /** A firmware that answers ERROR to a line of several commands (V.250 §5.2.1 concatenation), running none of them. */
+  refusesConcatenation?: boolean;
 }
 
 const entry = (pdu: string): string => `${(pdu.length - 2 * (Number.parseInt(pdu.slice(0, 2), 16) + 1)) / 2}\r\n${pdu}`;
@@ -42,9 +44,12 @@ function storagePeer(store: Storage): PtyPeer {
       const pdu = store.slots.get(Number(read[1]));
       return pdu ? `\r\n+CMGR: 1,,${entry(pdu)}\r\n\r\nOK\r\n` : '\r\nOK\r\n';
     }
-    const del = /^AT\+CMGD=(\d+)$/.exec(t.text);
-    if (del) {
-      store.slots.delete(Number(del[1]));
+    // One +CMGD, or several on one line (V.250 §5.2.1: extended commands separated by ';').
+    const dels = /^AT(\+CMGD=\d+(?:;\+CMGD=\d+)*)$/.exec(t.text);
+    if (dels) {
+      const indexes = (dels[1] as string).split(';').map((c) => Number(c.slice('+CMGD='.length)));
+      if (indexes.length > 1 && store.refusesConcatenation === true) return '\r\nERROR\r\n';
+      for (const i of indexes) store.slots.delete(i);
       return '\r\nOK\r\n';
     }
     return '\r\nOK\r\n';
@@ -78,7 +83,53 @@ test('one listing hands over what was announced, in the order announced, and del
     const sweep = peer.commands().slice(before);
     assert.equal(sweep.filter((c) => c === 'AT+CMGL=4').length, 1, `one listing: ${sweep.join(' ')}`);
     assert.equal(sweep.filter((c) => c.startsWith('AT+CMGR')).length, 0, 'no slot read one by one');
-    assert.deepEqual(sweep.filter((c) => c.startsWith('AT+CMGD')).sort(), ['AT+CMGD=1', 'AT+CMGD=2', 'AT+CMGD=3']);
+    assert.deepEqual(sweep.filter((c) => c.startsWith('AT+CMGD')), ['AT+CMGD=3;+CMGD=1;+CMGD=2'], 'the three deletes on one line');
+  });
+});
+
+/** A PDU of its own for slot i: DELIVER_1 with the seconds of its service centre time stamp changed (3GPP 23.040 §9.2.3.11). */
+const deliverNo = (i: number): string => DELIVER_1.replace('20806291731480', `208062917${String(10 + i).padStart(2, '0')}480`);
+
+test(`the deletes of a listing go ${DELETES_PER_LINE} to a command line (V.250 §5.2.1)`, async () => {
+  const store: Storage = { slots: new Map(), listing: 'ok' };
+  await withModem(store, async (modem, peer) => {
+    const got: string[] = [];
+    modem.onSms(async (s) => void got.push(s.pdu));
+    await until(() => peer.commands().includes('AT+CMGL=4'), 8000, 'the start-up drain');
+    const before = peer.commands().length;
+    const n = DELETES_PER_LINE + 3;
+    for (let i = 1; i <= n; i++) store.slots.set(i, deliverNo(i));
+    peer.send(Array.from({ length: n }, (_, i) => `\r\n+CMTI: "ME",${i + 1}\r\n`).join(''));
+    await until(() => got.length === n && store.slots.size === 0, 8000, 'all handed over and deleted');
+    const lines = peer.commands().slice(before).filter((c) => c.startsWith('AT+CMGD'));
+    assert.deepEqual(lines, [
+      `AT${Array.from({ length: DELETES_PER_LINE }, (_, i) => `+CMGD=${i + 1}`).join(';')}`,
+      `AT${Array.from({ length: 3 }, (_, i) => `+CMGD=${DELETES_PER_LINE + i + 1}`).join(';')}`,
+    ]);
+    assert.equal(new Set(got).size, n, 'each handed over once');
+  });
+});
+
+test('a modem that refuses several deletes on a line: the storage is listed again, nothing is lost, and the deletes go one a line', async () => {
+  const store: Storage = { slots: new Map(), listing: 'ok', refusesConcatenation: true };
+  await withModem(store, async (modem, peer) => {
+    const got: string[] = [];
+    modem.onSms(async (s) => void got.push(s.pdu));
+    await until(() => peer.commands().includes('AT+CMGL=4'), 8000, 'the start-up drain');
+    const before = peer.commands().length;
+    store.slots.set(1, DELIVER_1).set(2, DELIVER_2).set(3, DELIVER_3);
+    peer.send('\r\n+CMTI: "ME",1\r\n\r\n+CMTI: "ME",2\r\n\r\n+CMTI: "ME",3\r\n');
+    await until(() => store.slots.size === 0, 8000, 'all deleted in the end');
+    assert.deepEqual([...new Set(got)].sort(), [DELIVER_1, DELIVER_2, DELIVER_3].sort(), 'every message handed over');
+    const sweep = peer.commands().slice(before);
+    assert.deepEqual(sweep.filter((c) => c.startsWith('AT+CMGD')), ['AT+CMGD=1;+CMGD=2;+CMGD=3', 'AT+CMGD=1', 'AT+CMGD=2', 'AT+CMGD=3']);
+    assert.equal(sweep.filter((c) => c === 'AT+CMGL=4').length, 2, 'listed again after the refused line');
+    // Later sweeps delete one a line at once.
+    const later = peer.commands().length;
+    store.slots.set(4, deliverNo(4)).set(5, deliverNo(5));
+    peer.send('\r\n+CMTI: "ME",4\r\n\r\n+CMTI: "ME",5\r\n');
+    await until(() => store.slots.size === 0 && got.includes(deliverNo(5)), 8000, 'the next two deleted');
+    assert.deepEqual(peer.commands().slice(later).filter((c) => c.startsWith('AT+CMGD')), ['AT+CMGD=4', 'AT+CMGD=5']);
   });
 });
 
