@@ -114,14 +114,14 @@ interface Burst {
   readonly workRate: string;
   /** 3N over the floor the SMSC round trip sets: the best rate this network timing allows. */
   readonly floorRate: number | undefined;
-  /** CPU milliseconds (user + system) of the demo process per message: steadier than the rate on a loaded box. */
+  /** CPU milliseconds (user + system) of the demo per message, its child processes included: steadier than the rate on a loaded box. */
   readonly cpuMsPerMessage: number | undefined;
   readonly line: string;
 }
 
 const fmt = (x: number | undefined, digits = 2): string => (x === undefined ? '—' : x.toFixed(digits));
 
-/** GNU time, for the demo process's CPU time (the gateway with the MMSC simulator, the SMTP sink and the driver). */
+/** GNU time, for the demo's CPU time: the gateway's process and the processes it started and reaped (the simulators, the driver). */
 const TIME = '/usr/bin/time';
 
 /** The simulated SMSC's default AT+CMGS round trip (src/sim/modem/delivery.ts). */
@@ -190,6 +190,7 @@ function burstRun(tree: string, burst: number, smscMs?: number, durability: stri
     timeline: Timeline;
     peakRssMb: number;
     simulatorsPeakRssMb: number;
+    driverPeakRssMb: number;
   }>;
   try {
     s = JSON.parse(last) as typeof s;
@@ -215,8 +216,8 @@ function burstRun(tree: string, burst: number, smscMs?: number, durability: stri
   // The N/2 mails without a picture go out as one SMS each; every AT+CMGS waits the SMSC's round trip.
   const floorMs = Math.ceil(burst / 2) * (smscMs ?? DEFAULT_SMSC_MS);
   const floorRate = floorMs > 0 ? (3 * burst * 1000) / floorMs : undefined;
-  // The gateway's process holds the driver too (a few MB: its SMTP client, the MMS it makes); the simulators run apart.
-  const rss = `peak RSS: gateway process ${fmt(s.peakRssMb, 1)} MB (the driver in it), simulators ${fmt(s.simulatorsPeakRssMb, 1)} MB`;
+  // The gateway's process alone; the simulators and (since the fourth round) the driver run apart.
+  const rss = `peak RSS: gateway process ${fmt(s.peakRssMb, 1)} MB${s.driverPeakRssMb === undefined ? ' (the driver in it)' : `, driver ${fmt(s.driverPeakRssMb, 1)} MB`}, simulators ${fmt(s.simulatorsPeakRssMb, 1)} MB`;
   const tl = s.timeline;
   const phases = tl
     ? `\n    timeline (s from the driver's start): injection ended ${sec(tl.injectionEndedMs)}; last relayed ${sec(tl.last.relayed)}, ` +
@@ -228,7 +229,7 @@ function burstRun(tree: string, burst: number, smscMs?: number, durability: stri
     workRate,
     floorRate,
     cpuMsPerMessage,
-    line: `CPU ${fmt(cpuMsPerMessage, 1)} ms per message (demo process, all of its run); ` + `${total} done in ${(s.elapsedMs / 1000).toFixed(1)} s, lost ${s.lost}, duplicates ${s.duplicates}, missing reports ${s.missingReports ?? '—'}; ${rss} (wall ${((performance.now() - t) / 1000).toFixed(0)} s, exit ${r.status})${phases}`,
+    line: `CPU ${fmt(cpuMsPerMessage, 1)} ms per message (the demo's processes, all of their run); ` + `${total} done in ${(s.elapsedMs / 1000).toFixed(1)} s, lost ${s.lost}, duplicates ${s.duplicates}, missing reports ${s.missingReports ?? '—'}; ${rss} (wall ${((performance.now() - t) / 1000).toFixed(0)} s, exit ${r.status})${phases}`,
   };
 }
 

@@ -1,7 +1,8 @@
 import nodemailer from 'nodemailer';
 import { encodeDeliver } from '../codec/sms/index.js';
 import { mulberry32, randomHandsetParts, type MessageScenario } from '../sim/mmsc/index.js';
-import type { DemoCore } from './environment.js';
+import type Database from 'better-sqlite3';
+import type { DemoNetwork } from './network.js';
 import { SAMPLE_JPEG } from './media.js';
 import { Mm7Tally, submitMm7, type Mm7Progress } from './mm7.js';
 import { inFlight } from './pool.js';
@@ -16,9 +17,17 @@ const MAIL_CONNECTIONS = 4;
  */
 export const IN_FLIGHT = { mms: 4, sms: 4, mail: 2 * MAIL_CONNECTIONS } as const;
 
-/** What the driver drives: a gateway and the simulated world around it. */
-
-export type DriveTarget = Pick<DemoCore, 'config' | 'gateway' | 'net' | 'smtpInPort'>;
+/**
+ * What the driver drives: a gateway and the simulated world around it. A DemoCore is one (the
+ * driver in the gateway's process, as tests run it); ./drive-main.ts makes one in a process of its
+ * own, with the gateway's database opened read-only.
+ */
+export interface DriveTarget {
+  readonly config: { readonly box: { readonly ownNumber?: string | null | undefined } };
+  readonly gateway: { readonly store: { readonly db: Database.Database } };
+  readonly net: DemoNetwork;
+  readonly smtpInPort: number;
+}
 
 export interface DriveOptions {
   /** Handset → box MMS, and as many SMS (half plain, half concatenated), and as many mails out. */
@@ -45,7 +54,7 @@ export interface DriveSummary {
   elapsedMs: number;
   /** When each phase ended, in ms from the driver's start (docs/SIMULATOR.md, "The phase timeline"). */
   timeline: DriveTimeline;
-  /** Peak RSS of this process (the gateway's; with the simulators too when they run in it). */
+  /** Peak RSS of this process: the driver's (./drive-main.ts), or the gateway's with the driver in it. */
   peakRssMb: number;
 }
 

@@ -2,7 +2,8 @@
  * `mmsgw demo --messages N` as `npm start`'s users and bench/e2e.ts run it: it waits for the
  * delivery report of every message it sent out, so `emailOut.delivered` equals
  * `emailOut.sent`; a report that never comes is a failure (exit status 1). The gateway's peak
- * RSS is measured apart from the simulators', which run in a process of their own.
+ * RSS is measured apart from the simulators' and the traffic driver's, which run in processes
+ * of their own.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -16,6 +17,7 @@ interface Summary {
   duplicates: number;
   peakRssMb: number;
   simulatorsPeakRssMb?: number;
+  driverPeakRssMb?: number;
 }
 
 function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
@@ -30,7 +32,7 @@ function run(args: string[]): Promise<{ code: number | null; out: string; err: s
 }
 
 describe('demo --messages', { timeout: 400_000 }, () => {
-  it('waits for every delivery report: delivered equals sent; the gateway RSS is reported apart from the simulators', async () => {
+  it('waits for every delivery report: delivered equals sent; the gateway RSS is reported apart from the simulators and the driver', async () => {
     const r = await run(['--messages', '4', '--baud', '0', '--json', '--timeout', '150']);
     assert.equal(r.code, 0, r.err);
     const lines = r.out.trim().split('\n');
@@ -43,6 +45,7 @@ describe('demo --messages', { timeout: 400_000 }, () => {
     assert.equal(s.lost, 0);
     assert.ok(s.peakRssMb > 0, 'the gateway process peak');
     assert.ok(typeof s.simulatorsPeakRssMb === 'number' && s.simulatorsPeakRssMb > 0, `the simulators' peak, separately: ${JSON.stringify(s)}`);
+    assert.ok(typeof s.driverPeakRssMb === 'number' && s.driverPeakRssMb > 0, `the driver's peak, separately (a process of its own): ${JSON.stringify(s)}`);
   });
 
   it('a delivery report that never comes is a failure (exit status 1)', async () => {

@@ -150,23 +150,33 @@ export const command: CliCommand = {
     const noReports = values['no-reports'] === true ? { reportDelayMs: null, smsReportDelayMs: null } : {};
     const starting = startSplitDemo({ stateDir, baudRate: baud, ...noReports, ...(smscMs !== undefined ? { smscMs } : {}), ...(durability !== undefined ? { durability } : {}), ...(values.profile ? { profile: values.profile } : {}) });
     starting.catch(() => undefined); // its failure is thrown by the await below
-    // Loaded while the simulators start (./split.ts); the driver only for --messages.
-    const { startDemoApi, driveApi } = await import('../../demo/api.js');
+    // Loaded while the simulators start (./split.ts); the driver runs in a process of its own.
+    const { startDemoApi } = await import('../../demo/api.js');
     const env = await starting;
     const api = await startDemoApi(env);
     const webUrl = env.gateway.webUrl;
     const endpointsPath = mergeEndpoints(stateDir, { ...(webUrl ? { web: webUrl } : {}), simulators: { ...env.simulators, mailIn: `smtp://127.0.0.1:${env.smtpInPort}` } });
     if (scripted) {
       try {
-        const deadline = Date.now() + timeoutMs;
-        const { drive } = await import('../../demo/drive.js');
-        const driven = await drive(env, { messages, ...(values.seed ? { seed: Number(values.seed) } : {}), timeoutMs });
-        const a = await driveApi(env, api, messages, deadline);
+        // The driver in a process of its own: this process is the gateway alone, and its peak RSS is the gateway's.
+        const { driveInProcess } = await import('../../demo/drive-process.js');
+        const { driven, api: a, peakRssMb: driverPeak } = await driveInProcess({
+          endpoints: env.simulators,
+          dbPath: env.gateway.store.path,
+          ownNumber: env.config.box.ownNumber ?? null,
+          smtpInPort: env.smtpInPort,
+          api: { url: api.url, token: api.token },
+          messages,
+          seed: values.seed ? Number(values.seed) : 7,
+          timeoutMs,
+        });
         const sims = env.simulatorPids.map((pid) => peakRssMb(pid)).filter((x): x is number => x !== undefined);
         const summary = {
           ...driven,
           api: a,
           lost: driven.lost + (a.sent - a.submitted),
+          peakRssMb: peakRssMb() ?? driven.peakRssMb,
+          ...(driverPeak !== undefined ? { driverPeakRssMb: driverPeak } : {}),
           ...(sims.length > 0 ? { simulatorsPeakRssMb: Math.round(sims.reduce((x, y) => x + y, 0) * 10) / 10 } : {}),
           ...(webUrl ? { web: webUrl } : {}),
         };
