@@ -37,15 +37,6 @@ export interface PushPolicy {
   readonly owner?: { readonly mailbox: string; readonly from: string };
 }
 
-/**
- * Whether a message's sender is a mailbox: only a message written by mail has someone to tell
- * by mail about its reports (job `notify-sender`). One sent through the API or MM7 gets no such
- * job at all: its sender hears through the API's events or an MM7 DeliveryReportReq.
- */
-export function writtenByMail(from: string | null | undefined): boolean {
-  return from !== null && from !== undefined && from.includes('@');
-}
-
 /** Job kinds of the pipeline, with the key scheme that makes each step idempotent. */
 export const JOB = {
   /** An SMS segment or single SMS was recorded: assemble and classify. Key `sms:<rawPduId>`. */

@@ -1,7 +1,7 @@
 import type { ReplyMail } from '../mail/in/reply.js';
 import type { MessageRow, ReportRow } from '../store/index.js';
 import { PermanentJobError } from './errors.js';
-import { writtenByMail, type PipelineContext } from './context.js';
+import type { PipelineContext } from './context.js';
 
 /** Sends an automatic mail (src/app wires it to SMTP). */
 export interface Notifier {
@@ -32,7 +32,7 @@ export async function notifySender(ctx: PipelineContext, deps: NotifyDeps, paylo
   const msg = ctx.store.messages.get(payload.msgId);
   if (!msg) throw new PermanentJobError('PIPELINE_MISSING', `message ${payload.msgId} is gone`);
   const sender = msg.from;
-  if (sender === null || !writtenByMail(sender)) return; // not written by mail: nobody to tell
+  if (!sender || !sender.includes('@')) return; // not written by mail: nobody to tell
   if ('reportId' in payload) {
     const report = ctx.store.reports.ofMessage(msg.id).find((r) => r.id === payload.reportId);
     if (!report) return;

@@ -1,7 +1,7 @@
 import { decodeMms, type MmsPdu } from '../codec/mms/index.js';
 import { decodePush, isMmsPush } from '../codec/wsp/index.js';
 import type { DecodeError } from '../util/errors.js';
-import { JOB, writtenByMail, type PipelineContext } from './context.js';
+import { JOB, type PipelineContext } from './context.js';
 import { receivedBy, recordReceivedBy } from './received-by.js';
 
 /** Where a push came from: the SMS segments that carried it. */
@@ -133,7 +133,7 @@ function report(ctx: PipelineContext, pdu: MmsPdu, origin: PushOrigin, rawPushId
       if (kind === 'read' && status === 'read') store.messages.setState(sent.id, 'read', ctx.now());
       // Keyed by what the report says, not by its row: an MMSC that pushes the same report
       // again (a new push, so not caught as a duplicate SMS) must not mail the sender twice.
-      if (writtenByMail(sent.from)) ctx.enqueue({ kind: JOB.notifySender, key: `notify:${sent.id}:${recipient ?? ''}:${kind}:${status}`, payload: { reportId: r.id, msgId: sent.id } });
+      ctx.enqueue({ kind: JOB.notifySender, key: `notify:${sent.id}:${recipient ?? ''}:${kind}:${status}`, payload: { reportId: r.id, msgId: sent.id } });
     }
   });
 }

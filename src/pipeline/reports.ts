@@ -1,6 +1,6 @@
 import { decodeSmsPdu, type SmsStatusReport } from '../codec/sms/index.js';
 import { normalizeAddress, type MessageState } from '../store/index.js';
-import { JOB, writtenByMail, type PipelineContext } from './context.js';
+import { JOB, type PipelineContext } from './context.js';
 import { PermanentJobError } from './errors.js';
 
 /** States of an outbound SMS a status report can still change. */
@@ -39,7 +39,7 @@ export async function handleStatusReport(ctx: PipelineContext, rawPduId: number)
       const recipients = store.messages.addresses(msg.id).filter((a) => a.role === 'to').map((a) => a.normalized);
       const final = report.status.category === 'delivered' || report.status.category === 'permanent-failure';
       if (recipients.every((n) => delivered.has(n)) && msg.state !== 'delivered') store.messages.setState(msg.id, 'delivered', ctx.now());
-      if (final && writtenByMail(msg.from)) ctx.enqueue({ kind: JOB.notifySender, key: `notify:${msg.id}:${recipient}:${report.status.category}`, payload: { reportId: r.id, msgId: msg.id } });
+      if (final) ctx.enqueue({ kind: JOB.notifySender, key: `notify:${msg.id}:${recipient}:${report.status.category}`, payload: { reportId: r.id, msgId: msg.id } });
     });
     return;
   }

@@ -48,17 +48,3 @@ test('a read report matches the same way', async () => {
     await h.close();
   }
 });
-
-test('the delivery report of an MMS not written by mail (API, MM7) makes no notify-sender job', async () => {
-  const h = await harness();
-  try {
-    const sent = h.store.messages.insert({ direction: 'out', kind: 'mms', state: 'sent', from: '+15550100001', to: ['+15550310001'], messageId: 'api-1@mmsc', at: h.clock.now });
-    const ind = mmsPdu({ messageType: 'm-delivery-ind', mmsVersion: '1.2', messageId: 'api-1@mmsc', to: [mmsAddress('+15550310001')], date: new Date(), status: 'retrieved' });
-    await handlePush(h.ctx, wapPushFor(ind, 9), { from: '+15550109999', date: h.clock.now, rawPduIds: [], segmentIds: [], incomplete: false });
-    assert.equal(h.store.messages.get(sent.id)?.state, 'delivered');
-    assert.equal(h.store.reports.ofMessage(sent.id).length, 1);
-    assert.deepEqual(h.store.jobs.list().filter((j) => j.kind === 'notify-sender').map((j) => j.key), []);
-  } finally {
-    await h.close();
-  }
-});

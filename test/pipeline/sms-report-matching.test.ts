@@ -32,8 +32,8 @@ function statusReport(mr: number, number: string): Buffer {
 }
 
 /** An outbound SMS, sent: its one part recorded with TP-MR `mr` (through `modem` when given). */
-function sentSms(h: Harness, to: string, mr: number, modem?: string, from: string | null = 'alice@example.test'): number {
-  const m = h.store.messages.insert({ direction: 'out', kind: 'sms', state: 'sent', ...(from !== null ? { from } : {}), to: [to], at: h.clock.now });
+function sentSms(h: Harness, to: string, mr: number, modem?: string): number {
+  const m = h.store.messages.insert({ direction: 'out', kind: 'sms', state: 'sent', from: 'alice@example.test', to: [to], at: h.clock.now });
   const sub = h.store.submissions.begin({ msgId: m.id, recipient: to, seq: 1, total: 1 }, h.clock.now);
   if (modem !== undefined) h.store.modemLinks.setSubmissionModem(sub.id, modem);
   // As src/pipeline/send.ts records a part the network took: the submission and the event.
@@ -86,24 +86,6 @@ test('a report read from one modem does not match a part sent through another (T
     await report(h, 9, '+15550310001', 'a');
     assert.equal(h.store.messages.get(viaA)?.state, 'delivered', 'the part sent through modem a');
     assert.equal(h.store.messages.get(viaB)?.state, 'sent', 'the more recent part through modem b is not it');
-  } finally {
-    await h.close();
-  }
-});
-
-/**
- * A message sent through the API or MM7 has no mailbox to tell: its report is recorded and its
- * state set, and no notify-sender job is made (it used to be made and run as a no-op: a third of
- * a burst's jobs in the demo).
- */
-test('the report of an SMS not written by mail makes no notify-sender job', async () => {
-  const h = await harness();
-  try {
-    const id = sentSms(h, '+15550310001', 9, undefined, null);
-    await report(h, 9, '+15550310001');
-    assert.equal(h.store.messages.get(id)?.state, 'delivered');
-    assert.equal(h.store.reports.ofMessage(id).length, 1);
-    assert.deepEqual(h.store.jobs.list().filter((j) => j.kind === 'notify-sender').map((j) => j.key), []);
   } finally {
     await h.close();
   }
