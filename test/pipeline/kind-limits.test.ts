@@ -126,3 +126,49 @@ test('a group of kinds shares one bound, and the other kinds use the free slots'
     t.cleanup();
   }
 });
+
+/**
+ * Every running job listens to the worker's abort signal (its requests, its deadline). With 16
+ * in flight Node warned of a possible listener leak (MaxListenersExceededWarning at 11) on every
+ * burst; the worker raises the signal's bound with its concurrency.
+ */
+test('sixteen jobs listening to the worker signal raise no listener-leak warning', async () => {
+  const t = tempStore();
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => void warnings.push(w.name);
+  process.on('warning', onWarning);
+  try {
+    for (let i = 0; i < 16; i++) t.store.jobs.enqueue({ kind: 'wait', key: `wait:${i}` });
+    let open!: () => void;
+    const gate = new Promise<void>((r) => { open = r; });
+    let listening = 0;
+    const w = new JobWorker({
+      queue: t.store.jobs,
+      handlers: {
+        wait: {
+          run: async (_job, signal) => {
+            const onAbort = (): void => undefined;
+            signal.addEventListener('abort', onAbort);
+            listening++;
+            await gate;
+            signal.removeEventListener('abort', onAbort);
+          },
+        },
+      },
+      log: silentLogger,
+      concurrency: 16,
+      maxIdleMs: 50,
+    });
+    w.start();
+    const deadline = Date.now() + 5_000;
+    while (listening < 16 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(listening, 16, 'all sixteen at once');
+    await new Promise((r) => setImmediate(r));
+    open();
+    await w.stop();
+    assert.deepEqual(warnings.filter((n) => n === 'MaxListenersExceededWarning'), []);
+  } finally {
+    process.off('warning', onWarning);
+    t.cleanup();
+  }
+});
