@@ -5,7 +5,9 @@ import { AtError } from './errors.js';
  * escape), the rest waiting in FIFO order — except that a `receive` job (AtCommand.receive)
  * goes behind the last waiting one of its kind, ahead of the rest; never ahead of the job that
  * has started, and never ahead of a job that MAX_OVERTAKEN receive jobs have overtaken already.
- * A job's AbortSignal takes it out while it waits (once started, aborting it is the job's
+ * The turn passes once the continuations of the job that ended have run: a receive job its
+ * caller queues there (a sweep's next step) goes ahead of the waiting ones, as if queued with
+ * it. A job's AbortSignal takes it out while it waits (once started, aborting it is the job's
  * business). A job offered while the port is closed is rejected at once, and `failAll` rejects
  * every waiting one when the port closes.
  */
@@ -46,9 +48,15 @@ export class CommandQueue {
         start: () => {
           started = true;
           signal?.removeEventListener('abort', onAbort);
+          // The turn passes on a macrotask later: what the job's caller queues next in its
+          // continuation (a sweep's listing after its +CPMS, its deletes after the listing) is
+          // queued by then and takes its place. Passed at once, the first waiting send started
+          // before it, and each step of a sweep waited for an SMSC's answer.
           job().then(resolve, reject).finally(() => {
-            this.busy = false;
-            this.pump();
+            setImmediate(() => {
+              this.busy = false;
+              this.pump();
+            });
           });
         },
         fail: (e) => {

@@ -116,6 +116,32 @@ test(`a waiting job is overtaken by at most ${MAX_OVERTAKEN} receive jobs: a ste
   assert.deepEqual(order, ['running', ...reads.slice(0, MAX_OVERTAKEN), 'send1', ...reads.slice(MAX_OVERTAKEN), 'send2']);
 });
 
+test("the follow-up a finished receive job's caller queues goes before the waiting send (a sweep's steps are not split by sends)", async () => {
+  const h = harness();
+  const gates = new Map<string, Gate>();
+  const select = h.offer('select', { receive: true });
+  gates.set('select', select);
+  await until(() => h.started.length === 1);
+  gates.set('send1', h.offer('send1'));
+  // The sweep's next step is queued when the step before it has returned, through a few awaits.
+  const follow = (async () => {
+    await select.result;
+    await Promise.resolve();
+    await Promise.resolve();
+    const list = h.offer('list', { receive: true });
+    gates.set('list', list);
+    return list.result;
+  })();
+  select.release();
+  await until(() => h.started.length >= 2);
+  assert.deepEqual(h.started, ['select', 'list'], "send1 waits for the sweep's next step");
+  gates.get('list')?.release();
+  await follow;
+  await until(() => h.started.length === 3);
+  gates.get('send1')?.release();
+  assert.deepEqual(h.started, ['select', 'list', 'send1']);
+});
+
 test('aborting a waiting job takes it out: it rejects with AT_ABORTED and never starts', async () => {
   const h = harness();
   const gates = new Map<string, Gate>();

@@ -25,6 +25,8 @@ interface Rig {
   readonly inbox: ReturnType<typeof recorder>;
   /** Sends answered so far. */
   sendsDone(): number;
+  /** Command lines the simulator has taken, without their "AT", from the start. */
+  readonly commands: readonly string[];
   /** Queues `n` sends and waits until the first AT+CMGS is written (the rest queued behind it). */
   queueSends(n: number): Promise<Promise<unknown>[]>;
   /** Waits until ME and SM are empty; the sends answered by then. */
@@ -35,7 +37,7 @@ interface Rig {
  * The simulator in its own process on a real pty, its SMSC taking SMSC_MS per +CMGS, and a
  * modem whose start-up drain is over (a first message read and deleted).
  */
-async function withRig(onHandOver: (sendsDone: number) => void, body: (rig: Rig) => Promise<void>): Promise<void> {
+async function withRig(onHandOver: (sendsDone: number) => void, body: (rig: Rig) => Promise<void>, atFirstHandOver?: (sendOne: () => Promise<unknown>) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'mmsgw-recv-first-'));
   let sim: ModemSimClient | undefined;
   let modem: Modem | undefined;
@@ -45,12 +47,17 @@ async function withRig(onHandOver: (sendsDone: number) => void, body: (rig: Rig)
     modem = await Modem.open({ port: join(dir, 'modem'), statusIntervalMs: 0, smsRetryMs: 200 });
     const inbox = recorder();
     let sendsDone = 0;
+    const opened = modem;
+    const sendOne = (): Promise<unknown> => opened.sendSmsPdu(SUBMIT, SUBMIT_LEN).then(() => sendsDone++);
     modem.onSms(async (s) => {
+      if (inbox.got.length === 0) atFirstHandOver?.(sendOne);
       onHandOver(sendsDone);
       await inbox.handler(s);
     });
     let cmgsSeen = 0;
+    const commands: string[] = [];
     sim.on('command', (c: { text: string }) => {
+      commands.push(c.text);
       if (c.text.startsWith('+CMGS')) cmgsSeen++;
     });
     const s = sim;
@@ -63,8 +70,9 @@ async function withRig(onHandOver: (sendsDone: number) => void, body: (rig: Rig)
       modem: m,
       inbox,
       sendsDone: () => sendsDone,
+      commands,
       queueSends: async (n) => {
-        const sends = Array.from({ length: n }, () => m.sendSmsPdu(SUBMIT, SUBMIT_LEN).then(() => sendsDone++));
+        const sends = Array.from({ length: n }, sendOne);
         await until(() => cmgsSeen === 1, 10_000, 'the first AT+CMGS written');
         return sends;
       },
@@ -138,6 +146,43 @@ test('eight SMS stored during queued sends are listed in one turn and deleted in
       // One at a time, each message took a turn to read and one to delete: 16 sends went by.
       assert.ok(sendsAtHandOver <= stored + 2, `the burst handed over after ${sendsAtHandOver} sends (stored after ${stored})`);
       assert.ok(sendsAtDelete <= stored + 3, `the burst deleted after ${sendsAtDelete} sends (stored after ${stored})`);
+    },
+  );
+});
+
+/**
+ * Each step of a sweep is queued when the step before it has returned (+CPMS, then +CMGL, for
+ * each storage). Sends queued while the start-up sweep runs wait for its last step: passed the
+ * turn at once, a send went between every two steps, and an SMS stored meanwhile was handed
+ * over after four sends instead of two (seen in CI on a loaded machine, where the start-up sweep
+ * was still running when the sends were queued).
+ */
+test('sends queued during the start-up sweep wait for its last step; an SMS stored meanwhile is read after the send in flight', { timeout: 90_000 }, async () => {
+  let sendsDoneAtHandOver: number | undefined;
+  let started = false;
+  let early: Promise<unknown>[] = [];
+  await withRig(
+    (done) => {
+      if (started) sendsDoneAtHandOver ??= done;
+    },
+    async (rig) => {
+      started = true;
+      // The start-up sweep's steps after the first hand-over, in a row: no +CMGS among them.
+      const sweep = rig.commands.slice(rig.commands.indexOf('+CMGL=4'));
+      const firstSend = sweep.findIndex((c) => c.startsWith('+CMGS'));
+      const lastListing = sweep.lastIndexOf('+CMGL=4');
+      assert.ok(sweep.some((c) => c.startsWith('+CPMS=')), `the start-up sweep selects another storage: ${sweep.join(' ')}`);
+      assert.ok(firstSend > lastListing, `a send went between the start-up sweep's steps: ${sweep.join(' ')}`);
+      await until(() => rig.commands.some((c) => c.startsWith('+CMGS')), 10_000, 'the first AT+CMGS written');
+      await rig.sim.deliverSms({ pdu: DELIVER_1 });
+      const stored = rig.sendsDone();
+      await until(() => rig.inbox.got.length === 2, 30_000, 'the SMS handed over');
+      await Promise.all(early);
+      assert.ok(sendsDoneAtHandOver !== undefined && sendsDoneAtHandOver <= stored + 2, `handed over after ${sendsDoneAtHandOver} of ${SENDS} sends (stored after ${stored})`);
+    },
+    (sendOne) => {
+      // Queued while the start-up sweep is at its first storage: its other steps are to come.
+      early = Array.from({ length: SENDS }, sendOne);
     },
   );
 });
