@@ -13,6 +13,9 @@ import { startModemSim, type ModemSimClient } from '../../src/sim/modem/client.j
 import { Modem } from '../../src/modem/index.js';
 import { DELIVER_1, recorder, until } from './helpers.js';
 
+/** DELIVER_1 as a class 2 (SIM-specific) message: TP-DCS 0x12 (3GPP 23.038 §4), stored in SM. */
+const DELIVER_CLASS_2 = DELIVER_1.replace('0B911346610089F60000', '0B911346610089F60012');
+
 /** Empty SMSC field, then SMS-SUBMIT "How are you?" to +31641600986 (3GPP 23.040 §9.2.2.2). */
 const SUBMIT = '0011000B911346610089F60000AA0CC8F71D14969741F977FD07';
 const SUBMIT_LEN = SUBMIT.length / 2 - 1;
@@ -37,7 +40,7 @@ interface Rig {
  * The simulator in its own process on a real pty, its SMSC taking SMSC_MS per +CMGS, and a
  * modem whose start-up drain is over (a first message read and deleted).
  */
-async function withRig(onHandOver: (sendsDone: number) => void, body: (rig: Rig) => Promise<void>, atFirstHandOver?: (sendOne: () => Promise<unknown>) => void): Promise<void> {
+async function withRig(onHandOver: (sendsDone: number) => void, body: (rig: Rig) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'mmsgw-recv-first-'));
   let sim: ModemSimClient | undefined;
   let modem: Modem | undefined;
@@ -50,7 +53,6 @@ async function withRig(onHandOver: (sendsDone: number) => void, body: (rig: Rig)
     const opened = modem;
     const sendOne = (): Promise<unknown> => opened.sendSmsPdu(SUBMIT, SUBMIT_LEN).then(() => sendsDone++);
     modem.onSms(async (s) => {
-      if (inbox.got.length === 0) atFirstHandOver?.(sendOne);
       onHandOver(sendsDone);
       await inbox.handler(s);
     });
@@ -151,38 +153,39 @@ test('eight SMS stored during queued sends are listed in one turn and deleted in
 });
 
 /**
- * Each step of a sweep is queued when the step before it has returned (+CPMS, then +CMGL, for
- * each storage). Sends queued while the start-up sweep runs wait for its last step: passed the
- * turn at once, a send went between every two steps, and an SMS stored meanwhile was handed
- * over after four sends instead of two (seen in CI on a loaded machine, where the start-up sweep
- * was still running when the sends were queued).
+ * Each step of a sweep is queued when the step before it has returned: for each storage marked,
+ * +CPMS, then +CMGL, then the deletes. Two messages stored while a send waits for the SMSC, one
+ * in each storage (a class 2 SMS goes to the SIM, 27.005 §3.4.1), make a sweep of two storages
+ * whose steps must go back to back: given the turn at once when a step ended, a waiting send
+ * went between every two steps, and the second storage was read four sends later (seen in CI as
+ * a start-up sweep split by sends queued during it).
  */
-test('sends queued during the start-up sweep wait for its last step; an SMS stored meanwhile is read after the send in flight', { timeout: 90_000 }, async () => {
-  let sendsDoneAtHandOver: number | undefined;
+test('a sweep of two storages goes back to back while sends are queued: no +CMGS between its steps', { timeout: 90_000 }, async () => {
+  let sendsDoneAtLastHandOver = -1;
   let started = false;
-  let early: Promise<unknown>[] = [];
   await withRig(
     (done) => {
-      if (started) sendsDoneAtHandOver ??= done;
+      if (started) sendsDoneAtLastHandOver = done;
     },
     async (rig) => {
       started = true;
-      // The start-up sweep's steps after the first hand-over, in a row: no +CMGS among them.
-      const sweep = rig.commands.slice(rig.commands.indexOf('+CMGL=4'));
-      const firstSend = sweep.findIndex((c) => c.startsWith('+CMGS'));
-      const lastListing = sweep.lastIndexOf('+CMGL=4');
-      assert.ok(sweep.some((c) => c.startsWith('+CPMS=')), `the start-up sweep selects another storage: ${sweep.join(' ')}`);
-      assert.ok(firstSend > lastListing, `a send went between the start-up sweep's steps: ${sweep.join(' ')}`);
-      await until(() => rig.commands.some((c) => c.startsWith('+CMGS')), 10_000, 'the first AT+CMGS written');
+      const sends = await rig.queueSends(SENDS);
+      const from = rig.commands.length;
       await rig.sim.deliverSms({ pdu: DELIVER_1 });
+      await rig.sim.deliverSms({ pdu: DELIVER_CLASS_2 });
       const stored = rig.sendsDone();
-      await until(() => rig.inbox.got.length === 2, 30_000, 'the SMS handed over');
-      await Promise.all(early);
-      assert.ok(sendsDoneAtHandOver !== undefined && sendsDoneAtHandOver <= stored + 2, `handed over after ${sendsDoneAtHandOver} of ${SENDS} sends (stored after ${stored})`);
-    },
-    (sendOne) => {
-      // Queued while the start-up sweep is at its first storage: its other steps are to come.
-      early = Array.from({ length: SENDS }, sendOne);
+      const st = await rig.sim.storage();
+      assert.ok(st.SM.length === 1 && st.ME.length === 1, `one message in each storage: ${JSON.stringify(st)}`);
+      await until(() => rig.inbox.got.length === 3, 30_000, 'both handed over');
+      await rig.sendsWhenDeleted(30_000, 'both deleted');
+      await Promise.all(sends);
+      const sweep = rig.commands.slice(from);
+      const first = sweep.findIndex((c) => !c.startsWith('+CMGS'));
+      const last = Math.max(...['+CMGL=4', '+CMGD'].map((p) => sweep.findLastIndex((c) => c.startsWith(p))));
+      const between = sweep.slice(first, last + 1).filter((c) => c.startsWith('+CMGS')).length;
+      assert.ok(sweep.slice(first, last + 1).some((c) => c.startsWith('+CPMS=')), `the sweep selects the other storage: ${sweep.join(' ')}`);
+      assert.equal(between, 0, `sends between the sweep's steps: ${sweep.join(' ')}`);
+      assert.ok(sendsDoneAtLastHandOver <= stored + 2, `the second storage handed over after ${sendsDoneAtLastHandOver} of ${SENDS} sends (stored after ${stored})`);
     },
   );
 });
