@@ -75,14 +75,18 @@ export async function retrieveMms(ctx: PipelineContext, deps: RetrieveDeps, msgI
   if (now?.state !== 'retrieved') return;
   crashPoint('mms-stored');
   const acknowledged = store.events.ofMessage(msgId).some((e) => e.kind === 'acknowledged');
+  let attempts: Awaited<ReturnType<RetrieveDeps['mm1']['notifyResp']>> | undefined;
   if (!acknowledged) {
     // The carrier forgets the message once told Retrieved: what was stored is on disk first.
     await store.durable();
-    const attempts = await deps.mm1.use(() => deps.mm1.notifyResp(txid, 'retrieved', deps.reportAllowed));
+    attempts = await deps.mm1.use(() => deps.mm1.notifyResp(txid, 'retrieved', deps.reportAllowed));
     crashPoint('mms-acked');
-    store.events.add(msgId, 'acknowledged', { status: 'retrieved', attempts }, ctx.now());
   }
-  ctx.enqueue({ kind: JOB.relay, key: `relay:${msgId}`, payload: { msgId } });
+  // The acknowledgement and the relay job, in one commit.
+  store.tx(() => {
+    if (attempts !== undefined) store.events.add(msgId, 'acknowledged', { status: 'retrieved', attempts }, ctx.now());
+    ctx.enqueue({ kind: JOB.relay, key: `relay:${msgId}`, payload: { msgId } });
+  });
 }
 
 /**

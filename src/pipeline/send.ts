@@ -60,7 +60,7 @@ function codeOf(e: unknown): string | undefined {
  * SMS-SUBMIT encoder (3GPP 23.040 §9.2.2.2, correct septet accounting). Each part is recorded
  * `submitting` (committed) before AT+CMGS and `sent` with its TP-MR in the commit right after
  * `+CMGS:` answers, so a retry sends only the parts still missing, and a part a crash caught
- * in between is known to be uncertain (see `resolveUncertain`). A message past its
+ * in between is known to be uncertain (see `beginSubmitting`). A message past its
  * time-to-live is never sent late: it is marked expired and the sender told.
  */
 export async function sendSms(ctx: PipelineContext, deps: SendDeps, msgId: number): Promise<void> {
@@ -74,8 +74,7 @@ export async function sendSms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
   // Parts recorded by events only were sent before submissions were kept (schema 2).
   const sentBefore = store.events.ofMessage(msgId).filter((e) => e.kind === 'sms-part-sent').map((e) => e.detail as SentPart);
   const recipients = store.messages.addresses(msgId).filter((a) => a.role === 'to').map((a) => a.normalized);
-  resolveUncertain(ctx, msg, deps.uncertain?.sms ?? 'resend');
-  store.messages.setState(msgId, 'submitting', ctx.now());
+  beginSubmitting(ctx, msg, deps.uncertain?.sms ?? 'resend');
   for (const to of recipients) {
     // Concatenation reference (3GPP 23.040 §9.2.3.24.1): fixed per message so a resent part
     // joins the parts already delivered.
@@ -86,8 +85,7 @@ export async function sendSms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
       if (sentBefore.some((s) => s.recipient === to && s.seq === seq)) continue;
       if (expired(ctx, msg)) return expire(ctx, msg);
       const pdu = pdus[i]!;
-      const sub = store.submissions.begin({ msgId, recipient: to, seq, total: pdus.length }, ctx.now());
-      if (deps.modem !== undefined) store.modemLinks.setSubmissionModem(sub.id, deps.modem);
+      const sub = recordSubmitting(ctx, deps, { msgId, recipient: to, seq, total: pdus.length });
       // `submitting` is what marks the part uncertain if we die with it on the wire: on disk first.
       await store.durable();
       crashPoint('cmgs-submitting');
@@ -155,15 +153,13 @@ export async function sendMms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
     await store.saveRawPdu({ kind: 'm-send-req', body: bytes, msgId, receivedAt: ctx.now(), source: 'compose' });
   }
   if (expired(ctx, msg)) return expire(ctx, msg);
-  resolveUncertain(ctx, msg, deps.uncertain?.mms ?? 'hold');
-  store.messages.setState(msgId, 'submitting', ctx.now());
+  beginSubmitting(ctx, msg, deps.uncertain?.mms ?? 'hold');
   let conf: SendConf;
   try {
     conf = await mm1.use(async () => {
       // Recorded once the bearer is up, right before the POST: a failure to bring the bearer
       // up is not a send.
-      const sub = store.submissions.begin({ msgId, recipient: '', seq: 1, total: 1 }, ctx.now());
-      if (deps.modem !== undefined) store.modemLinks.setSubmissionModem(sub.id, deps.modem);
+      const sub = recordSubmitting(ctx, deps, { msgId, recipient: '', seq: 1, total: 1 });
       await store.durable();
       crashPoint('msend-before-post');
       try {
@@ -190,13 +186,27 @@ export async function sendMms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
 }
 
 /**
+ * A part about to be written (AT+CMGS) or posted (m-send-req), recorded `submitting` with the
+ * modem it goes through, in one commit.
+ */
+function recordSubmitting(ctx: PipelineContext, deps: SendDeps, part: { msgId: number; recipient: string; seq: number; total: number }): SubmissionRow {
+  const { store } = ctx;
+  return store.tx(() => {
+    const sub = store.submissions.begin(part, ctx.now());
+    if (deps.modem !== undefined) store.modemLinks.setSubmissionModem(sub.id, deps.modem);
+    return sub;
+  });
+}
+
+/**
  * Before anything is sent: a submission still `submitting` was left by a crash between the
  * PDU write and the commit of the answer (every failure this process sees moves it on). It
  * is flagged uncertain and, by `policy`, resent now or held. A held send stays held until an
  * operator releases it (`mmsgw retry` on the dead send job, which marks it `released`).
- * Throws (dead job, message `held`, sender told) when something is held.
+ * Throws (dead job, message `held`, sender told) when something is held; otherwise the
+ * message is `submitting`, in the same commit.
  */
-function resolveUncertain(ctx: PipelineContext, msg: MessageRow, policy: UncertainPolicy): void {
+function beginSubmitting(ctx: PipelineContext, msg: MessageRow, policy: UncertainPolicy): void {
   const { store } = ctx;
   const held: SubmissionRow[] = [];
   store.tx(() => {
@@ -219,6 +229,7 @@ function resolveUncertain(ctx: PipelineContext, msg: MessageRow, policy: Uncerta
     if (held.some((r) => r.state === 'submitting')) {
       ctx.enqueue({ kind: JOB.notifySender, key: `notify-held:${msg.id}:${held.map((r) => `${r.id}.${r.attempts}`).join(',')}`, payload: { msgId: msg.id, about: 'held' } });
     }
+    if (held.length === 0) store.messages.setState(msg.id, 'submitting', ctx.now());
   });
   if (held.length > 0) {
     throw new PermanentJobError(
