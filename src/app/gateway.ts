@@ -151,9 +151,12 @@ export class Gateway {
       store,
       log: areaLogger(log, 'pipeline'),
       enqueue: (job: NewJob) => {
-        store.jobs.enqueue(job, now());
-        // Jobs that follow this one (MM7 deliveries and reports), in the same transaction.
-        for (const next of wake.followups?.(job) ?? []) store.jobs.enqueue(next, now());
+        // The job and those that follow it (MM7 deliveries and reports) in one transaction: the
+        // caller's, or one of their own (one commit, and never the job without its followers).
+        store.tx(() => {
+          store.jobs.enqueue(job, now());
+          for (const next of wake.followups?.(job) ?? []) store.jobs.enqueue(next, now());
+        });
         wake.worker?.poke();
       },
       now,
@@ -239,8 +242,15 @@ export class Gateway {
     gw.closers.unshift(() => dbWake.close());
     onSmsRef.fn = async (unit, sms): Promise<void> => {
       crashPoint('sms-read');
-      acceptSms(ctx, { pdu: sms.pdu, receivedAt: sms.receivedAt, modem: unit, ...(sms.storage !== undefined ? { storage: sms.storage } : {}), ...(sms.index !== undefined ? { index: sms.index } : {}) });
-      // The modem deletes (or +CNMA-acknowledges) the SMS when this returns: on disk first.
+      // The messages of one sweep of the modem's storage share one commit (their handlers are
+      // called in one turn). The modem deletes (or +CNMA-acknowledges) the SMS when this
+      // returns: committed first, and on disk.
+      await store
+        .inTurnCommit(() => acceptSms(ctx, { pdu: sms.pdu, receivedAt: sms.receivedAt, modem: unit, ...(sms.storage !== undefined ? { storage: sms.storage } : {}), ...(sms.index !== undefined ? { index: sms.index } : {}) }))
+        .catch((e: unknown) => {
+          disk.observe(e);
+          throw e;
+        });
       await store.durable();
       crashPoint('sms-stored');
       worker.poke();

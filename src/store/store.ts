@@ -15,6 +15,7 @@ import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations.js';
 import { prune, type PruneResult } from './retention.js';
 import { SubmissionsRepo } from './submissions.js';
 import { ModemLinksRepo } from './modem-links.js';
+import { TurnCommit } from './turn-commit.js';
 import type { BlobRef, NewPart, NewRawPdu, PartRow, RawPduRow } from './types.js';
 
 export type Durability = 'commit' | 'acknowledge';
@@ -81,6 +82,8 @@ export class Store {
   private checkpointTimer: NodeJS.Timeout | undefined;
   private housekeepingTimer: NodeJS.Timeout | undefined;
   private readonly log = logger('store');
+  /** The steps of one turn committed together (`inTurnCommit`). */
+  readonly turnCommit: TurnCommit;
   /** Set in `acknowledge` durability: the WAL fsync every acknowledgement awaits. */
   private readonly barrier: WalBarrier | undefined;
 
@@ -95,6 +98,7 @@ export class Store {
       const totalChanges = db.prepare('SELECT total_changes()').pluck();
       this.barrier = new WalBarrier(`${path}-wal`, () => totalChanges.get() as number);
     }
+    this.turnCommit = new TurnCommit(db);
     this.blobs = new BlobStore(stateDir, { readonly: readOnly });
     this.messages = new MessagesRepo(db);
     this.content = new ContentRepo(db, this.blobs);
@@ -114,6 +118,16 @@ export class Store {
    */
   tx<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
+  }
+
+  /**
+   * Runs `fn` at the end of this turn of the event loop, in one transaction with every other
+   * step offered in the turn (one commit for all: src/store/turn-commit.ts), each in a
+   * savepoint of its own. Resolves with `fn`'s value once that transaction is committed;
+   * rejects with `fn`'s error (its writes rolled back alone) or the commit's.
+   */
+  inTurnCommit<T>(fn: () => T): Promise<T> {
+    return this.turnCommit.run(fn);
   }
 
   /**
