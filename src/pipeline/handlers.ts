@@ -1,3 +1,4 @@
+import { asJobFinal, type LastWrites } from './last-writes.js';
 import type { JobHandler } from './worker.js';
 import { JOB, type PipelineContext } from './context.js';
 import { assembleSms, type AssembleOptions } from './sms-assemble.js';
@@ -55,14 +56,14 @@ export function pipelineHandlers(ctx: PipelineContext, deps: PipelineDeps): Reco
       backoff: { baseMs: 1_000, maxMs: 60_000, maxAttempts: 5 },
     },
     [JOB.relay]: {
-      run: (job) => relayMessage(ctx, deps.relay, msgIdOf(job.payload)),
+      run: (job) => asJobFinal((last) => relayMessage(ctx, deps.relay, msgIdOf(job.payload), last)),
       backoff: deps.relayBackoff ?? { baseMs: 10_000, maxMs: 30 * 60_000, maxAttempts: 200 },
     },
   };
   const retrieve = deps.retrieve;
   if (retrieve) {
     handlers[JOB.mmsRetrieve] = {
-      run: (job, signal) => retrieveMms(ctx, deps.retrieveFor?.(msgIdOf(job.payload)) ?? retrieve, msgIdOf(job.payload), signal),
+      run: (job, signal) => asJobFinal((last) => retrieveMms(ctx, deps.retrieveFor?.(msgIdOf(job.payload)) ?? retrieve, msgIdOf(job.payload), signal, last)),
       backoff: deps.retrieveBackoff ?? DEFAULT_BACKOFF,
       // OMA-TS-MMS_ENC §7.3.20: past X-Mms-Expiry the MMSC no longer holds the message.
       deadline: (job) => ctx.store.messages.get(msgIdOf(job.payload))?.expiry ?? undefined,
@@ -75,10 +76,10 @@ export function pipelineHandlers(ctx: PipelineContext, deps: PipelineDeps): Reco
     // time-to-live is noticed (expired, sender told) soon after, never sent late.
     const backoff: BackoffPolicy = { baseMs: 15_000, maxMs: 15 * 60_000, maxAttempts: 1_000 };
     const via = deps.sendVia;
-    const runSms = (id: number): Promise<void> => (via ? via(id, 'sms', (d) => sendSms(ctx, d, id)) : sendSms(ctx, send, id));
-    const runMms = (id: number): Promise<void> => (via ? via(id, 'mms', (d) => sendMms(ctx, d, id)) : sendMms(ctx, send, id));
-    handlers[JOB.sendSms] = { run: (job) => runSms(msgIdOf(job.payload)), backoff };
-    handlers[JOB.sendMms] = { run: (job) => runMms(msgIdOf(job.payload)), backoff };
+    const runSms = (id: number, last: LastWrites): Promise<void> => (via ? via(id, 'sms', (d) => sendSms(ctx, d, id, last)) : sendSms(ctx, send, id, last));
+    const runMms = (id: number, last: LastWrites): Promise<void> => (via ? via(id, 'mms', (d) => sendMms(ctx, d, id, last)) : sendMms(ctx, send, id, last));
+    handlers[JOB.sendSms] = { run: (job) => asJobFinal((last) => runSms(msgIdOf(job.payload), last)), backoff };
+    handlers[JOB.sendMms] = { run: (job) => asJobFinal((last) => runMms(msgIdOf(job.payload), last)), backoff };
   }
   const notify = deps.notify;
   if (notify) {

@@ -6,6 +6,7 @@ import { relayPartBody, relayRawBody } from './body-files.js';
 import { MmsgwError } from '../util/errors.js';
 import type { PipelineContext } from './context.js';
 import { PermanentJobError } from './errors.js';
+import { commitNow, type LastWrites } from './last-writes.js';
 
 /** The mail side as the relay step needs it (src/mail/out MailRelay). */
 export interface Mailer {
@@ -37,7 +38,7 @@ export class TransientRelayError extends MmsgwError {
  * accepted is never sent to again, so a retry after a crash or a 4xx only sends what is
  * still missing. The message is `relayed` once no relay is left pending.
  */
-export async function relayMessage(ctx: PipelineContext, deps: RelayDeps, msgId: number): Promise<void> {
+export async function relayMessage(ctx: PipelineContext, deps: RelayDeps, msgId: number, last: LastWrites = commitNow(ctx.store)): Promise<void> {
   const { store } = ctx;
   const row = store.messages.get(msgId);
   if (!row) throw new PermanentJobError('PIPELINE_MISSING', `message ${msgId} is gone`);
@@ -82,8 +83,11 @@ export async function relayMessage(ctx: PipelineContext, deps: RelayDeps, msgId:
     else if (outcome.kind === 'transient') transient.push(`${mailbox}: ${outcome.message}`);
   }
   if (transient.length > 0) throw new TransientRelayError('MAIL_DEFERRED', transient.join('; '));
-  store.messages.setState(msgId, sent > 0 ? 'relayed' : 'failed', ctx.now());
-  if (sent === 0) throw new PermanentJobError('MAIL_REJECTED', `every mailbox refused message ${msgId}`);
+  if (sent === 0) {
+    store.messages.setState(msgId, 'failed', ctx.now());
+    throw new PermanentJobError('MAIL_REJECTED', `every mailbox refused message ${msgId}`);
+  }
+  last(() => store.messages.setState(msgId, 'relayed', ctx.now()));
 }
 
 /** Maps a stored message onto the mail side's model. */

@@ -7,6 +7,7 @@ import { crashPoint } from '../util/crash-point.js';
 import { errorMessage, type DecodeError } from '../util/errors.js';
 import { JOB, type PipelineContext } from './context.js';
 import { PermanentJobError } from './errors.js';
+import { commitNow, type LastWrites } from './last-writes.js';
 import { locationRefusedAtFetch } from './push.js';
 
 /** The MM1 side as the retrieve step needs it (src/mmsc Mm1Client). */
@@ -41,7 +42,7 @@ export interface RetrieveDeps {
  * message that expired before it could be fetched is marked so. Each time the mailboxes the MMS
  * would have gone to get a notice with what is known (job `notify-owner`).
  */
-export async function retrieveMms(ctx: PipelineContext, deps: RetrieveDeps, msgId: number, signal: AbortSignal): Promise<void> {
+export async function retrieveMms(ctx: PipelineContext, deps: RetrieveDeps, msgId: number, signal: AbortSignal, last: LastWrites = commitNow(ctx.store)): Promise<void> {
   const { store } = ctx;
   const msg = store.messages.get(msgId);
   if (!msg) throw new PermanentJobError('PIPELINE_MISSING', `message ${msgId} is gone`);
@@ -83,7 +84,7 @@ export async function retrieveMms(ctx: PipelineContext, deps: RetrieveDeps, msgI
     crashPoint('mms-acked');
   }
   // The acknowledgement and the relay job, in one commit.
-  store.tx(() => {
+  last(() => {
     if (attempts !== undefined) store.events.add(msgId, 'acknowledged', { status: 'retrieved', attempts }, ctx.now());
     ctx.enqueue({ kind: JOB.relay, key: `relay:${msgId}`, payload: { msgId } });
   });

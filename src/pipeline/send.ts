@@ -6,6 +6,7 @@ import { crashPoint } from '../util/crash-point.js';
 import { errorMessage } from '../util/errors.js';
 import { JOB, type PipelineContext } from './context.js';
 import { PermanentJobError } from './errors.js';
+import { commitNow, type LastWrites } from './last-writes.js';
 
 /** The modem side of sending SMS (src/modem: AT+CMGS in PDU mode, 3GPP 27.005 §3.5.1). */
 export interface SmsSender {
@@ -63,7 +64,7 @@ function codeOf(e: unknown): string | undefined {
  * in between is known to be uncertain (see `beginSubmitting`). A message past its
  * time-to-live is never sent late: it is marked expired and the sender told.
  */
-export async function sendSms(ctx: PipelineContext, deps: SendDeps, msgId: number): Promise<void> {
+export async function sendSms(ctx: PipelineContext, deps: SendDeps, msgId: number, last: LastWrites = commitNow(ctx.store)): Promise<void> {
   const msg = ready(ctx, msgId);
   if (!msg) return;
   if (!deps.sms) throw new PermanentJobError('PIPELINE_NO_MODEM', 'no modem is attached to send SMS');
@@ -104,7 +105,7 @@ export async function sendSms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
       });
     }
   }
-  store.tx(() => {
+  last(() => {
     store.messages.setState(msgId, 'sent', ctx.now());
     store.events.add(msgId, 'submitted', { recipients: recipients.length }, ctx.now());
     tellResent(ctx, msgId, deps.deliveryReports);
@@ -117,7 +118,7 @@ export async function sendSms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
  * POSTs it to the MMSC and records the m-send-conf's Message-ID, by which later delivery and
  * read reports find the message.
  */
-export async function sendMms(ctx: PipelineContext, deps: SendDeps, msgId: number): Promise<void> {
+export async function sendMms(ctx: PipelineContext, deps: SendDeps, msgId: number, last: LastWrites = commitNow(ctx.store)): Promise<void> {
   const msg = ready(ctx, msgId);
   if (!msg) return;
   const mm1 = deps.mms;
@@ -176,7 +177,8 @@ export async function sendMms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
     throw e;
   }
   crashPoint('msend-confirmed');
-  store.tx(() => {
+  // Before this commits, a crash leaves the send uncertain (as right after the answer).
+  last(() => {
     const sub = store.submissions.get(msgId, '', 1);
     if (sub) store.submissions.sent(sub.id, conf.messageId ?? null, ctx.now());
     store.messages.update(msgId, { state: 'sent', messageId: conf.messageId ?? null }, ctx.now());

@@ -15,9 +15,15 @@ export interface ClaimedJob {
   readonly attempts: number;
 }
 
+/**
+ * A job's last writes (JobHandler.run's result): committed with its move to `done`, in the
+ * worker's group commit, instead of in a commit of their own. If they fail, the job runs again.
+ */
+export type JobFinal = () => void;
+
 /** What became of a job the worker ran (recorded by `JobQueue.settle`). */
 export type JobOutcome =
-  | { readonly id: number; readonly outcome: 'done' }
+  | { readonly id: number; readonly outcome: 'done'; readonly final?: JobFinal }
   | { readonly id: number; readonly outcome: 'retry'; readonly retryAt: number; readonly error: string }
   | { readonly id: number; readonly outcome: 'dead'; readonly error: string };
 
@@ -34,7 +40,8 @@ export interface JobQueue {
 }
 
 export interface JobHandler {
-  run(job: ClaimedJob, signal: AbortSignal): Promise<void>;
+  /** Does the job; may return its last writes, to be committed with its outcome (JobFinal). */
+  run(job: ClaimedJob, signal: AbortSignal): Promise<void | JobFinal>;
   /** Retry policy for this kind of job. */
   readonly backoff?: BackoffPolicy;
   /** Give up retrying after this instant (e.g. the MMS notification's expiry). */
@@ -308,8 +315,9 @@ export class JobWorker extends EventEmitter {
       return;
     }
     const started = Date.now();
+    let final: JobFinal | void;
     try {
-      await handler.run(job, this.abort.signal);
+      final = await handler.run(job, this.abort.signal);
     } catch (e) {
       if (this.onStoreFailure(e)) {
         // Not the job's fault: it runs again once space returns (a write that fails here
@@ -320,7 +328,7 @@ export class JobWorker extends EventEmitter {
       await this.failed(job, handler, e);
       return;
     }
-    await this.settle(job, { id: job.id, outcome: 'done' }, () => {
+    await this.settle(job, { id: job.id, outcome: 'done', ...(final ? { final } : {}) }, () => {
       this.log.debug({ job: job.key, ms: Date.now() - started }, 'job done');
       this.emit('done', job);
     });

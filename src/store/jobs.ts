@@ -15,9 +15,12 @@ interface JobRecord {
   updated_at: number;
 }
 
-/** A finished job's outcome, for `settle`. */
+/**
+ * A finished job's outcome, for `settle`. A done job may carry its last writes (`final`): they
+ * are committed with its move to `done`, in its savepoint, instead of in a commit of their own.
+ */
 export type JobOutcome =
-  | { readonly id: number; readonly outcome: 'done' }
+  | { readonly id: number; readonly outcome: 'done'; readonly final?: () => void }
   | { readonly id: number; readonly outcome: 'retry'; readonly retryAt: number; readonly error: string }
   | { readonly id: number; readonly outcome: 'dead'; readonly error: string };
 
@@ -114,6 +117,15 @@ export class JobsRepo {
           one(o);
         } catch (e) {
           errors.set(i, e);
+          // Its last writes failed (rolled back with its savepoint): the job runs again, and
+          // does them again (handlers are idempotent). Left `running`, it would wait for a restart.
+          if (o.outcome === 'done' && o.final !== undefined) {
+            try {
+              one({ id: o.id, outcome: 'retry', retryAt: now, error: `its last writes failed: ${e instanceof Error ? e.message : String(e)}` });
+            } catch {
+              // reported through `errors` already
+            }
+          }
         }
       });
       if (limit <= 0) return [];
@@ -149,7 +161,10 @@ export class JobsRepo {
   }
 
   private apply(o: JobOutcome, now: number): void {
-    if (o.outcome === 'done') this.complete(o.id, now);
+    if (o.outcome === 'done') {
+      o.final?.();
+      this.complete(o.id, now);
+    }
     else if (o.outcome === 'retry') this.fail(o.id, o.retryAt, o.error, now);
     else this.dead(o.id, o.error, now);
   }

@@ -175,8 +175,9 @@ export class Metrics {
         run: async (job: ClaimedJob, signal: AbortSignal) => {
           const end = this.jobDuration.startTimer({ kind });
           try {
-            await h.run(job, signal);
+            const final = await h.run(job, signal);
             end({ result: 'ok' });
+            return final;
           } catch (e) {
             end({ result: 'error' });
             if (kind === JOB.relay || kind === JOB.notifySender) this.mailErrors.inc({ protocol: 'smtp' });

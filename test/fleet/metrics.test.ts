@@ -55,11 +55,13 @@ test('loopback scrape: valid exposition text with the store, job and modem figur
     const created = Date.now() - 90_000;
     store.jobs.enqueue({ kind: JOB.relay, key: 'relay:1', payload: { msgId: 1 } }, created);
     store.jobs.enqueue({ kind: JOB.sendSms, key: 'send-sms:9', payload: { msgId: 9 } }, created + 1000);
+    const final = (): void => undefined;
     const handlers = metrics.instrument({
-      [JOB.mmsRetrieve]: { run: () => new Promise<void>((r) => setTimeout(r, 30)) },
+      [JOB.mmsRetrieve]: { run: () => new Promise<() => void>((r) => setTimeout(() => r(final), 30)) },
       [JOB.relay]: { run: () => Promise.reject(new Error('smtp 451')) },
     });
-    await handlers[JOB.mmsRetrieve]!.run(job(JOB.mmsRetrieve), new AbortController().signal);
+    // The job's last writes (JobFinal) pass through the timing wrapper to the worker.
+    assert.equal(await handlers[JOB.mmsRetrieve]!.run(job(JOB.mmsRetrieve), new AbortController().signal), final);
     await assert.rejects(handlers[JOB.relay]!.run(job(JOB.relay), new AbortController().signal));
     metrics.modemStatusChanged({ state: 'ready' });
     metrics.modemStatusChanged({ state: 'recovering' });

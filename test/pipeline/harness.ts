@@ -61,8 +61,12 @@ export async function harness(): Promise<Harness> {
         const handler = handlers[job.kind];
         if (!handler) throw new Error(`no handler for ${job.kind}`);
         try {
-          await handler.run(job, new AbortController().signal);
-          store.jobs.complete(job.id, clock.now);
+          const final = await handler.run(job, new AbortController().signal);
+          // As the worker does: the job's last writes with its move to done, in one transaction.
+          store.tx(() => {
+            final?.();
+            store.jobs.complete(job.id, clock.now);
+          });
         } catch (e) {
           store.jobs.fail(job.id, clock.now + 60_000, (e as Error).message, clock.now);
           throw e;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { JobWorker, type JobOutcome } from '../../src/pipeline/worker.js';
 import { BlobStore } from '../../src/store/index.js';
 import { silentLogger } from '../../src/util/log.js';
-import { tempDir, tempStore } from './helpers.js';
+import { tempDir, tempStore, walCommits } from './helpers.js';
 
 test('settle records outcomes and claims due jobs oldest first in one transaction; a bad outcome does not undo the others', () => {
   const t = tempStore();
@@ -82,4 +82,79 @@ test('putMany writes several blobs at once, each complete under its address, and
   } finally {
     t.cleanup();
   }
+});
+
+test("a done job's last writes are committed with its outcome; if they fail, they are rolled back and the job is queued again", () => {
+  const t = tempStore();
+  try {
+    const { jobs, db } = t.store;
+    db.exec('CREATE TABLE t (x INTEGER)');
+    const a = jobs.enqueue({ kind: 'k', key: 'k:a' }, 1000).job.id;
+    const b = jobs.enqueue({ kind: 'k', key: 'k:b' }, 1000).job.id;
+    jobs.claim(2000);
+    jobs.claim(2000);
+    const { errors } = jobs.settle(
+      [
+        { id: a, outcome: 'done', final: () => void db.prepare('INSERT INTO t VALUES (1)').run() },
+        {
+          id: b,
+          outcome: 'done',
+          final: () => {
+            db.prepare('INSERT INTO t VALUES (2)').run();
+            throw new Error('no room');
+          },
+        },
+      ],
+      0,
+      3000,
+    );
+    assert.deepEqual([...errors.keys()], [1]);
+    assert.equal(jobs.get(a)?.state, 'done');
+    assert.deepEqual(db.prepare('SELECT x FROM t').pluck().all(), [1], "b's write rolled back");
+    assert.equal(jobs.get(b)?.state, 'queued', 'b runs again');
+    assert.equal(jobs.get(b)?.runAt, 3000);
+    assert.match(jobs.get(b)?.lastError ?? '', /last writes failed: no room/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("the worker commits a handler's last writes with the job's outcome: ten jobs' writes cost no commits of their own", async () => {
+  const run = async (final: boolean): Promise<{ commits: number; rows: unknown }> => {
+    const t = tempStore();
+    try {
+      const { jobs, db } = t.store;
+      db.exec('CREATE TABLE t (x INTEGER)');
+      for (let i = 0; i < 10; i++) jobs.enqueue({ kind: 'k', key: `k:${i}`, payload: i });
+      const start = walCommits(t.store.path);
+      const worker = new JobWorker({
+        queue: jobs,
+        concurrency: 1,
+        log: silentLogger,
+        handlers: {
+          k: {
+            run: async (job) => {
+              const write = (): void => void db.prepare('INSERT INTO t VALUES (?)').run(job.payload as number);
+              if (final) return write;
+              t.store.tx(write);
+              return undefined;
+            },
+          },
+        },
+      });
+      const done = new Promise<void>((resolve) => worker.on('done', () => jobs.counts().done === 10 && resolve()));
+      worker.start();
+      await done;
+      await worker.stop();
+      return { commits: walCommits(t.store.path) - start, rows: db.prepare('SELECT count(*) FROM t').pluck().get() };
+    } finally {
+      t.cleanup();
+    }
+  };
+  const apart = await run(false);
+  const withOutcome = await run(true);
+  assert.equal(apart.rows, 10);
+  assert.equal(withOutcome.rows, 10, 'every last write committed');
+  // One job at a time: a commit per outcome (with the next claim) either way, and one per job for its writes apart.
+  assert.equal(apart.commits - withOutcome.commits, 10, `commits: ${withOutcome.commits} with the outcome, ${apart.commits} apart`);
 });

@@ -1,35 +1,27 @@
 /**
  * Group commit within one turn (src/store/turn-commit.ts, Store.inTurnCommit): the steps
  * offered in a turn share one transaction, each in a savepoint; every promise settles after the
- * COMMIT. Commits are counted from outside: each commit appends at least one frame to the WAL
- * (sqlite.org/wal.html, "the WAL file format"), so ten commits grow it by ten frames or more.
+ * COMMIT. Commits are counted from outside, in the WAL's frames (test/store/helpers.ts walCommits).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { tempStore } from './helpers.js';
-
-const FRAME = 4096 + 24; // page size + frame header
-
-function walFrames(path: string): number {
-  return statSync(`${path}-wal`).size / FRAME;
-}
+import { tempStore, walCommits } from './helpers.js';
 
 test('steps offered in one turn are committed together: one commit for ten, against ten one by one', async () => {
   const t = tempStore();
   try {
     const { store } = t;
     store.db.exec('CREATE TABLE t (x INTEGER)');
-    const before = walFrames(store.path);
+    const before = walCommits(store.path);
     for (let i = 0; i < 10; i++) store.tx(() => store.db.prepare('INSERT INTO t VALUES (?)').run(i));
-    const apart = walFrames(store.path) - before;
-    const start = walFrames(store.path);
+    const apart = walCommits(store.path) - before;
+    const start = walCommits(store.path);
     const ids = await Promise.all(Array.from({ length: 10 }, (_, i) => store.inTurnCommit(() => store.db.prepare('INSERT INTO t VALUES (?)').run(10 + i).lastInsertRowid)));
-    const together = walFrames(store.path) - start;
+    const together = walCommits(store.path) - start;
     assert.equal(ids.length, 10);
-    assert.ok(apart >= 10, `ten commits one by one wrote ${apart} frames`);
-    assert.ok(together <= 2, `ten steps in one turn wrote ${together} frames`);
+    assert.equal(apart, 10, 'ten commits one by one');
+    assert.equal(together, 1, 'ten steps in one turn');
     assert.equal(store.turnCommit.commits, 1);
     assert.equal(store.db.prepare('SELECT count(*) FROM t').pluck().get(), 20);
   } finally {

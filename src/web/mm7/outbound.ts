@@ -255,7 +255,8 @@ export function mm7Handlers(ctx: PipelineContext, o: Mm7OutboundOptions): Record
         }));
         const { body, contentType } = soapWithContent(xml, content);
         const status = await postToVasp(vasp, body, contentType, signal, timeoutMs);
-        ctx.store.events.add(msg.id, 'mm7-delivered', { vaspId: vasp.vaspId, status }, ctx.now());
+        // Committed with the job's outcome (JobFinal): no commit of its own.
+        return () => void ctx.store.events.add(msg.id, 'mm7-delivered', { vaspId: vasp.vaspId, status }, ctx.now());
       },
     },
     [MM7_JOB.report]: {
@@ -279,7 +280,7 @@ export function mm7Handlers(ctx: PipelineContext, o: Mm7OutboundOptions): Record
         const children = p.kind === 'read' ? readReplyChildren(release.version, input) : deliveryReportChildren(release.version, input);
         const { body, contentType } = soapWithContent(envelope(release, `mmsgw-r-${job.id}`, op, children), undefined);
         const status = await postToVasp(vasp, body, contentType, signal, timeoutMs);
-        ctx.store.events.add(p.msgId, 'mm7-reported', { vaspId: vasp.vaspId, kind: p.kind, recipient: p.recipient, mmStatus: p.status, status }, ctx.now());
+        return () => void ctx.store.events.add(p.msgId, 'mm7-reported', { vaspId: vasp.vaspId, kind: p.kind, recipient: p.recipient, mmStatus: p.status, status }, ctx.now());
       },
     },
   };

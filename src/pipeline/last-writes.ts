@@ -1,0 +1,26 @@
+import type { Store } from '../store/index.js';
+import type { JobFinal } from './worker.js';
+
+/**
+ * Where a pipeline step puts its last writes — those after its last exchange with the outside
+ * world, that nothing waits for before the step ends: committed at once in a transaction of
+ * their own (`commitNow`, the default for callers outside the job worker), or collected by
+ * `asJobFinal` and handed to the worker, which commits them with the job's move to `done`, in
+ * the commit that records the round's outcomes (one commit fewer per job; if they fail, the job
+ * runs again and does them again).
+ */
+export type LastWrites = (writes: () => void) => void;
+
+export function commitNow(store: Store): LastWrites {
+  return (writes) => store.tx(writes);
+}
+
+/** Runs `step` with a LastWrites that collects; returns what it collected as the job's final writes. */
+export async function asJobFinal(step: (last: LastWrites) => Promise<void>): Promise<JobFinal | undefined> {
+  const collected: (() => void)[] = [];
+  await step((writes) => collected.push(writes));
+  if (collected.length === 0) return undefined;
+  return () => {
+    for (const writes of collected) writes();
+  };
+}
