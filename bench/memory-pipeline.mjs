@@ -12,9 +12,9 @@ import { join } from 'node:path';
 
 const dist = new URL('../dist/', import.meta.url);
 const load = (p) => import(new URL(p, dist).href);
-const [{ openStore }, { pipelineHandlers }, { acceptSms }, { MailRelay }, { messageIdFor }, { decodeMms }, { encodeDeliver }, { silentLogger }] = await Promise.all([
+const [{ openStore }, { pipelineHandlers }, { acceptSms }, { MailRelay }, { messageIdFor }, { decodeMms }, { encodeDeliver }, { silentLogger }, { runToDone }] = await Promise.all([
   load('store/index.js'), load('pipeline/handlers.js'), load('pipeline/sms-intake.js'), load('mail/out/relay.js'), load('mail/out/addresses.js'),
-  load('codec/mms/index.js'), load('codec/sms/index.js'), load('util/log.js'),
+  load('codec/mms/index.js'), load('codec/sms/index.js'), load('util/log.js'), load('pipeline/last-writes.js'),
 ]);
 
 const [mode, port, arg] = process.argv.slice(2);
@@ -51,8 +51,8 @@ async function drain() {
   for (;;) {
     const job = store.jobs.claim(Date.now());
     if (!job) return;
-    await handlers[job.kind].run(job, new AbortController().signal);
-    store.jobs.complete(job.id, Date.now());
+    // Its last writes (the relay job of a fetched MMS among them) with its move to done.
+    await runToDone(store, handlers[job.kind], job, new AbortController().signal);
   }
 }
 let n = 0;

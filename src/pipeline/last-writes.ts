@@ -1,5 +1,5 @@
 import type { Store } from '../store/index.js';
-import type { JobFinal } from './worker.js';
+import type { ClaimedJob, JobFinal, JobHandler } from './worker.js';
 
 /**
  * Where a pipeline step puts its last writes — those after its last exchange with the outside
@@ -23,4 +23,17 @@ export async function asJobFinal(step: (last: LastWrites) => Promise<void>): Pro
   return () => {
     for (const writes of collected) writes();
   };
+}
+
+/**
+ * Runs a claimed job to `done` outside the worker (benches, test harnesses that drain jobs one
+ * by one), as the worker does: its last writes and its move to `done` in one transaction. A
+ * loop that called `run` and then `complete` would drop those writes.
+ */
+export async function runToDone(store: Store, handler: JobHandler, job: ClaimedJob, signal: AbortSignal, now: number = Date.now()): Promise<void> {
+  const final = await handler.run(job, signal);
+  store.tx(() => {
+    final?.();
+    store.jobs.complete(job.id, now);
+  });
 }

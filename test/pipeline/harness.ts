@@ -1,3 +1,4 @@
+import { runToDone } from '../../src/pipeline/last-writes.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,12 +62,7 @@ export async function harness(): Promise<Harness> {
         const handler = handlers[job.kind];
         if (!handler) throw new Error(`no handler for ${job.kind}`);
         try {
-          const final = await handler.run(job, new AbortController().signal);
-          // As the worker does: the job's last writes with its move to done, in one transaction.
-          store.tx(() => {
-            final?.();
-            store.jobs.complete(job.id, clock.now);
-          });
+          await runToDone(store, handler, job, new AbortController().signal, clock.now);
         } catch (e) {
           store.jobs.fail(job.id, clock.now + 60_000, (e as Error).message, clock.now);
           throw e;
