@@ -78,7 +78,13 @@ export async function startMm7(o: E2eOptions & { vaspVersion?: 'REL-5-MM7-1-2' |
       await vasp.stop();
     },
   };
-  await env.startBox();
+  try {
+    await env.startBox();
+  } catch (e) {
+    // Nothing may stay behind: a running gateway would keep the test file from ending.
+    await env.stop().catch(() => undefined);
+    throw e;
+  }
   return env;
 }
 
