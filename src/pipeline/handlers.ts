@@ -44,7 +44,7 @@ const msgIdOf = (payload: unknown): number => (payload as MsgPayload).msgId;
  */
 export function pipelineHandlers(ctx: PipelineContext, deps: PipelineDeps): Record<string, JobHandler> {
   const assemble: JobHandler = {
-    run: (job) => assembleSms(ctx, job.payload as Parameters<typeof assembleSms>[1], deps.assemble),
+    run: (job) => asJobFinal((last) => assembleSms(ctx, job.payload as Parameters<typeof assembleSms>[1], deps.assemble, last)),
     // Assembly is local work; failing repeatedly means a broken row, not a passing fault.
     backoff: { baseMs: 1_000, maxMs: 60_000, maxAttempts: 5 },
   };
@@ -52,7 +52,7 @@ export function pipelineHandlers(ctx: PipelineContext, deps: PipelineDeps): Reco
     [JOB.smsAssemble]: assemble,
     [JOB.smsExpire]: assemble,
     [JOB.smsReport]: {
-      run: (job) => handleStatusReport(ctx, (job.payload as { rawPduId: number }).rawPduId),
+      run: (job) => asJobFinal((last) => handleStatusReport(ctx, (job.payload as { rawPduId: number }).rawPduId, last)),
       backoff: { baseMs: 1_000, maxMs: 60_000, maxAttempts: 5 },
     },
     [JOB.relay]: {

@@ -7,7 +7,7 @@ import type { ClaimedJob, JobFinal, JobHandler } from './worker.js';
  * their own (`commitNow`, the default for callers outside the job worker), or collected by
  * `asJobFinal` and handed to the worker, which commits them with the job's move to `done`, in
  * the commit that records the round's outcomes (one commit fewer per job; if they fail, the job
- * runs again and does them again).
+ * has failed, and its retry does them again).
  */
 export type LastWrites = (writes: () => void) => void;
 

@@ -2,6 +2,7 @@ import { decodeMms, type MmsPdu } from '../codec/mms/index.js';
 import { decodePush, isMmsPush } from '../codec/wsp/index.js';
 import type { DecodeError } from '../util/errors.js';
 import { JOB, type PipelineContext } from './context.js';
+import { commitNow, type LastWrites } from './last-writes.js';
 import { receivedBy, recordReceivedBy } from './received-by.js';
 
 /** Where a push came from: the SMS segments that carried it. */
@@ -22,46 +23,68 @@ export interface PushOrigin {
  * provisioning) is kept and reported as unsupported. The carrying SMS segments are linked to
  * the resulting message row in the same transaction, and the push bytes are kept raw.
  */
-export async function handlePush(ctx: PipelineContext, payload: Uint8Array, sms: PushOrigin): Promise<void> {
-  const rawPush = await ctx.store.saveRawPdu({ kind: 'wap-push', body: payload, receivedAt: ctx.now(), source: 'sms' });
+export async function handlePush(ctx: PipelineContext, payload: Uint8Array, sms: PushOrigin, last: LastWrites = commitNow(ctx.store)): Promise<void> {
+  const record = decide(ctx, payload, sms);
+  // A large push body goes to a blob file now (durably); the row that names it is a last write.
+  const [raw] = await ctx.store.content.prepareBodies([{ body: payload }]);
+  // Every write of the push — its raw bytes, then the message or report it makes, or the note
+  // and quarantine entry of one that is refused or undecodable — is one last write: nothing
+  // here talks to the outside world, so a crash before they are committed runs the step again.
+  // Another job for the same segments may have read them too: the first to commit records the
+  // push, the others find its segments claimed and write nothing.
+  last(() => {
+    if (!ctx.store.intake.unclaimed(sms.segmentIds, sms.rawPduIds)) return;
+    record(ctx.store.content.addRawPdu({ kind: 'wap-push', body: raw!.body, receivedAt: ctx.now(), source: 'sms' }).id);
+  });
+}
+
+/** Decodes the push and decides what it becomes; returns the writes that record it, given the raw push's row. */
+function decide(ctx: PipelineContext, payload: Uint8Array, sms: PushOrigin): (rawPushId: number) => void {
   // Several modems: the policy of the SIM's carrier that received it.
   const by = receivedBy(ctx, sms.rawPduIds);
   const policy = (by.modem !== undefined ? ctx.pushPolicyFor?.(by.modem) : undefined) ?? ctx.pushPolicy;
   // WAP Push from an originator the carrier does not push from is never acted on.
   if (policy && !policy.sourceAllowed(sms.from)) {
-    return refusePush(ctx, payload, sms, rawPush.id, 'PUSH_SOURCE_REFUSED', `WAP Push from ${sms.from}, which is not a push source of the carrier`, 'push-source-refused', undefined);
+    return (id) => refusePush(ctx, payload, sms, id, 'PUSH_SOURCE_REFUSED', `WAP Push from ${sms.from}, which is not a push source of the carrier`, 'push-source-refused', undefined);
   }
   const push = decodePush(payload);
-  if (!push.ok) return keepUndecodable(ctx, 'wap-push', payload, push.error, sms, rawPush.id);
+  if (!push.ok) return (id) => keepUndecodable(ctx, 'wap-push', payload, push.error, sms, id);
   let origin: PushOrigin = withWarnings(sms, push.value.warnings);
   if (!isMmsPush(push.value)) {
     const type = push.value.contentType.mediaType;
-    return keepNote(ctx, origin, rawPush.id, 'rejected', `Unsupported WAP Push (${type}, application ${String(push.value.applicationId ?? 'none')})`, {
-      event: 'push-unsupported',
-      detail: { contentType: type, applicationId: push.value.applicationId ?? null },
-    });
+    const o = origin;
+    return (id) =>
+      keepNote(ctx, o, id, 'rejected', `Unsupported WAP Push (${type}, application ${String(push.value.applicationId ?? 'none')})`, {
+        event: 'push-unsupported',
+        detail: { contentType: type, applicationId: push.value.applicationId ?? null },
+      });
   }
   const mms = decodeMms(push.value.body);
-  if (!mms.ok) return keepUndecodable(ctx, 'mms', push.value.body, mms.error, origin, rawPush.id);
+  if (!mms.ok) {
+    const o = origin;
+    return (id) => keepUndecodable(ctx, 'mms', push.value.body, mms.error, o, id);
+  }
   const pdu = mms.value;
   origin = withWarnings(origin, pdu.warnings);
+  const o = origin;
   switch (pdu.messageType) {
     case 'm-notification-ind': {
       const refused = pdu.contentLocation ? policy?.locationRefused(pdu.contentLocation) : undefined;
       if (refused) {
         const why = `MMS notification refused: the location ${pdu.contentLocation ?? ''} is not fetched (${refused.reason})`;
-        return refusePush(ctx, payload, origin, rawPush.id, refused.code, why, 'location-refused', pdu);
+        return (id) => refusePush(ctx, payload, o, id, refused.code, why, 'location-refused', pdu);
       }
-      return notification(ctx, pdu, origin, rawPush.id);
+      return (id) => notification(ctx, pdu, o, id);
     }
     case 'm-delivery-ind':
     case 'm-read-orig-ind':
-      return report(ctx, pdu, origin, rawPush.id);
+      return (id) => report(ctx, pdu, o, id);
     default:
-      return keepNote(ctx, origin, rawPush.id, 'rejected', `Unexpected ${pdu.messageType} by WAP Push`, {
-        event: 'push-unexpected',
-        detail: { messageType: pdu.messageType },
-      });
+      return (id) =>
+        keepNote(ctx, o, id, 'rejected', `Unexpected ${pdu.messageType} by WAP Push`, {
+          event: 'push-unexpected',
+          detail: { messageType: pdu.messageType },
+        });
   }
 }
 

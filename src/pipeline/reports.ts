@@ -2,6 +2,7 @@ import { decodeSmsPdu, type SmsStatusReport } from '../codec/sms/index.js';
 import { normalizeAddress, type MessageState } from '../store/index.js';
 import { JOB, type PipelineContext } from './context.js';
 import { PermanentJobError } from './errors.js';
+import { commitNow, type LastWrites } from './last-writes.js';
 
 /** States of an outbound SMS a status report can still change. */
 const MATCHABLE: ReadonlySet<MessageState> = new Set(['sent', 'submitting', 'held', 'delivered']);
@@ -13,7 +14,7 @@ const MATCHABLE: ReadonlySet<MessageState> = new Set(['sent', 'submitting', 'hel
  * recipient is delivered the message becomes `delivered` and the sender is told; a permanent
  * failure is reported at once.
  */
-export async function handleStatusReport(ctx: PipelineContext, rawPduId: number): Promise<void> {
+export async function handleStatusReport(ctx: PipelineContext, rawPduId: number, last: LastWrites = commitNow(ctx.store)): Promise<void> {
   const { store } = ctx;
   const raw = store.content.rawPdu(rawPduId);
   if (!raw) throw new PermanentJobError('PIPELINE_MISSING', `raw PDU ${rawPduId} is gone`);
@@ -21,8 +22,17 @@ export async function handleStatusReport(ctx: PipelineContext, rawPduId: number)
   if (!d.ok || d.value.type !== 'status-report') throw new PermanentJobError('PIPELINE_UNDECODABLE', `raw PDU ${rawPduId} is not a status report`);
   const report: SmsStatusReport = d.value;
   const recipient = normalizeAddress(report.recipient.number);
-  // The part it reports on: the most recently sent one with this TP-MR to this recipient,
-  // through the modem the report came from (TP-MR counts per modem).
+  // Matched and recorded as the job's last writes (nothing follows them): against the state
+  // the messages have when they are committed.
+  last(() => record(ctx, rawPduId, report, recipient));
+}
+
+/**
+ * The part it reports on: the most recently sent one with this TP-MR to this recipient,
+ * through the modem the report came from (TP-MR counts per modem).
+ */
+function record(ctx: PipelineContext, rawPduId: number, report: SmsStatusReport, recipient: string): void {
+  const { store } = ctx;
   const modem = store.modemLinks.rawPduModem(rawPduId);
   for (const part of store.submissions.sentWithReference(String(report.messageReference))) {
     if (normalizeAddress(part.recipient) !== recipient) continue;

@@ -2,6 +2,7 @@ import { classifyDeliver, decodeSmsPdu, reassemble, type AssembledMessage, type 
 import type { SegmentInfo } from '../store/index.js';
 import { MmsgwError } from '../util/errors.js';
 import { JOB, type PipelineContext } from './context.js';
+import { commitNow, type LastWrites } from './last-writes.js';
 import { handlePush } from './push.js';
 import { receivedBy, recordReceivedBy } from './received-by.js';
 
@@ -22,7 +23,7 @@ interface AssemblePayload {
  * reported unsupported. A group still missing parts schedules its own timeout job, so an
  * incomplete message is released flagged, never waited on forever, never looped.
  */
-export async function assembleSms(ctx: PipelineContext, payload: AssemblePayload, opts: AssembleOptions): Promise<void> {
+export async function assembleSms(ctx: PipelineContext, payload: AssemblePayload, opts: AssembleOptions, last: LastWrites = commitNow(ctx.store)): Promise<void> {
   const now = new Date(ctx.now());
   if (!payload.segment) {
     const raw = ctx.store.content.rawPdu(payload.rawPduId);
@@ -33,7 +34,7 @@ export async function assembleSms(ctx: PipelineContext, payload: AssemblePayload
     if (!d.ok || d.value.type !== 'deliver') throw new MmsgwError('PIPELINE_UNDECODABLE', `raw PDU ${raw.id} no longer decodes as SMS-DELIVER`);
     const deliver = d.value;
     const [single] = reassemble([{ id: `raw:${raw.id}`, deliver, receivedAt: new Date(raw.receivedAt) }], { now, timeoutMs: 0 }).messages;
-    if (single) await deliverAssembled(ctx, single, { rawPduIds: [raw.id], segmentIds: [] });
+    if (single) await deliverAssembled(ctx, single, { rawPduIds: [raw.id], segmentIds: [] }, last);
     return;
   }
   const { originator, ref, total } = payload.segment;
@@ -53,15 +54,17 @@ export async function assembleSms(ctx: PipelineContext, payload: AssemblePayload
   const result = reassemble(segments, { now, timeoutMs: opts.concatTimeoutMs, windowMs: opts.concatTimeoutMs });
   for (const m of result.messages) {
     const used = [...m.segmentIds, ...m.duplicateIds].map((id) => rawBySegment.get(id)).filter((x) => x !== undefined);
-    await deliverAssembled(ctx, m, { rawPduIds: used.map((u) => u.rawPduId), segmentIds: used.map((u) => u.segmentId) });
+    await deliverAssembled(ctx, m, { rawPduIds: used.map((u) => u.rawPduId), segmentIds: used.map((u) => u.segmentId) }, last);
   }
   for (const w of result.waiting) {
-    ctx.enqueue({
-      kind: JOB.smsExpire,
-      key: `sms-expire:${originator}:${ref}:${total}:${w.segmentIds[0] ?? ''}`,
-      payload,
-      runAt: w.expiresAt.getTime() + 1,
-    });
+    last(() =>
+      ctx.enqueue({
+        kind: JOB.smsExpire,
+        key: `sms-expire:${originator}:${ref}:${total}:${w.segmentIds[0] ?? ''}`,
+        payload,
+        runAt: w.expiresAt.getTime() + 1,
+      }),
+    );
   }
 }
 
@@ -70,18 +73,22 @@ interface Sources {
   readonly segmentIds: readonly number[];
 }
 
-async function deliverAssembled(ctx: PipelineContext, m: AssembledMessage, src: Sources): Promise<void> {
+async function deliverAssembled(ctx: PipelineContext, m: AssembledMessage, src: Sources, last: LastWrites): Promise<void> {
   const c = classifyDeliver(m);
   const from = m.originator.number;
   const date = m.scts.date.getTime();
   if (c.kind === 'wap-push' || c.kind === 'unsupported-push') {
-    await handlePush(ctx, c.payload, { from, date, rawPduIds: src.rawPduIds, segmentIds: src.segmentIds, incomplete: m.incomplete, ...(m.warnings ? { warnings: m.warnings } : {}) });
+    await handlePush(ctx, c.payload, { from, date, rawPduIds: src.rawPduIds, segmentIds: src.segmentIds, incomplete: m.incomplete, ...(m.warnings ? { warnings: m.warnings } : {}) }, last);
     return;
   }
   const text = c.kind === 'text' ? c.text : undefined;
   const body = text !== undefined ? Buffer.from(text, 'utf8') : Buffer.from(c.kind === 'binary' ? c.payload : new Uint8Array());
   const by = receivedBy(ctx, src.rawPduIds);
-  ctx.store.tx(() => {
+  // No exchange with the outside world follows: these are the job's last writes. Another job
+  // for the same segments (one runs per segment) may have read them too: the first to commit
+  // makes the message, the others find them claimed.
+  last(() => {
+    if (!ctx.store.intake.unclaimed(src.segmentIds, src.rawPduIds)) return;
     const msg = ctx.store.messages.insert({
       direction: 'in',
       kind: 'sms',

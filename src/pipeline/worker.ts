@@ -17,7 +17,8 @@ export interface ClaimedJob {
 
 /**
  * A job's last writes (JobHandler.run's result): committed with its move to `done`, in the
- * worker's group commit, instead of in a commit of their own. If they fail, the job runs again.
+ * worker's group commit, instead of in a commit of their own. If they fail, they are rolled
+ * back and the job has failed: retried with its backoff, or dead-lettered.
  */
 export type JobFinal = () => void;
 
@@ -110,6 +111,8 @@ interface Pending {
   readonly kind: string;
   /** Runs once the outcome is committed (events, logs, dead-letter hooks). */
   readonly after: () => void | Promise<void>;
+  /** A done outcome whose last writes failed (rolled back; the job is still `running`): record the failure. */
+  readonly finalFailed?: (e: unknown) => Promise<void>;
   readonly settled: () => void;
 }
 
@@ -253,6 +256,16 @@ export class JobWorker extends EventEmitter {
           p.settled();
           continue;
         }
+        if (p.finalFailed && !this.onStoreFailure(err)) {
+          // Its last writes failed and were rolled back: a failure of the job like any other —
+          // retried with its backoff, dead-lettered when they run out — never an instant rerun,
+          // which a write that always fails would turn into a busy loop. It keeps its slot.
+          this.log.warn({ job: p.outcome.id, err: errorMessage(err) }, 'a job\'s last writes failed');
+          this.running++;
+          this.runningByKind.set(p.kind, (this.runningByKind.get(p.kind) ?? 0) + 1);
+          void p.finalFailed(err).finally(p.settled);
+          continue;
+        }
         if (!this.onStoreFailure(err)) this.log.error({ job: p.outcome.id, err: errorMessage(err) }, 'cannot record a job outcome');
         p.settled();
         continue;
@@ -297,9 +310,9 @@ export class JobWorker extends EventEmitter {
   }
 
   /** Hands a finished job's outcome to the next group commit; resolves once it is committed and followed up. */
-  private settle(job: ClaimedJob, outcome: JobOutcome, after: () => void | Promise<void> = () => undefined): Promise<void> {
+  private settle(job: ClaimedJob, outcome: JobOutcome, after: () => void | Promise<void> = () => undefined, finalFailed?: (e: unknown) => Promise<void>): Promise<void> {
     return new Promise<void>((settled) => {
-      this.pending.push({ outcome, kind: job.kind, after, settled });
+      this.pending.push({ outcome, kind: job.kind, after, settled, ...(finalFailed ? { finalFailed } : {}) });
       // Other jobs still running: give them `gatherMs` to finish too, so one commit records
       // several outcomes and refills several slots. A lone job is recorded at once.
       if (this.stopped || this.running - this.pending.length <= 0) this.schedule();
@@ -328,10 +341,15 @@ export class JobWorker extends EventEmitter {
       await this.failed(job, handler, e);
       return;
     }
-    await this.settle(job, { id: job.id, outcome: 'done', ...(final ? { final } : {}) }, () => {
-      this.log.debug({ job: job.key, ms: Date.now() - started }, 'job done');
-      this.emit('done', job);
-    });
+    await this.settle(
+      job,
+      { id: job.id, outcome: 'done', ...(final ? { final } : {}) },
+      () => {
+        this.log.debug({ job: job.key, ms: Date.now() - started }, 'job done');
+        this.emit('done', job);
+      },
+      final ? (e) => this.failed(job, handler, e) : undefined,
+    );
   }
 
   private onStoreFailure(e: unknown): boolean {

@@ -106,6 +106,17 @@ export class IntakeRepo {
   }
 
   /**
+   * True while none of these segments is consumed and none of these raw PDUs belongs to a
+   * message yet: what a step that turns them into a message checks in the transaction that
+   * writes it, so that two steps which read them before either wrote make one message, not two.
+   */
+  unclaimed(segmentIds: readonly number[], rawPduIds: readonly number[]): boolean {
+    const segment = this.db.prepare('SELECT consumed_by FROM sms_segments WHERE id = ?').pluck();
+    const raw = this.db.prepare('SELECT msg_id FROM raw_pdus WHERE id = ?').pluck();
+    return segmentIds.every((id) => segment.get(id) == null) && rawPduIds.every((id) => raw.get(id) == null);
+  }
+
+  /**
    * Marks segments as joined into message `msgId` and links their raw PDUs to it. Run it in
    * the same transaction as the message insert (`store.tx`).
    */

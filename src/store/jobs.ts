@@ -116,16 +116,9 @@ export class JobsRepo {
         try {
           one(o);
         } catch (e) {
+          // Rolled back with its savepoint. A job whose last writes failed stays `running`: the
+          // worker records it as failed (retry with backoff, or dead), as if its handler had thrown.
           errors.set(i, e);
-          // Its last writes failed (rolled back with its savepoint): the job runs again, and
-          // does them again (handlers are idempotent). Left `running`, it would wait for a restart.
-          if (o.outcome === 'done' && o.final !== undefined) {
-            try {
-              one({ id: o.id, outcome: 'retry', retryAt: now, error: `its last writes failed: ${e instanceof Error ? e.message : String(e)}` });
-            } catch {
-              // reported through `errors` already
-            }
-          }
         }
       });
       if (limit <= 0) return [];

@@ -84,7 +84,7 @@ test('putMany writes several blobs at once, each complete under its address, and
   }
 });
 
-test("a done job's last writes are committed with its outcome; if they fail, they are rolled back and the job is queued again", () => {
+test("a done job's last writes are committed with its outcome; if they fail, they are rolled back and the job stays running for the worker", () => {
   const t = tempStore();
   try {
     const { jobs, db } = t.store;
@@ -111,9 +111,50 @@ test("a done job's last writes are committed with its outcome; if they fail, the
     assert.deepEqual([...errors.keys()], [1]);
     assert.equal(jobs.get(a)?.state, 'done');
     assert.deepEqual(db.prepare('SELECT x FROM t').pluck().all(), [1], "b's write rolled back");
-    assert.equal(jobs.get(b)?.state, 'queued', 'b runs again');
-    assert.equal(jobs.get(b)?.runAt, 3000);
-    assert.match(jobs.get(b)?.lastError ?? '', /last writes failed: no room/);
+    assert.match(String(errors.get(1)), /no room/);
+    // The worker records the failure with the job's backoff (test/pipeline/worker.test.ts).
+    assert.equal(jobs.get(b)?.state, 'running', 'b is left to the worker');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("the worker takes a job whose last writes fail for a failed job: retried with its backoff, dead-lettered when the attempts run out, never rerun at once", { timeout: 10_000 }, async () => {
+  const t = tempStore();
+  try {
+    const { jobs, db } = t.store;
+    db.exec('CREATE TABLE t (x INTEGER UNIQUE)');
+    db.exec('INSERT INTO t VALUES (1)');
+    jobs.enqueue({ kind: 'k', key: 'k:always-fails' });
+    jobs.enqueue({ kind: 'k', key: 'k:fine' });
+    const runs = new Map<string, number[]>();
+    const worker = new JobWorker({
+      queue: jobs,
+      concurrency: 2,
+      log: silentLogger,
+      handlers: {
+        k: {
+          // A write that can never succeed (the row exists): as a bug in a step would be.
+          run: async (job) => {
+            runs.set(job.key, [...(runs.get(job.key) ?? []), Date.now()]);
+            return () => void db.prepare('INSERT INTO t VALUES (?)').run(job.key === 'k:fine' ? 2 : 1);
+          },
+          backoff: { baseMs: 40, maxMs: 40, maxAttempts: 3 },
+        },
+      },
+    });
+    const dead = new Promise<string>((resolve) => worker.on('dead', (_job, reason: string) => resolve(reason)));
+    worker.start();
+    const reason = await dead;
+    await worker.stop();
+    assert.match(reason, /UNIQUE constraint failed/);
+    assert.equal(jobs.getByKey('k:always-fails')?.state, 'dead');
+    assert.equal(jobs.getByKey('k:fine')?.state, 'done');
+    assert.deepEqual(db.prepare('SELECT x FROM t ORDER BY x').pluck().all(), [1, 2], 'only the good write committed');
+    const at = runs.get('k:always-fails') ?? [];
+    assert.equal(at.length, 3, `three attempts, then dead (ran ${at.length} times)`);
+    // The backoff was kept between attempts (40 ms, with jitter at most halved).
+    for (let i = 1; i < at.length; i++) assert.ok(at[i]! - at[i - 1]! >= 15, `attempt ${i + 1} came ${at[i]! - at[i - 1]!} ms after the one before`);
   } finally {
     t.cleanup();
   }
