@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boxCountry, costlyReason, countryOfCallingCode, formatPhone, parsePhone, phoneKey, type CountryCode } from '../../src/util/phone.js';
+import { boxCountry, costlyReason, countryOfCallingCode, formatPhone, parsePhone, phoneKey, phoneMemoSizes, type CountryCode } from '../../src/util/phone.js';
 import { countryOfMcc } from '../../src/util/mcc.js';
 import { normalizeNumber } from '../../src/mail/in/numbers.js';
 
@@ -127,4 +127,22 @@ test('the calling-code metadata is loaded once, not resolved again for every num
     m._resolveFilename = original;
   }
   assert.ok(resolved <= 2, `libphonenumber-js resolved ${resolved} times for 200 numbers`);
+});
+
+test('answers are kept per country and reading, for short inputs only, and never more than 1,024 of them', () => {
+  // The same digits read in two countries, and read as national or international: four answers, none mixed up.
+  for (let round = 0; round < 2; round++) {
+    assert.equal(e164('0871112223', 'IE'), '+353871112223');
+    assert.equal(e164('0871112223', 'FI'), '+358871112223');
+    assert.equal(e164('4915112345678', 'DE'), '+4915112345678');
+    assert.equal(e164('015112345678', 'DE', 'national'), '+4915112345678');
+    assert.equal(formatPhone('+353871112223', 'IE'), '087 111 2223');
+    assert.equal(formatPhone('+353871112223', 'DE'), '+353 87 111 2223');
+  }
+  for (let i = 0; i < 3000; i++) parsePhone(`+1555${String(i).padStart(7, '0')}`);
+  assert.ok(phoneMemoSizes().parsed <= 1024, `${phoneMemoSizes().parsed} kept`);
+  const before = phoneMemoSizes().parsed;
+  parsePhone(`+${'1'.repeat(200)}`);
+  assert.equal(phoneMemoSizes().parsed, before, 'a long input is answered, not kept');
+  assert.match(e164(`+${'1'.repeat(200)}`), /^refused: /);
 });
