@@ -93,13 +93,8 @@ export function mailInOptions(config: Config, ctx: PipelineContext, imsi?: strin
  * domain and the whole box, counted from the store over the whole window.
  */
 export function senderUsage(ctx: PipelineContext, sender: string, now: number): SenderUsage {
-  const m = ctx.store.messages;
-  const at = sender.lastIndexOf('@');
-  const window = (by: { from?: string; fromDomain?: string }): { lastHour: number; lastDay: number } => ({
-    lastHour: m.countOutboundRecipients(now - 3600_000, by),
-    lastDay: m.countOutboundRecipients(now - 86_400_000, by),
-  });
-  return { ...window({ from: sender }), ...(at > 0 ? { domain: window({ fromDomain: sender.slice(at + 1) }) } : {}), box: window({}) };
+  const u = ctx.store.messages.outboundUsage(now, sender);
+  return { ...u.from, ...(u.domain ? { domain: u.domain } : {}), box: u.box };
 }
 
 /**

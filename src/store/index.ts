@@ -8,7 +8,7 @@
  *   // …the modem may now delete the SMS
  */
 export { openStore, Store, type StoreOptions, type StoreStats, type Durability } from './store.js';
-export { MessagesRepo, outboundRecipientsQuery, type MessageIdentity } from './messages.js';
+export { MessagesRepo, outboundRecipientsQuery, outboundUsageQuery, type MessageIdentity, type OutboundUsage } from './messages.js';
 export { ContentRepo, INLINE_MAX_BYTES } from './content.js';
 export { IntakeRepo, SMS_DUPLICATE_WINDOW_MS } from './intake.js';
 export { JobsRepo, type JobOutcome } from './jobs.js';

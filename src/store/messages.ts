@@ -198,6 +198,22 @@ export class MessagesRepo {
     return (this.db.prepare(q.sql).get(...q.params) as { n: number }).n;
   }
 
+  /**
+   * What countOutboundRecipients counts for one mail's send limits — the sender, its domain and
+   * the box, each over the last hour and day — read in one pass over the day's range of the
+   * index instead of six.
+   */
+  outboundUsage(now: number, sender: string): OutboundUsage {
+    const q = outboundUsageQuery(now, sender);
+    const r = this.db.prepare(q.sql).get(...q.params) as Record<'fromHour' | 'fromDay' | 'domainHour' | 'domainDay' | 'boxHour' | 'boxDay', number | null>;
+    const n = (v: number | null): number => v ?? 0;
+    return {
+      from: { lastHour: n(r.fromHour), lastDay: n(r.fromDay) },
+      ...(q.domain !== undefined ? { domain: { lastHour: n(r.domainHour), lastDay: n(r.domainDay) } } : {}),
+      box: { lastHour: n(r.boxHour), lastDay: n(r.boxDay) },
+    };
+  }
+
   getByEmailMessageId(emailMessageId: string): MessageRow | undefined {
     const r = this.db.prepare('SELECT * FROM messages WHERE email_message_id = ?').get(emailMessageId) as MessageRecord | undefined;
     return r && toRow(r);
@@ -295,4 +311,42 @@ export function outboundRecipientsQuery(since: number, by: { readonly from?: str
     params.push(by.fromDomain.toLowerCase());
   }
   return { sql: `SELECT count(*) AS n FROM messages m JOIN addresses a ON a.msg_id = m.id WHERE ${where.join(' AND ')}`, params };
+}
+
+export interface WindowCount {
+  readonly lastHour: number;
+  readonly lastDay: number;
+}
+
+/** Outbound destinations of the last hour and day (MessagesRepo.outboundUsage). */
+export interface OutboundUsage {
+  readonly from: WindowCount;
+  /** Absent when the sender has no domain. */
+  readonly domain?: WindowCount;
+  readonly box: WindowCount;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** The query behind MessagesRepo.outboundUsage: the day's range of the (direction, created_at) index, once. */
+export function outboundUsageQuery(now: number, sender: string): { sql: string; params: unknown[]; domain: string | undefined } {
+  const from = normalizeAddress(sender);
+  const at = sender.lastIndexOf('@');
+  const domain = at > 0 ? sender.slice(at + 1).toLowerCase() : undefined;
+  const hour = now - HOUR_MS;
+  const inDomain = "substr(m.from_addr, instr(m.from_addr, '@') + 1) = @domain";
+  return {
+    sql: `SELECT
+        sum(m.from_addr = @from AND m.created_at > @hour) AS fromHour,
+        sum(m.from_addr = @from) AS fromDay,
+        sum(${inDomain} AND m.created_at > @hour) AS domainHour,
+        sum(${inDomain}) AS domainDay,
+        sum(m.created_at > @hour) AS boxHour,
+        count(*) AS boxDay
+      FROM messages m JOIN addresses a ON a.msg_id = m.id
+      WHERE m.direction = 'out' AND m.created_at > @day AND a.role = 'to'`,
+    params: [{ from, domain: domain ?? null, hour, day: now - DAY_MS }],
+    domain,
+  };
 }

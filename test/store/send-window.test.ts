@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { outboundRecipientsQuery } from '../../src/store/index.js';
+import { outboundRecipientsQuery, outboundUsageQuery } from '../../src/store/index.js';
 import { tempStore } from './helpers.js';
 
 const HOUR = 3_600_000;
@@ -41,6 +41,19 @@ test('the outbound count of a window reads the window through an index, and coun
       assert.ok(plan.some((d) => /^SEARCH m USING (COVERING )?INDEX messages_direction_created \(direction=\? AND created_at>\?\)/.test(d)), `plan for ${JSON.stringify(by)}: ${plan.join(' | ')}`);
       assert.ok(!plan.some((d) => /^SCAN m\b/.test(d)), `no scan of messages: ${plan.join(' | ')}`);
     }
+
+    // A mail's six counts in one pass (outboundUsage), equal to the counts one by one.
+    const count = (since: number, by: { from?: string; fromDomain?: string }): { lastHour: number; lastDay: number } => ({
+      lastHour: m.countOutboundRecipients(now - HOUR, by),
+      lastDay: m.countOutboundRecipients(now - 24 * HOUR, by),
+    });
+    const usage = m.outboundUsage(now, 'ANN@shop.example');
+    assert.deepEqual(usage, { from: count(now, { from: 'ann@shop.example' }), domain: count(now, { fromDomain: 'shop.example' }), box: count(now, {}) });
+    assert.deepEqual(usage, { from: { lastHour: 3, lastDay: 3 }, domain: { lastHour: 4, lastDay: 4 }, box: { lastHour: 5, lastDay: 5 } });
+    assert.deepEqual(m.outboundUsage(now, 'no-domain'), { from: { lastHour: 0, lastDay: 0 }, box: { lastHour: 5, lastDay: 5 } });
+    const q = outboundUsageQuery(now, 'ann@shop.example');
+    const plan = (store.db.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(...q.params) as { detail: string }[]).map((r) => r.detail);
+    assert.ok(plan.some((d) => /^SEARCH m USING (COVERING )?INDEX messages_direction_created \(direction=\? AND created_at>\?\)/.test(d)), `plan of the usage: ${plan.join(' | ')}`);
   } finally {
     cleanup();
   }
