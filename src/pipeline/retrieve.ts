@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { decodeMms, type MmsPdu, type MmsStatus } from '../codec/mms/index.js';
 import type { AttemptRecord, RetrieveOptions, RetrieveResult } from '../mmsc/index.js';
 import { retrievalDecision } from '../mmsc/policy.js';
-import { normalizeAddress, type MessageRow, type NewPart } from '../store/index.js';
+import { normalizeAddress, type BlobRef, type MessageRow, type NewPart } from '../store/index.js';
 import { crashPoint } from '../util/crash-point.js';
 import { errorMessage, type DecodeError } from '../util/errors.js';
 import { JOB, type PipelineContext } from './context.js';
@@ -148,13 +148,14 @@ async function fetchAndStore(
   }
   // The body was written to a file as it arrived; the client read it once and decoded it (the
   // part bodies are views into that one buffer), so it is neither read nor decoded again here.
-  // The raw bytes are stored before anything else is made of them.
+  // The raw bytes and the parts are written to blob files together (one round of fsyncs), then
+  // recorded with everything made of them in one commit.
   const bytes = result.body;
   const pdu = result.pdu;
   try {
-    const raw = await store.saveRawPdu({ kind: 'mms-retrieve-conf', body: bytes, msgId, receivedAt: ctx.now(), source: 'mmsc' });
-    const parts = await store.content.prepareBodies(pdu.parts.map(toNewPart));
+    const [rawBody, ...parts] = (await store.content.prepareBodies<{ body: Uint8Array | BlobRef }>([{ body: bytes }, ...pdu.parts.map(toNewPart)])) as [{ body: Uint8Array | BlobRef }, ...NewPart[]];
     store.tx(() => {
+      const raw = store.content.addRawPdu({ kind: 'mms-retrieve-conf', body: rawBody.body, msgId, receivedAt: ctx.now(), source: 'mmsc' });
       store.content.replaceParts(msgId, parts);
       const dup = pdu.messageId ? store.messages.getByMessageId(pdu.messageId, 'in') : undefined;
       store.messages.update(msgId, {
