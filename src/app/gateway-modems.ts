@@ -45,8 +45,8 @@ export function modemPipelineDeps(config: Config, set: ModemSet, store: Store, b
     // A message with nothing left to send (done, expired) gets no modem: the step says so itself.
     if (!msg || !SENDABLE.has(msg.state) || (msg.expiry !== null && msg.expiry <= now())) return run(base);
     if (!multi) {
+      // The step links the message to it, in the commit that marks it submitting.
       const unit = set.first();
-      if (unit && store.modemLinks.messageModem(msgId) !== unit.id) store.modemLinks.setMessageModem(msgId, unit.id, undefined);
       return run(unit ? { ...base, modem: unit.id } : base);
     }
     // A send that may have gone out through its modem and is to be held (outbound.uncertain:

@@ -75,7 +75,7 @@ export async function sendSms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
   // Parts recorded by events only were sent before submissions were kept (schema 2).
   const sentBefore = store.events.ofMessage(msgId).filter((e) => e.kind === 'sms-part-sent').map((e) => e.detail as SentPart);
   const recipients = store.messages.addresses(msgId).filter((a) => a.role === 'to').map((a) => a.normalized);
-  beginSubmitting(ctx, msg, deps.uncertain?.sms ?? 'resend');
+  beginSubmitting(ctx, msg, deps.uncertain?.sms ?? 'resend', deps.modem);
   for (const to of recipients) {
     // Concatenation reference (3GPP 23.040 §9.2.3.24.1): fixed per message so a resent part
     // joins the parts already delivered.
@@ -150,11 +150,12 @@ export async function sendMms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
     ...(msg.expiry !== null ? { expiry: new Date(msg.expiry) } : {}),
   });
   const bytes = encodeMms(pdu);
-  if (!store.content.rawPdusOf(msgId).some((r) => r.kind === 'm-send-req')) {
-    await store.saveRawPdu({ kind: 'm-send-req', body: bytes, msgId, receivedAt: ctx.now(), source: 'compose' });
-  }
+  // Kept raw (a large one in a blob file, written now), recorded in the commit that marks the message submitting.
+  const [raw] = store.content.rawPdusOf(msgId).some((r) => r.kind === 'm-send-req') ? [] : await store.content.prepareBodies([{ body: bytes }]);
   if (expired(ctx, msg)) return expire(ctx, msg);
-  beginSubmitting(ctx, msg, deps.uncertain?.mms ?? 'hold');
+  beginSubmitting(ctx, msg, deps.uncertain?.mms ?? 'hold', deps.modem, () => {
+    if (raw) store.content.addRawPdu({ kind: 'm-send-req', body: raw.body, msgId, receivedAt: ctx.now(), source: 'compose' });
+  });
   let conf: SendConf;
   try {
     conf = await mm1.use(async () => {
@@ -206,12 +207,16 @@ function recordSubmitting(ctx: PipelineContext, deps: SendDeps, part: { msgId: n
  * is flagged uncertain and, by `policy`, resent now or held. A held send stays held until an
  * operator releases it (`mmsgw retry` on the dead send job, which marks it `released`).
  * Throws (dead job, message `held`, sender told) when something is held; otherwise the
- * message is `submitting`, in the same commit.
+ * message is `submitting`, in the same commit — with the modem it goes through and what the
+ * step adds (`alsoWrite`: an MMS's m-send-req kept raw).
  */
-function beginSubmitting(ctx: PipelineContext, msg: MessageRow, policy: UncertainPolicy): void {
+function beginSubmitting(ctx: PipelineContext, msg: MessageRow, policy: UncertainPolicy, modem: string | undefined, alsoWrite?: () => void): void {
   const { store } = ctx;
   const held: SubmissionRow[] = [];
   store.tx(() => {
+    // The modem it goes through (several modems: chosen and linked already, with its number).
+    if (modem !== undefined && store.modemLinks.messageModem(msg.id) !== modem) store.modemLinks.setMessageModem(msg.id, modem, undefined);
+    alsoWrite?.();
     for (const r of store.submissions.ofMessage(msg.id)) {
       if (r.state === 'held') {
         if (r.resolution === 'released') store.events.add(msg.id, 'uncertain-released', { recipient: r.recipient || null, seq: r.seq, of: r.total }, ctx.now());
