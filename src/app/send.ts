@@ -51,6 +51,8 @@ export interface SendRequest {
   readonly preferFrom?: string;
   /** Caller's retry key; the same key (per origin) never queues a second message. At most 200 characters. */
   readonly idempotencyKey?: string;
+  /** The caller's own record of the message (an MM7 submission), committed with it when it is queued. */
+  readonly recordWith?: (msgId: number, kind: 'sms' | 'mms') => void;
 }
 
 export type SendErrorCode =
@@ -171,6 +173,7 @@ async function send(config: Config, ctx: PipelineContext, req: SendRequest): Pro
     expiresAt: expiresAt(now, opts.ttlSeconds),
     ...(via !== undefined ? { via } : {}),
     event: { kind: SEND_EVENT, detail: { origin: req.origin, to, kind: composed.plan.kind, fingerprint: print, ...(via !== undefined ? { from: via } : {}), ...(key !== undefined ? { idempotencyKey: key } : {}) } },
+    ...(req.recordWith ? { alsoWrite: (m: { id: number; kind: 'sms' | 'mms' }) => req.recordWith?.(m.id, m.kind) } : {}),
   });
   if (!created) return replay(ctx, message.id, message.kind, print);
   return { ok: true, id: message.id, created: true, kind: composed.plan.kind, to };

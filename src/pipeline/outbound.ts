@@ -57,6 +57,8 @@ export interface QueuedPlan {
   readonly via?: string;
   /** The request as received, kept beside the message (the mail, for mail). */
   readonly raw?: { readonly kind: 'email'; readonly body: Uint8Array; readonly receivedAt: Date; readonly source: string };
+  /** The door's own writes about the new message (an MM7 submission's record), in the same transaction. */
+  readonly alsoWrite?: (message: MessageRow) => void;
 }
 
 /**
@@ -115,6 +117,7 @@ export async function queuePlan(ctx: PipelineContext, q: QueuedPlan): Promise<{ 
     store.content.replaceParts(message.id, prepared);
     if (raw && rawBody) store.content.addRawPdu({ kind: raw.kind, body: rawBody[0]!.body, msgId: message.id, receivedAt: raw.receivedAt.getTime(), source: raw.source });
     store.events.add(message.id, q.event.kind, q.event.detail, ctx.now());
+    q.alsoWrite?.(message);
     ctx.enqueue({ kind: plan.kind === 'sms' ? JOB.sendSms : JOB.sendMms, key: `send-${plan.kind}:${message.id}`, payload: { msgId: message.id } });
     return result;
   });

@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { stringify } from 'yaml';
 import { encodeDeliver } from '../../src/codec/sms/index.js';
 import { MailSink } from '../../src/sim/mail/sink.js';
 import { startMmscSim, randomHandsetParts } from '../../src/sim/mmsc/index.js';
+import { writeGatewayConfig } from '../helpers/gateway-config.js';
 import { startModemSim } from '../../src/sim/modem/client.js';
 
 /**
@@ -44,19 +44,7 @@ test(`${MESSAGES * 2} messages, gateway SIGKILLed ${KILLS} times: each reaches t
   const sink = await new MailSink().start();
   const modemSim = await startModemSim({ profile: 'generic', baudRate: 0, link: join(dir, 'modem.pty') });
   const mmscSim = await startMmscSim({ modemSim, pushFrom: '+15550109999' });
-  const configPath = join(dir, 'mmsgw.yaml');
-  writeFileSync(
-    configPath,
-    stringify({
-      stateDir: join(dir, 'state'),
-      box: { ownNumber: OWN },
-      modem: { port: modemSim.path, profile: 'generic', smsStorage: 'ME' },
-      bearer: { kind: 'system' },
-      mmsc: { url: mmscSim.url, proxy: `127.0.0.1:${mmscSim.port}`, carrierProfile: 'generic', backoff: { initialSeconds: 1, maxSeconds: 2 } },
-      mail: { out: { smtp: { host: '127.0.0.1', port: sink.port, secure: false, starttls: false }, fromDomain: 'sms.test', defaultMailbox: 'inbox@company.test' } },
-      web: { enabled: false },
-    }),
-  );
+  const configPath = writeGatewayConfig(dir, { modem: modemSim, mmsc: mmscSim }, { ownNumber: OWN, smtpPort: sink.port });
   const log = join(dir, 'gateway.log');
   let gateway = startGateway(configPath, log);
   try {

@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { stringify } from 'yaml';
 import { WHOLE_MESSAGE_SLOTS } from '../../src/app/job-limits.js';
 import { encodeDeliver } from '../../src/codec/sms/index.js';
+import { writeGatewayConfig } from '../helpers/gateway-config.js';
 import { startMmscSim } from '../../src/sim/mmsc/index.js';
 import { startModemSim } from '../../src/sim/modem/client.js';
 import { startVaspSim } from '../../src/sim/vasp/index.js';
@@ -68,21 +68,11 @@ test(`${SMS} SMS and ${MMS} MMS, gateway SIGKILLed ${KILLS} times: each reaches 
   const vasp = await startVaspSim({ vaspId: 'shop', user: 'shop', password: 'shop-secret-1' });
   const modemSim = await startModemSim({ profile: 'generic', baudRate: 0, link: join(dir, 'modem.pty') });
   const mmscSim = await startMmscSim({ modemSim, pushFrom: '+15550109999' });
-  const configPath = join(dir, 'mmsgw.yaml');
-  writeFileSync(
-    configPath,
-    stringify({
-      stateDir: join(dir, 'state'),
-      box: { ownNumber: OWN },
-      modem: { port: modemSim.path, profile: 'generic', smsStorage: 'ME' },
-      bearer: { kind: 'system' },
-      mmsc: { url: mmscSim.url, proxy: `127.0.0.1:${mmscSim.port}`, carrierProfile: 'generic', backoff: { initialSeconds: 1, maxSeconds: 2 } },
-      // No mailbox accepts: relays retry, which does not hold up the MM7 deliveries.
-      mail: { out: { smtp: { host: '127.0.0.1', port: 9, secure: false, starttls: false }, fromDomain: 'sms.test', defaultMailbox: 'inbox@company.test' } },
-      web: { enabled: false },
-      mm7: { enabled: true, retry: { initialSeconds: 1, maxSeconds: 2, maxAttempts: 100 }, vasps: [{ vaspId: 'shop', user: 'shop', password: 'shop-secret-1', url: vasp.url }] },
-    }),
-  );
+  const configPath = writeGatewayConfig(dir, { modem: modemSim, mmsc: mmscSim }, {
+    ownNumber: OWN,
+    // No mailbox accepts: relays retry, which does not hold up the MM7 deliveries.
+    extra: { mm7: { enabled: true, retry: { initialSeconds: 1, maxSeconds: 2, maxAttempts: 100 }, vasps: [{ vaspId: 'shop', user: 'shop', password: 'shop-secret-1', url: vasp.url }] } },
+  });
   const log = join(dir, 'gateway.log');
   let gateway = startGateway(configPath, log);
   try {

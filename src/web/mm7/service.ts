@@ -132,6 +132,23 @@ export class Mm7Service {
       throw e;
     }
     const content = toSendContent(contentParts(parts, req.contentId));
+    const { store } = this.o.ctx;
+    const record = (msgId: number, kind: 'sms' | 'mms'): void => {
+      if (this.repo.byMsgId(msgId)) return;
+      this.repo.insert({
+        msgId,
+        vaspId: account.vaspId,
+        transactionId,
+        mm7MessageId: `${this.o.messageIdPrefix}-${msgId}`,
+        namespace: release.ns,
+        sender: req.sender.senderAddress ? `${req.sender.senderAddress.kind}:${req.sender.senderAddress.value}` : null,
+        linkedId: req.linkedId ?? null,
+        deliveryReport: req.deliveryReport,
+        readReply: req.readReply,
+        createdAt: this.o.ctx.now(),
+      });
+      store.events.add(msgId, 'mm7-submitted', { vaspId: account.vaspId, transactionId, messageId: `${this.o.messageIdPrefix}-${msgId}`, kind }, this.o.ctx.now());
+    };
     const outcome = await this.o.sender.send({
       to,
       ...(content.text !== undefined ? { text: content.text } : {}),
@@ -142,28 +159,17 @@ export class Mm7Service {
       ...(req.sender.senderAddress?.kind === 'Number' ? { preferFrom: req.sender.senderAddress.value } : {}),
       // The VASP's TransactionID identifies its request; hashed to fit the key's alphabet.
       idempotencyKey: createHash('sha256').update(transactionId).digest('hex'),
+      // Recorded in the commit that queues the message: a crash cannot leave it queued without
+      // the record its delivery reports to the VASP are keyed by.
+      recordWith: record,
     });
     if (!outcome.ok) {
       return { status: SEND_STATUS[outcome.error.code], details: `${outcome.error.field}: ${outcome.error.reason}` };
     }
     const messageId = `${this.o.messageIdPrefix}-${outcome.id}`;
-    const { store } = this.o.ctx;
-    store.tx(() => {
-      if (this.repo.byMsgId(outcome.id)) return;
-      this.repo.insert({
-        msgId: outcome.id,
-        vaspId: account.vaspId,
-        transactionId,
-        mm7MessageId: messageId,
-        namespace: release.ns,
-        sender: req.sender.senderAddress ? `${req.sender.senderAddress.kind}:${req.sender.senderAddress.value}` : null,
-        linkedId: req.linkedId ?? null,
-        deliveryReport: req.deliveryReport,
-        readReply: req.readReply,
-        createdAt: this.o.ctx.now(),
-      });
-      store.events.add(outcome.id, 'mm7-submitted', { vaspId: account.vaspId, transactionId, messageId, kind: outcome.kind }, this.o.ctx.now());
-    });
+    // Queued by an earlier request with this TransactionID (a retry after a lost answer), by a
+    // version that recorded it apart: recorded now if it is missing.
+    if (!outcome.created) store.tx(() => record(outcome.id, outcome.kind));
     // The SubmitRsp names the MessageID later reports are keyed by: its record on disk first.
     await store.durable();
     return { status: STATUS.success, messageId };
