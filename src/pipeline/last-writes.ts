@@ -28,7 +28,10 @@ export async function asJobFinal(step: (last: LastWrites) => Promise<void>): Pro
 /**
  * Runs a claimed job to `done` outside the worker (benches, test harnesses that drain jobs one
  * by one), as the worker does: its last writes and its move to `done` in one transaction. A
- * loop that called `run` and then `complete` would drop those writes.
+ * loop that called `run` and then `complete` would drop those writes. If the handler or its
+ * last writes throw, nothing of them is committed, the job stays `running`, and the error is
+ * thrown: the caller records the failure (the worker retries with backoff, test/pipeline/harness.ts
+ * fails the job).
  */
 export async function runToDone(store: Store, handler: JobHandler, job: ClaimedJob, signal: AbortSignal, now: number = Date.now()): Promise<void> {
   const final = await handler.run(job, signal);
