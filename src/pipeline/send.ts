@@ -75,35 +75,37 @@ export async function sendSms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
   // Parts recorded by events only were sent before submissions were kept (schema 2).
   const sentBefore = store.events.ofMessage(msgId).filter((e) => e.kind === 'sms-part-sent').map((e) => e.detail as SentPart);
   const recipients = store.messages.addresses(msgId).filter((a) => a.role === 'to').map((a) => a.normalized);
-  beginSubmitting(ctx, msg, deps.uncertain?.sms ?? 'resend', deps.modem);
-  for (const to of recipients) {
-    // Concatenation reference (3GPP 23.040 §9.2.3.24.1): fixed per message so a resent part
-    // joins the parts already delivered.
-    const pdus = encodeSubmit({ to, text, reference: msgId & 0xff, statusReport: deps.deliveryReports });
-    for (let i = 0; i < pdus.length; i++) {
-      const seq = i + 1;
-      if (store.submissions.get(msgId, to, seq)?.state === 'sent') continue;
-      if (sentBefore.some((s) => s.recipient === to && s.seq === seq)) continue;
-      if (expired(ctx, msg)) return expire(ctx, msg);
-      const pdu = pdus[i]!;
-      const sub = recordSubmitting(ctx, deps, { msgId, recipient: to, seq, total: pdus.length });
-      // `submitting` is what marks the part uncertain if we die with it on the wire: on disk first.
-      await store.durable();
-      crashPoint('cmgs-submitting');
-      let messageReference: number;
-      try {
-        ({ messageReference } = await deps.sms.sendSmsPdu(pdu.hex, pdu.tpduLength));
-      } catch (e) {
-        // Only a refusal proves the part did not go out; anything else stays `submitting`.
-        if (SMS_NOT_SENT.has(codeOf(e) ?? '')) store.submissions.failed(sub.id, errorMessage(e), ctx.now());
-        throw e;
-      }
-      crashPoint('cmgs-answered');
-      store.tx(() => {
-        store.submissions.sent(sub.id, String(messageReference), ctx.now());
-        store.events.add(msgId, 'sms-part-sent', { recipient: to, seq, of: pdus.length, mr: messageReference } satisfies SentPart & { of: number }, ctx.now());
-      });
+  // Concatenation reference (3GPP 23.040 §9.2.3.24.1): fixed per message so a resent part
+  // joins the parts already delivered.
+  const todo = recipients.flatMap((to) =>
+    encodeSubmit({ to, text, reference: msgId & 0xff, statusReport: deps.deliveryReports })
+      .map((pdu, i, all) => ({ to, seq: i + 1, total: all.length, pdu }))
+      .filter(({ seq }) => store.submissions.get(msgId, to, seq)?.state !== 'sent' && !sentBefore.some((s) => s.recipient === to && s.seq === seq)),
+  );
+  if (expired(ctx, msg)) return expire(ctx, msg);
+  // The first part's `submitting` is committed with the message's: nothing lies between them.
+  const [first] = todo;
+  const firstSub = beginSubmitting(ctx, msg, deps.uncertain?.sms ?? 'resend', deps.modem, undefined, first && (() => beginPart(ctx, deps, { msgId, recipient: first.to, seq: first.seq, total: first.total })));
+  for (const [i, part] of todo.entries()) {
+    if (i > 0 && expired(ctx, msg)) return expire(ctx, msg);
+    const { to, seq, pdu } = part;
+    const sub = i === 0 && firstSub ? firstSub : recordSubmitting(ctx, deps, { msgId, recipient: to, seq, total: part.total });
+    // `submitting` is what marks the part uncertain if we die with it on the wire: on disk first.
+    await store.durable();
+    crashPoint('cmgs-submitting');
+    let messageReference: number;
+    try {
+      ({ messageReference } = await deps.sms.sendSmsPdu(pdu.hex, pdu.tpduLength));
+    } catch (e) {
+      // Only a refusal proves the part did not go out; anything else stays `submitting`.
+      if (SMS_NOT_SENT.has(codeOf(e) ?? '')) store.submissions.failed(sub.id, errorMessage(e), ctx.now());
+      throw e;
     }
+    crashPoint('cmgs-answered');
+    store.tx(() => {
+      store.submissions.sent(sub.id, String(messageReference), ctx.now());
+      store.events.add(msgId, 'sms-part-sent', { recipient: to, seq, of: part.total, mr: messageReference } satisfies SentPart & { of: number }, ctx.now());
+    });
   }
   last(() => {
     store.messages.setState(msgId, 'sent', ctx.now());
@@ -153,15 +155,21 @@ export async function sendMms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
   // Kept raw (a large one in a blob file, written now), recorded in the commit that marks the message submitting.
   const [raw] = store.content.rawPdusOf(msgId).some((r) => r.kind === 'm-send-req') ? [] : await store.content.prepareBodies([{ body: bytes }]);
   if (expired(ctx, msg)) return expire(ctx, msg);
-  beginSubmitting(ctx, msg, deps.uncertain?.mms ?? 'hold', deps.modem, () => {
-    if (raw) store.content.addRawPdu({ kind: 'm-send-req', body: raw.body, msgId, receivedAt: ctx.now(), source: 'compose' });
-  });
   let conf: SendConf;
+  let held = false;
   try {
     conf = await mm1.use(async () => {
-      // Recorded once the bearer is up, right before the POST: a failure to bring the bearer
-      // up is not a send.
-      const sub = recordSubmitting(ctx, deps, { msgId, recipient: '', seq: 1, total: 1 });
+      // Once the bearer is up, right before the POST (a failure to bring the bearer up is not
+      // a send), one commit: the message `submitting`, its m-send-req and the send's record.
+      let sub: SubmissionRow | undefined;
+      try {
+        sub = beginSubmitting(ctx, msg, deps.uncertain?.mms ?? 'hold', deps.modem, () => {
+          if (raw) store.content.addRawPdu({ kind: 'm-send-req', body: raw.body, msgId, receivedAt: ctx.now(), source: 'compose' });
+        }, () => beginPart(ctx, deps, { msgId, recipient: '', seq: 1, total: 1 }));
+      } catch (e) {
+        held = true;
+        throw e;
+      }
       await store.durable();
       crashPoint('msend-before-post');
       try {
@@ -169,12 +177,13 @@ export async function sendMms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
       } catch (e) {
         // An answer from the MMSC (HTTP or X-Mms-Response-Status) proves it did not take the
         // message; a connection lost mid-request proves nothing and stays `submitting`.
-        if (codeOf(e)?.startsWith('MM1_')) store.submissions.failed(sub.id, errorMessage(e), ctx.now());
+        if (sub && codeOf(e)?.startsWith('MM1_')) store.submissions.failed(sub.id, errorMessage(e), ctx.now());
         throw e;
       }
     });
   } catch (e) {
-    store.events.add(msgId, 'submit-attempt', { ok: false, error: (e as Error).message, attempts: (e as { attempts?: unknown }).attempts ?? null }, ctx.now());
+    // Held back (beginSubmitting said why) is not an attempt.
+    if (!held) store.events.add(msgId, 'submit-attempt', { ok: false, error: (e as Error).message, attempts: (e as { attempts?: unknown }).attempts ?? null }, ctx.now());
     throw e;
   }
   crashPoint('msend-confirmed');
@@ -193,12 +202,14 @@ export async function sendMms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
  * modem it goes through, in one commit.
  */
 function recordSubmitting(ctx: PipelineContext, deps: SendDeps, part: { msgId: number; recipient: string; seq: number; total: number }): SubmissionRow {
-  const { store } = ctx;
-  return store.tx(() => {
-    const sub = store.submissions.begin(part, ctx.now());
-    if (deps.modem !== undefined) store.modemLinks.setSubmissionModem(sub.id, deps.modem);
-    return sub;
-  });
+  return ctx.store.tx(() => beginPart(ctx, deps, part));
+}
+
+/** The writes of `recordSubmitting`, inside the caller's transaction. */
+function beginPart(ctx: PipelineContext, deps: SendDeps, part: { msgId: number; recipient: string; seq: number; total: number }): SubmissionRow {
+  const sub = ctx.store.submissions.begin(part, ctx.now());
+  if (deps.modem !== undefined) ctx.store.modemLinks.setSubmissionModem(sub.id, deps.modem);
+  return sub;
 }
 
 /**
@@ -207,13 +218,14 @@ function recordSubmitting(ctx: PipelineContext, deps: SendDeps, part: { msgId: n
  * is flagged uncertain and, by `policy`, resent now or held. A held send stays held until an
  * operator releases it (`mmsgw retry` on the dead send job, which marks it `released`).
  * Throws (dead job, message `held`, sender told) when something is held; otherwise the
- * message is `submitting`, in the same commit — with the modem it goes through and what the
- * step adds (`alsoWrite`: an MMS's m-send-req kept raw).
+ * message is `submitting`, in the same commit — with the modem it goes through, what the step
+ * adds (`alsoWrite`: an MMS's m-send-req kept raw) and, once the uncertain parts are flagged,
+ * the first part it sends now recorded `submitting` (`first`, whose row it returns).
  */
-function beginSubmitting(ctx: PipelineContext, msg: MessageRow, policy: UncertainPolicy, modem: string | undefined, alsoWrite?: () => void): void {
+function beginSubmitting(ctx: PipelineContext, msg: MessageRow, policy: UncertainPolicy, modem: string | undefined, alsoWrite?: () => void, first?: () => SubmissionRow): SubmissionRow | undefined {
   const { store } = ctx;
   const held: SubmissionRow[] = [];
-  store.tx(() => {
+  const sub = store.tx(() => {
     // The modem it goes through (several modems: chosen and linked already, with its number).
     if (modem !== undefined && store.modemLinks.messageModem(msg.id) !== modem) store.modemLinks.setMessageModem(msg.id, modem, undefined);
     alsoWrite?.();
@@ -236,7 +248,9 @@ function beginSubmitting(ctx: PipelineContext, msg: MessageRow, policy: Uncertai
     if (held.some((r) => r.state === 'submitting')) {
       ctx.enqueue({ kind: JOB.notifySender, key: `notify-held:${msg.id}:${held.map((r) => `${r.id}.${r.attempts}`).join(',')}`, payload: { msgId: msg.id, about: 'held' } });
     }
-    if (held.length === 0) store.messages.setState(msg.id, 'submitting', ctx.now());
+    if (held.length > 0) return undefined;
+    store.messages.setState(msg.id, 'submitting', ctx.now());
+    return first?.();
   });
   if (held.length > 0) {
     throw new PermanentJobError(
@@ -245,6 +259,7 @@ function beginSubmitting(ctx: PipelineContext, msg: MessageRow, policy: Uncertai
       { details: { msgId: msg.id } },
     );
   }
+  return sub;
 }
 
 /** When a message with resent uncertain parts is sent and no report will carry the news: tell the sender now. */

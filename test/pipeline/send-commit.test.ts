@@ -7,11 +7,12 @@ import { walCommits } from '../store/helpers.js';
 import { harness, type Harness } from './harness.js';
 
 /**
- * Before an MMS is posted, two commits: the one that marks it `submitting` — with the modem it
- * goes through and its m-send-req kept raw — and the submission's, once the bearer is up. An
- * SMS the same: submitting with its modem, then each part before its AT+CMGS. Commits are
- * counted in the WAL's commit frames (SQLite file format §4.1); the MM1 and modem sides are the
- * test's own, looking at the store when the message leaves.
+ * Before an MMS is posted, one commit once the bearer is up: the message `submitting` with the
+ * modem it goes through, its m-send-req kept raw, and the send's submission. An SMS: the same
+ * commit holds the message's `submitting` and its first part's; each later part has one of its
+ * own before its AT+CMGS, after the commit of the part before's answer. Commits are counted in
+ * the WAL's commit frames (SQLite file format §4.1); the MM1 and modem sides are the test's
+ * own, looking at the store when the message leaves.
  */
 
 function outbound(h: Harness, kind: 'sms' | 'mms'): number {
@@ -20,22 +21,23 @@ function outbound(h: Harness, kind: 'sms' | 'mms'): number {
   return msg.id;
 }
 
-test('an MMS is posted after two commits: submitting with its modem and raw m-send-req, then its submission', async () => {
+test('an MMS is posted after one commit: submitting with its modem, raw m-send-req and submission', async () => {
   const h = await harness();
   try {
     const id = outbound(h, 'mms');
     const start = walCommits(h.store.path);
-    let seen: { commits: number; modem: string | undefined; raw: number; state: string | undefined } | undefined;
+    let seen: { commits: number; modem: string | undefined; raw: number; state: string | undefined; submission: string | undefined; submissionModem: string | undefined } | undefined;
     const mms: MmsSender = {
       use: (fn) => fn(),
       send: async (bytes) => {
-        seen = { commits: walCommits(h.store.path) - start, modem: h.store.modemLinks.messageModem(id), raw: h.store.content.rawPdusOf(id).filter((r) => r.kind === 'm-send-req').length, state: h.store.messages.get(id)?.state };
+        const sub = h.store.submissions.get(id, '', 1);
+        seen = { commits: walCommits(h.store.path) - start, modem: h.store.modemLinks.messageModem(id), raw: h.store.content.rawPdusOf(id).filter((r) => r.kind === 'm-send-req').length, state: h.store.messages.get(id)?.state, submission: sub?.state, submissionModem: sub && (h.store.db.prepare('SELECT modem FROM submissions WHERE id = ?').pluck().get(sub.id) as string | undefined) };
         assert.equal(decodeMms(bytes).ok, true);
         return { responseStatus: 'ok', messageId: 'conf-1', attempts: [] };
       },
     };
     const final = await asJobFinal((last) => sendMms(h.ctx, { mms, deliveryReports: true, instanceId: 't', modem: 'modem-a' }, id, last));
-    assert.deepEqual(seen, { commits: 2, modem: 'modem-a', raw: 1, state: 'submitting' });
+    assert.deepEqual(seen, { commits: 1, modem: 'modem-a', raw: 1, state: 'submitting', submission: 'submitting', submissionModem: 'modem-a' });
     h.store.tx(() => final?.());
     assert.equal(h.store.messages.get(id)?.messageId, 'conf-1');
     // Sent again (a retry): the raw m-send-req is not kept twice.
@@ -47,7 +49,7 @@ test('an MMS is posted after two commits: submitting with its modem and raw m-se
   }
 });
 
-test('an SMS is written to the modem after two commits: submitting with its modem, then its part', async () => {
+test('an SMS is written to the modem after one commit: submitting with its modem and its first part', async () => {
   const h = await harness();
   try {
     const id = outbound(h, 'sms');
@@ -60,7 +62,53 @@ test('an SMS is written to the modem after two commits: submitting with its mode
       },
     };
     await asJobFinal((last) => sendSms(h.ctx, { sms, deliveryReports: false, instanceId: 't', modem: 'modem-a' }, id, last));
-    assert.deepEqual(seen, { commits: 2, modem: 'modem-a', state: 'submitting' });
+    assert.deepEqual(seen, { commits: 1, modem: 'modem-a', state: 'submitting' });
+  } finally {
+    await h.close();
+  }
+});
+
+test('an MMS whose bearer does not come up is not a send: nothing recorded submitting, no commit', async () => {
+  const h = await harness();
+  try {
+    const id = outbound(h, 'mms');
+    const start = walCommits(h.store.path);
+    const mms: MmsSender = {
+      use: async () => {
+        throw Object.assign(new Error('no PDP context'), { code: 'BEARER_ACTIVATION' });
+      },
+      send: async () => assert.fail('nothing is posted without a bearer'),
+    };
+    await assert.rejects(sendMms(h.ctx, { mms, deliveryReports: true, instanceId: 't', modem: 'modem-a' }, id), /no PDP context/);
+    assert.equal(h.store.submissions.get(id, '', 1), undefined);
+    assert.equal(h.store.messages.get(id)?.state, 'queued');
+    // The failed attempt is recorded (one commit), nothing else.
+    assert.equal(walCommits(h.store.path) - start, 1);
+    assert.deepEqual(h.store.events.ofMessage(id).map((e) => e.kind).filter((k) => k === 'submit-attempt'), ['submit-attempt']);
+  } finally {
+    await h.close();
+  }
+});
+
+test('a two-part SMS: each part is submitting on disk before its AT+CMGS, the first with the message', async () => {
+  const h = await harness();
+  try {
+    const id = outbound(h, 'sms');
+    h.store.content.replaceParts(id, [{ contentType: 'text/plain', charset: 'utf-8', body: Buffer.from('x'.repeat(200)) }]);
+    const start = walCommits(h.store.path);
+    const seen: { commits: number; parts: string[] }[] = [];
+    const sms: SmsSender = {
+      sendSmsPdu: async () => {
+        seen.push({ commits: walCommits(h.store.path) - start, parts: h.store.submissions.ofMessage(id).map((r) => `${r.seq}/${r.total}:${r.state}`) });
+        return { messageReference: seen.length };
+      },
+    };
+    await asJobFinal((last) => sendSms(h.ctx, { sms, deliveryReports: false, instanceId: 't', modem: 'modem-a' }, id, last));
+    assert.deepEqual(seen, [
+      { commits: 1, parts: ['1/2:submitting'] },
+      // The first part's answer, then the second part's submitting.
+      { commits: 3, parts: ['1/2:sent', '2/2:submitting'] },
+    ]);
   } finally {
     await h.close();
   }
