@@ -33,10 +33,12 @@ export class TransientRelayError extends MmsgwError {
 }
 
 /**
- * Job `relay`: sends a received message to every mailbox its routes name. Each (message,
- * mailbox) pair is a relay row whose email Message-ID is fixed at creation; a mailbox that
- * accepted is never sent to again, so a retry after a crash or a 4xx only sends what is
- * still missing. The message is `relayed` once no relay is left pending.
+ * Job `relay`: sends a received message to every mailbox its routes name. The email's
+ * Message-ID is fixed by the message (`messageIdFor`: instance, row id, relay revision), so a
+ * mail sent again after a crash is the same mail to the mailbox. Each (message, mailbox) pair
+ * gets a relay row, written with the SMTP answer in one commit; a mailbox that accepted is
+ * never sent to again, so a retry after a crash or a 4xx only sends what is still missing. The
+ * message is `relayed` once no relay is left pending.
  */
 export async function relayMessage(ctx: PipelineContext, deps: RelayDeps, msgId: number, last: LastWrites = commitNow(ctx.store)): Promise<void> {
   const { store } = ctx;
@@ -56,18 +58,22 @@ export async function relayMessage(ctx: PipelineContext, deps: RelayDeps, msgId:
   const transient: string[] = [];
   let sent = 0;
   for (const mailbox of mailboxes) {
-    const { relay } = store.relays.ensure(msgId, mailbox, emailMessageId, ctx.now());
-    if (relay.state === 'sent') {
+    const known = store.relays.find(msgId, mailbox);
+    if (known?.state === 'sent') {
       sent++;
       continue;
     }
-    if (relay.state === 'dead') continue;
-    // The relay row is the record that this mail may have gone out: on disk before it does.
+    if (known?.state === 'dead') continue;
+    // Nothing is written before the mail goes out: its Message-ID is the message's own (fixed
+    // by its row, not by a relay row), so a crash between the 250 and the commit below sends
+    // the same mail again, which the mailbox drops as a duplicate. The message it carries is on
+    // disk first (a no-op under synchronous = FULL).
     await store.durable();
     crashPoint('smtp-before');
     const outcome = await deps.mailer.relay(msg, mailbox);
     if (outcome.kind === 'accepted') crashPoint('smtp-after-250');
     store.tx(() => {
+      const { relay } = store.relays.ensure(msgId, mailbox, emailMessageId, ctx.now());
       if (outcome.kind === 'accepted') {
         store.relays.markSent(relay.id, outcome.response, ctx.now());
         store.events.add(msgId, 'relayed', { mailbox, response: outcome.response, messageId: outcome.messageId }, ctx.now());

@@ -46,9 +46,15 @@ export class RelaysRepo {
       .prepare(`INSERT INTO relays (msg_id, mailbox, email_message_id, state, attempts, created_at, updated_at)
                 VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT(msg_id, mailbox) DO NOTHING`)
       .run(msgId, mailbox, emailMessageId, now, now);
+    const relay = this.find(msgId, mailbox);
+    if (!relay) throw new MmsgwError('STORE_NOT_FOUND', `relay of message ${msgId} to ${mailbox} vanished after insert`);
+    return { relay, created: info.changes > 0 };
+  }
+
+  /** The relay of a message to a mailbox, if one was recorded. */
+  find(msgId: number, mailbox: string): RelayRow | undefined {
     const r = this.db.prepare('SELECT * FROM relays WHERE msg_id = ? AND mailbox = ?').get(msgId, mailbox) as RelayRecord | undefined;
-    if (!r) throw new MmsgwError('STORE_NOT_FOUND', `relay of message ${msgId} to ${mailbox} vanished after insert`);
-    return { relay: relayRow(r), created: info.changes > 0 };
+    return r && relayRow(r);
   }
 
   markSent(id: number, smtpResponse: string, now: number = Date.now()): RelayRow {
