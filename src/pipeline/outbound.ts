@@ -63,8 +63,9 @@ export interface QueuedPlan {
 
 /**
  * The one durable path of every outbound message: parts and the message row, its event and
- * its send job are committed in one transaction. Returns the message and whether this call
- * created it (false: the identity was queued before, nothing new was queued).
+ * its send job are committed in one transaction (shared with the other messages queued in the
+ * same turn). Returns the message and whether this call created it (false: the identity was
+ * queued before, nothing new was queued).
  */
 export async function queuePlan(ctx: PipelineContext, q: QueuedPlan): Promise<{ message: MessageRow; created: boolean }> {
   const { store } = ctx;
@@ -94,7 +95,9 @@ export async function queuePlan(ctx: PipelineContext, q: QueuedPlan): Promise<{ 
   const prepared = await store.content.prepareBodies(parts);
   const raw = q.raw;
   const rawBody = raw ? await store.content.prepareBodies([{ body: raw.body }]) : undefined;
-  const queued = store.tx(() => {
+  // Committed with whatever else is queued in this turn of the event loop (mails, API and MM7
+  // requests arriving together share one commit and one fsync: src/store/turn-commit.ts).
+  const queued = await store.inTurnCommit(() => {
     const result = store.messages.insertOrGet(
       {
         direction: 'out',
