@@ -90,6 +90,11 @@ export function countryOfCallingCode(callingCode: string): CountryCode | undefin
 
 /** The country of an E.164 number ("+353871112223" → IE), by its numbering plan. */
 export function countryOfNumber(e164: string): CountryCode | undefined {
+  // `null` stands for "no country" in the memo, which keeps only defined answers.
+  return countries.get(e164, () => countryUncached(e164) ?? null) ?? undefined;
+}
+
+function countryUncached(e164: string): CountryCode | undefined {
   const p = lib().parsePhoneNumberFromString(e164.startsWith('+') ? e164 : `+${e164}`);
   if (!p) return undefined;
   return p.country ?? countryOfCallingCode(p.countryCallingCode);
@@ -131,10 +136,14 @@ export function parsePhone(input: string, opts: PhoneOptions = {}): PhoneResult 
  */
 const parsed = new BoundedMemo<PhoneResult>(1024);
 const formatted = new BoundedMemo<string>(1024);
+/** formatPhoneNumber's answers: the sender and recipients shown in every mail's headers and summary. */
+const shown = new BoundedMemo<string>(1024);
+/** countryOfNumber's: the box's own number, read for every mail in. */
+const countries = new BoundedMemo<CountryCode | null>(256);
 
 /** Entries kept (for tests). */
-export function phoneMemoSizes(): { parsed: number; formatted: number } {
-  return { parsed: parsed.size, formatted: formatted.size };
+export function phoneMemoSizes(): { parsed: number; formatted: number; shown: number; countries: number } {
+  return { parsed: parsed.size, formatted: formatted.size, shown: shown.size, countries: countries.size };
 }
 
 function parseUncached(input: string, opts: PhoneOptions): PhoneResult {
@@ -219,6 +228,10 @@ const TYPE_SUFFIX = /\/TYPE=[A-Za-z0-9_-]*$/i;
  * information is lost by formatting.
  */
 export function formatPhoneNumber(raw: string, options: PhoneFormatOptions = {}): string {
+  return shown.get(`${options.countryCode ?? ''}|${options.style ?? ''}|${raw}`, () => formatNumberUncached(raw, options));
+}
+
+function formatNumberUncached(raw: string, options: PhoneFormatOptions): string {
   const bare = raw.replace(TYPE_SUFFIX, '').trim();
   if (bare === '' || !/^[+\d\s().\-\u00a0]+$/.test(bare) || bare.length > 40) return bare;
   const compact = bare.replace(/[\s().\-\u00a0]/g, '');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boxCountry, costlyReason, countryOfCallingCode, formatPhone, parsePhone, phoneKey, phoneMemoSizes, type CountryCode } from '../../src/util/phone.js';
+import { boxCountry, costlyReason, countryOfCallingCode, countryOfNumber, formatPhone, formatPhoneNumber, parsePhone, phoneKey, phoneMemoSizes, type CountryCode } from '../../src/util/phone.js';
 import { countryOfMcc } from '../../src/util/mcc.js';
 import { normalizeNumber } from '../../src/mail/in/numbers.js';
 
@@ -139,8 +139,24 @@ test('answers are kept per country and reading, for short inputs only, and never
     assert.equal(formatPhone('+353871112223', 'IE'), '087 111 2223');
     assert.equal(formatPhone('+353871112223', 'DE'), '+353 87 111 2223');
   }
-  for (let i = 0; i < 3000; i++) parsePhone(`+1555${String(i).padStart(7, '0')}`);
-  assert.ok(phoneMemoSizes().parsed <= 1024, `${phoneMemoSizes().parsed} kept`);
+  // Shown per calling code and style; a country per number, "none" included.
+  for (let round = 0; round < 2; round++) {
+    assert.equal(formatPhoneNumber('+4915112345678', { countryCode: '49', style: 'national' }), '01511 2345678');
+    assert.equal(formatPhoneNumber('+4915112345678', { countryCode: '49' }), '+49 1511 2345678');
+    assert.equal(formatPhoneNumber('015112345678', { countryCode: '49' }), '+49 1511 2345678');
+    assert.equal(formatPhoneNumber('015112345678'), '015112345678');
+    assert.equal(countryOfNumber('+353871112223'), 'IE');
+    assert.equal(countryOfNumber('+999123'), undefined);
+  }
+  for (let i = 0; i < 3000; i++) {
+    const n = `+1555${String(i).padStart(7, '0')}`;
+    parsePhone(n);
+    formatPhoneNumber(n);
+    countryOfNumber(n);
+  }
+  const sizes = phoneMemoSizes();
+  assert.ok(sizes.parsed <= 1024 && sizes.shown <= 1024 && sizes.countries <= 256, JSON.stringify(sizes));
+  assert.ok(sizes.shown > 0 && sizes.countries > 0, 'kept');
   const before = phoneMemoSizes().parsed;
   parsePhone(`+${'1'.repeat(200)}`);
   assert.equal(phoneMemoSizes().parsed, before, 'a long input is answered, not kept');
