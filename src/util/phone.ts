@@ -206,7 +206,9 @@ function formatUncached(raw: string, country: CountryCode | undefined): string {
  */
 export function costlyReason(e164: string, opts: { readonly refuse?: readonly NumberType[]; readonly allow?: readonly string[] } = {}): string | undefined {
   if ((opts.allow ?? []).some((a) => (a.endsWith('*') ? e164.startsWith(a.slice(0, -1)) : a === e164))) return undefined;
-  const type = lib().parsePhoneNumberFromString(e164)?.getType();
+  // The number's type from parsePhone's kept answer (the number was read just before, to check it).
+  const read = parsePhone(e164);
+  const type = read.ok ? read.type : lib().parsePhoneNumberFromString(e164)?.getType();
   if (type === undefined || !(opts.refuse ?? COSTLY_TYPES).includes(type)) return undefined;
   return `${e164} is a ${type.toLowerCase().replace(/_/g, '-')} number; sending to it costs extra and is not allowed by this gateway`;
 }
