@@ -27,14 +27,24 @@ export function baseType(contentType: string): string {
 const MAX_TEXT_BYTES = 64 * 1024;
 const MAX_HTML_BYTES = 256 * 1024;
 
+let compiledHtmlText: ((html: string) => string) | undefined;
+
+/**
+ * html-to-text, loaded on first use (most boxes never see an HTML part, and the page server
+ * stays small) and compiled once with its options (`convert` would build them for every part).
+ */
+async function htmlText(): Promise<(html: string) => string> {
+  if (compiledHtmlText) return compiledHtmlText;
+  const { compile } = await import('html-to-text');
+  return (compiledHtmlText = compile({ wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] }));
+}
+
 async function textOf(store: Store, part: PartRow): Promise<string> {
   const body = await store.content.partBody(part);
   const type = baseType(part.contentType);
   if (type === 'text/html') {
     const src = decodeText(body.subarray(0, MAX_HTML_BYTES), part.charset ?? part.params.charset);
-    // Loaded on first use: most boxes never see an HTML part, and the page server stays small.
-    const { convert } = await import('html-to-text');
-    return convert(src, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] });
+    return (await htmlText())(src);
   }
   const text = decodeText(body.subarray(0, MAX_TEXT_BYTES), part.charset ?? part.params.charset);
   return body.byteLength > MAX_TEXT_BYTES ? `${text}\n[… cut; download the part for the rest]` : text;

@@ -12,7 +12,7 @@
  * display without executing anything (SVG can carry script and is only attached).
  */
 import he from 'he';
-import { convert, type FormatCallback } from 'html-to-text';
+import { compile, type FormatCallback, type HtmlToTextOptions } from 'html-to-text';
 import { bodyBytes } from './body-file.js';
 import { decodeText, cleanBodyText } from './charset.js';
 import { safeMediaType } from './filename.js';
@@ -177,17 +177,27 @@ const pictureFormatter: FormatCallback = (elem, _walk, builder) => {
   builder.addInline(`[Picture: ${String(elem.attribs?.['alt'] ?? '')}]`, { noWordTransform: true });
 };
 
+/** How the text alternative is made from the HTML view (html-to-text options). */
+export const PLAIN_OPTIONS: HtmlToTextOptions = {
+  wordwrap: false,
+  formatters: { picture: pictureFormatter },
+  selectors: [
+    { selector: 'title', format: 'skip' },
+    { selector: 'img', format: 'picture' },
+    { selector: 'p', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
+    { selector: 'div.slide', format: 'block', options: { leadingLineBreaks: 2, trailingLineBreaks: 1 } },
+  ],
+};
+
+/**
+ * html-to-text with those options, compiled once: `convert` would build its selector tables
+ * again for every mail (most of its cost on a short body; the library's `compile` is for this
+ * case — bench/mail-render.ts).
+ */
+let toText: ((html: string) => string) | undefined;
+
 /** The text/plain alternative of an HTML view: the same lines, in the same order. */
 export function htmlToPlain(html: string): string {
-  const text = convert(html, {
-    wordwrap: false,
-    formatters: { picture: pictureFormatter },
-    selectors: [
-      { selector: 'title', format: 'skip' },
-      { selector: 'img', format: 'picture' },
-      { selector: 'p', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
-      { selector: 'div.slide', format: 'block', options: { leadingLineBreaks: 2, trailingLineBreaks: 1 } },
-    ],
-  });
-  return `${text.trim()}\n`;
+  toText ??= compile(PLAIN_OPTIONS);
+  return `${toText(html).trim()}\n`;
 }
