@@ -25,6 +25,8 @@ const OUTBOX_MIN_GAP_MS = 100;
  * commit every 2 s instead of ten a second.
  */
 const OUTBOX_QUIET_GAP_MS = 2_000;
+/** Rows marked in one commit then (a burst's 2 s of state changes). */
+const OUTBOX_QUIET_BATCH = 2_000;
 
 export function hookOptions(config: Config): HookOptions {
   const w = config.webhooks;
@@ -65,7 +67,10 @@ export function startHooks(config: Config, ctx: PipelineContext, worker: JobWork
   let again = false;
   let stopped = false;
   let lastWrite = 0;
-  const minGap = options.targets.length > 0 || options.onReceive !== undefined ? OUTBOX_MIN_GAP_MS : OUTBOX_QUIET_GAP_MS;
+  const quiet = options.targets.length === 0 && options.onReceive === undefined;
+  const minGap = quiet ? OUTBOX_QUIET_GAP_MS : OUTBOX_MIN_GAP_MS;
+  // Rows that are only marked cost no reading: more of them to a commit.
+  const batch = quiet ? OUTBOX_QUIET_BATCH : undefined;
   // The wait between two passes, cut short by `stop`.
   let waiting: { timer: NodeJS.Timeout; wake: () => void } | undefined;
   const pass = async (): Promise<void> => {
@@ -76,7 +81,7 @@ export function startHooks(config: Config, ctx: PipelineContext, worker: JobWork
       });
       waiting = undefined;
     }
-    while (!stopped && (await drainOutbox(ctx.store, jobsFor, ctx.now(), wants)) > 0) {
+    while (!stopped && (await drainOutbox(ctx.store, jobsFor, ctx.now(), wants, batch)) > 0) {
       lastWrite = Date.now();
       worker.poke();
     }

@@ -39,13 +39,13 @@ export function pendingOutbox(db: Database.Database, limit = BATCH, afterId?: nu
 }
 
 /**
- * One pass: up to BATCH pending rows become events, `jobsFor(event)` says which jobs each
+ * One pass: up to `batch` (default 100) pending rows become events, `jobsFor(event)` says which jobs each
  * needs, and jobs plus the rows' dispatched marks commit together. Returns the number of rows handled.
  * `wants(type)`, when given, says whether any hook listens to events of that type: a row no
  * hook listens to is only marked, without reading its message (and its blob files).
  */
-export async function drainOutbox(store: Store, jobsFor: (e: HookEvent) => NewJob[], now: number, wants?: (type: EventType) => boolean): Promise<number> {
-  const rows = pendingOutbox(store.db);
+export async function drainOutbox(store: Store, jobsFor: (e: HookEvent) => NewJob[], now: number, wants?: (type: EventType) => boolean, batch = BATCH): Promise<number> {
+  const rows = pendingOutbox(store.db, batch);
   if (rows.length === 0) return 0;
   const wanted = (r: OutboxRow): boolean => {
     const type = eventTypeOf(r);

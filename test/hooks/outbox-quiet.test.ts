@@ -11,8 +11,9 @@ import { tempStore, walCommits } from '../store/helpers.js';
 /**
  * With no webhook and no onReceive script, the outbox passes only mark state changes
  * dispatched (so that a hook configured later does not replay them): in a burst they commit
- * at most every 2 s instead of every 100 ms after each finished job. Every row is still marked,
- * and stopping does not wait out the gap. Commits are counted in the WAL's commit frames.
+ * at most every 2 s instead of every 100 ms after each finished job, up to 2,000 rows to a
+ * commit. Every row is still marked, and stopping does not wait out the gap. Commits are
+ * counted in the WAL's commit frames.
  */
 test('no hook configured: a burst of state changes costs one outbox commit per 2 s, and every row is marked', async () => {
   const t = tempStore();
@@ -36,12 +37,22 @@ test('no hook configured: a burst of state changes costs one outbox commit per 2
     }
     const outboxCommits = walCommits(store.path) - start - own;
     assert.ok(outboxCommits >= 1 && outboxCommits <= 2, `${outboxCommits} outbox commits in ~1.5 s (100 ms apart would be ~15)`);
-    // The rows still pending are marked by the next pass, 2 s after the last one that wrote.
-    worker.emit('done');
+    // 250 more at once: the rows still pending are marked by the next pass, 2 s after the last
+    // one that wrote, in one commit (not a commit per hundred rows).
     const pending = (): number => store.db.prepare('SELECT count(*) FROM state_changes WHERE dispatched = 0').pluck().get() as number;
+    const second = walCommits(store.path);
+    let own2 = 0;
+    for (let i = 0; i < 250; i++) {
+      const before = walCommits(store.path);
+      store.messages.insert({ direction: 'in', kind: 'sms', state: 'received', from: `+1555020${String(i).padStart(4, '0')}` });
+      own2 += walCommits(store.path) - before;
+    }
+    assert.ok(pending() >= 250);
+    worker.emit('done');
     const deadline = Date.now() + 5_000;
     while (pending() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     assert.equal(pending(), 0);
+    assert.equal(walCommits(store.path) - second - own2, 1, 'the 250 rows marked in one commit');
     // A pass waiting out its gap does not hold up stop.
     store.messages.insert({ direction: 'in', kind: 'sms', state: 'received', from: '+15550109999' });
     worker.emit('done');
