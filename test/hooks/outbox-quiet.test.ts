@@ -25,13 +25,17 @@ test('no hook configured: a burst of state changes costs one outbox commit per 2
   const ctx: PipelineContext = { store, log: silentLogger, enqueue: (j) => void store.jobs.enqueue(j), now: Date.now, ownNumber: undefined };
   const hooks = startHooks(config, ctx, worker, undefined, 60_000);
   try {
+    /** A received message; returns the commits its insert made (the rest are the outbox's). */
+    const receive = (from: string): number => {
+      const before = walCommits(store.path);
+      store.messages.insert({ direction: 'in', kind: 'sms', state: 'received', from });
+      return walCommits(store.path) - before;
+    };
     const start = walCommits(store.path);
     let own = 0;
     // 30 received messages over ~1.5 s, a job finishing after each (what wakes the outbox).
     for (let i = 0; i < 30; i++) {
-      const before = walCommits(store.path);
-      store.messages.insert({ direction: 'in', kind: 'sms', state: 'received', from: `+1555010${String(i).padStart(4, '0')}` });
-      own += walCommits(store.path) - before;
+      own += receive(`+1555010${String(i).padStart(4, '0')}`);
       worker.emit('done');
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -42,11 +46,7 @@ test('no hook configured: a burst of state changes costs one outbox commit per 2
     const pending = (): number => store.db.prepare('SELECT count(*) FROM state_changes WHERE dispatched = 0').pluck().get() as number;
     const second = walCommits(store.path);
     let own2 = 0;
-    for (let i = 0; i < 250; i++) {
-      const before = walCommits(store.path);
-      store.messages.insert({ direction: 'in', kind: 'sms', state: 'received', from: `+1555020${String(i).padStart(4, '0')}` });
-      own2 += walCommits(store.path) - before;
-    }
+    for (let i = 0; i < 250; i++) own2 += receive(`+1555020${String(i).padStart(4, '0')}`);
     assert.ok(pending() >= 250);
     worker.emit('done');
     const deadline = Date.now() + 5_000;
@@ -54,7 +54,7 @@ test('no hook configured: a burst of state changes costs one outbox commit per 2
     assert.equal(pending(), 0);
     assert.equal(walCommits(store.path) - second - own2, 1, 'the 250 rows marked in one commit');
     // A pass waiting out its gap does not hold up stop.
-    store.messages.insert({ direction: 'in', kind: 'sms', state: 'received', from: '+15550109999' });
+    receive('+15550109999');
     worker.emit('done');
     const stopping = Date.now();
     await hooks.stop();
