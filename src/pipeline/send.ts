@@ -82,7 +82,8 @@ export async function sendSms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
       .map((pdu, i, all) => ({ to, seq: i + 1, total: all.length, pdu }))
       .filter(({ seq }) => store.submissions.get(msgId, to, seq)?.state !== 'sent' && !sentBefore.some((s) => s.recipient === to && s.seq === seq)),
   );
-  if (expired(ctx, msg)) return expire(ctx, msg);
+  // Past its time-to-live before a part goes out (a message whose parts all went out is sent).
+  if (todo.length > 0 && expired(ctx, msg)) return expire(ctx, msg);
   // The first part's `submitting` is committed with the message's: nothing lies between them.
   const [first] = todo;
   const firstSub = beginSubmitting(ctx, msg, deps.uncertain?.sms ?? 'resend', deps.modem, undefined, first && (() => beginPart(ctx, deps, { msgId, recipient: first.to, seq: first.seq, total: first.total })));
