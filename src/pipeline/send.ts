@@ -77,17 +77,17 @@ export async function sendSms(ctx: PipelineContext, deps: SendDeps, msgId: numbe
   const recipients = store.messages.addresses(msgId).filter((a) => a.role === 'to').map((a) => a.normalized);
   // Concatenation reference (3GPP 23.040 §9.2.3.24.1): fixed per message so a resent part
   // joins the parts already delivered.
-  const todo = recipients.flatMap((to) =>
+  const unsent = recipients.flatMap((to) =>
     encodeSubmit({ to, text, reference: msgId & 0xff, statusReport: deps.deliveryReports })
       .map((pdu, i, all) => ({ to, seq: i + 1, total: all.length, pdu }))
       .filter(({ seq }) => store.submissions.get(msgId, to, seq)?.state !== 'sent' && !sentBefore.some((s) => s.recipient === to && s.seq === seq)),
   );
   // Past its time-to-live before a part goes out (a message whose parts all went out is sent).
-  if (todo.length > 0 && expired(ctx, msg)) return expire(ctx, msg);
+  if (unsent.length > 0 && expired(ctx, msg)) return expire(ctx, msg);
   // The first part's `submitting` is committed with the message's: nothing lies between them.
-  const [first] = todo;
+  const [first] = unsent;
   const firstSub = beginSubmitting(ctx, msg, deps.uncertain?.sms ?? 'resend', deps.modem, undefined, first && (() => beginPart(ctx, deps, { msgId, recipient: first.to, seq: first.seq, total: first.total })));
-  for (const [i, part] of todo.entries()) {
+  for (const [i, part] of unsent.entries()) {
     if (i > 0 && expired(ctx, msg)) return expire(ctx, msg);
     const { to, seq, pdu } = part;
     const sub = i === 0 && firstSub ? firstSub : recordSubmitting(ctx, deps, { msgId, recipient: to, seq, total: part.total });
